@@ -1,0 +1,57 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { ingestConfigFromEnv } from "../../shared/config/ingest-config";
+import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
+import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
+import { logger, metrics } from "../../shared/observability/powertools";
+import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
+import { SecretReader } from "../../shared/secrets/secret-reader";
+import { recordIngestResult } from "./record-result";
+
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+/** The ingest function, given its dependencies (tests and the local runner pass their own). */
+export function createIngestHandler(deps: () => IngestDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const request = fromApiGatewayEvent(event);
+      logger.appendKeys({ correlation_id: request.requestId });
+      const result = await ingestWebhook(request, deps());
+      recordIngestResult(result);
+      return json(result.statusCode, result.body, result.headers);
+    } catch (error) {
+      // A bug, never the caller's doing: log it for us, tell the caller only to retry.
+      logger.error("ingest failed unexpectedly", error as Error);
+      return json(500, { error: "internal error; the event was not accepted, retry later" });
+    }
+  };
+}
+
+let defaultDeps: IngestDeps | undefined;
+
+/** Built on first use from the environment, then reused by every warm invocation. */
+function depsFromEnv(): IngestDeps {
+  if (defaultDeps) return defaultDeps;
+  const queueUrl = process.env.QUEUE_URL;
+  if (!queueUrl) throw new Error("QUEUE_URL is not set: point it at the webhook queue");
+  defaultDeps = {
+    config: ingestConfigFromEnv(),
+    queue: new SqsEventQueue(queueUrl),
+    secrets: new SecretReader(),
+  };
+  return defaultDeps;
+}
+
+export const handler = middy(createIngestHandler(depsFromEnv))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

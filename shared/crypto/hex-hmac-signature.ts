@@ -1,0 +1,41 @@
+import type { Verification } from "../providers/provider";
+import { anySignatureMatches, hmacSha256 } from "./hmac";
+
+export interface HexSignatureScheme {
+  /** Header as written in provider docs, for error messages; looked up lower-cased. */
+  header: string;
+  /** What precedes the hex digest: `sha256=` (GitHub, Jira, generic) or `v1=` (PagerDuty). */
+  prefix: string;
+  /** Several signatures in one header, comma-separated (PagerDuty during rotation). */
+  commaSeparated?: boolean;
+}
+
+/** `<prefix><hex HMAC-SHA256(secret, raw body)>`: GitHub, Jira, PagerDuty and generic senders. */
+export function signHex(secret: string, rawBody: Buffer | string, prefix: string): string {
+  return prefix + hmacSha256(secret, rawBody).toString("hex");
+}
+
+export function verifyHexSignature(
+  scheme: HexSignatureScheme,
+  headers: Readonly<Record<string, string>>,
+  rawBody: Buffer,
+  secrets: readonly string[],
+): Verification {
+  const value = headers[scheme.header.toLowerCase()];
+  if (value === undefined || value.trim() === "") {
+    return { ok: false, problem: `missing ${scheme.header} header` };
+  }
+  const received = (scheme.commaSeparated ? value.split(",") : [value])
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith(scheme.prefix));
+  if (received.length === 0) {
+    return { ok: false, problem: `${scheme.header} must look like ${scheme.prefix}<hex HMAC-SHA256>` };
+  }
+  const expected = secrets.map((secret) => signHex(secret, rawBody, scheme.prefix));
+  return anySignatureMatches(
+    expected,
+    received.map((s) => s.toLowerCase()),
+  )
+    ? { ok: true }
+    : { ok: false, problem: `${scheme.header} does not match the body signed with the configured secret` };
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { PROVIDER_NAMES, type RouteMatch, type WebhookEvent } from "../providers/provider";
+import { toSqsSafeJson } from "./sqs-safe-json";
+
+export const ENVELOPE_VERSION = 1;
+
+/** The request headers worth carrying to the router; signatures and tokens are never among them. */
+export const FORWARDED_HEADERS = [
+  "user-agent",
+  "x-github-event",
+  "x-github-hook-id",
+  "x-github-hook-installation-target-id",
+  "x-slack-retry-num",
+  "x-slack-retry-reason",
+  "x-atlassian-webhook-identifier",
+] as const;
+
+const metaShape = {
+  v: z.literal(ENVELOPE_VERSION),
+  id: z.uuid(),
+  provider: z.enum(PROVIDER_NAMES),
+  route: z.string().min(1),
+  source: z.string().min(1).optional(),
+  event_type: z.string().min(1),
+  action: z.string().min(1).optional(),
+  delivery_key: z.string().min(1),
+  received_at: z.iso.datetime(),
+  correlation_id: z.string().min(1),
+  retry: z.object({ num: z.number().int().nonnegative(), reason: z.string().optional() }).optional(),
+  headers: z.record(z.string(), z.string()),
+};
+
+/** Everything but the payload: validated at ingest before the (possibly large) payload is attached. */
+export const EnvelopeMetaSchema = z.strictObject(metaShape);
+/** The SQS message body, validated again by the router. */
+export const EnvelopeSchema = z.strictObject({ ...metaShape, payload: z.unknown() });
+
+export type EnvelopeMeta = z.infer<typeof EnvelopeMetaSchema>;
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+export interface EnvelopeContext {
+  id: string;
+  route: RouteMatch;
+  receivedAt: Date;
+  correlationId: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+export function envelopeMeta(event: WebhookEvent, ctx: EnvelopeContext): EnvelopeMeta {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = ctx.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return EnvelopeMetaSchema.parse({
+    v: ENVELOPE_VERSION,
+    id: ctx.id,
+    provider: ctx.route.provider,
+    route: ctx.route.route,
+    ...(ctx.route.source ? { source: ctx.route.source } : {}),
+    event_type: event.eventType,
+    ...(event.action ? { action: event.action } : {}),
+    delivery_key: event.deliveryKey,
+    received_at: ctx.receivedAt.toISOString(),
+    correlation_id: ctx.correlationId,
+    ...(event.retry ? { retry: event.retry } : {}),
+    headers,
+  });
+}
+
+/**
+ * The SQS message body. When the payload is the request body itself its JSON text is spliced in
+ * as received, so a large payload is never parsed into objects and serialised again.
+ */
+export function serialiseEnvelope(meta: EnvelopeMeta, event: WebhookEvent): string {
+  const metaJson = JSON.stringify(meta);
+  const payloadJson = event.payloadJson ?? JSON.stringify(event.payload);
+  return toSqsSafeJson(`${metaJson.slice(0, -1)},"payload":${payloadJson}}`);
+}
+
+export type EnvelopeParse = { ok: true; envelope: Envelope } | { ok: false; problem: string };
+
+/** Parses and validates an SQS message body; never throws. */
+export function parseEnvelope(body: string): EnvelopeParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, problem: `message body is not JSON: ${(error as Error).message}` };
+  }
+  const result = EnvelopeSchema.safeParse(value);
+  if (!result.success) {
+    return { ok: false, problem: `not a v${ENVELOPE_VERSION} envelope: ${z.prettifyError(result.error)}` };
+  }
+  return { ok: true, envelope: result.data };
+}

@@ -1,0 +1,43 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+
+/**
+ * The transport-neutral view of one incoming webhook: what every provider verifies and parses.
+ * Header names are lower-cased here (API Gateway already does; local callers and tests may not),
+ * and the body is kept as the exact bytes the sender signed.
+ */
+export interface WebhookRequest {
+  method: string;
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+  requestId: string;
+  sourceIp?: string;
+  receivedAt: Date;
+}
+
+export function lowerCaseHeaders(
+  headers: Record<string, string | undefined> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    // Duplicates are comma-joined, as API Gateway does.
+    out[key] = key in out ? `${out[key]},${value}` : value;
+  }
+  return out;
+}
+
+/** API Gateway HTTP API (payload 2.0) event to a WebhookRequest; base64 bodies become their raw bytes. */
+export function fromApiGatewayEvent(event: APIGatewayProxyEventV2, now = new Date()): WebhookRequest {
+  const body = event.body ?? "";
+  return {
+    method: event.requestContext?.http?.method ?? "POST",
+    path: event.rawPath ?? event.requestContext?.http?.path ?? "/",
+    headers: lowerCaseHeaders(event.headers),
+    rawBody: event.isBase64Encoded ? Buffer.from(body, "base64") : Buffer.from(body, "utf8"),
+    requestId: event.requestContext?.requestId || crypto.randomUUID(),
+    sourceIp: event.requestContext?.http?.sourceIp,
+    receivedAt: event.requestContext?.timeEpoch ? new Date(event.requestContext.timeEpoch) : now,
+  };
+}

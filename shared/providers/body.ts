@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { FORM_MEDIA_TYPE, isJsonMediaType, mediaTypeOf } from "../http/media-type";
+import type { WebhookRequest } from "../http/webhook-request";
+import type { ParseOutcome } from "./provider";
+
+type Invalid = Extract<ParseOutcome, { kind: "invalid" }>;
+export type BodyRead<T> = { ok: true; value: T; text: string } | ({ ok: false } & Invalid);
+
+export type BodyFormat = "json" | "form";
+
+const invalid = (statusCode: 400 | 415, problem: string): { ok: false } & Invalid => ({
+  ok: false,
+  kind: "invalid",
+  statusCode,
+  problem,
+});
+
+/** The body's format from its Content-Type, or a 415 naming what the route accepts. */
+export function bodyFormat(req: WebhookRequest, accepted: readonly BodyFormat[]): BodyFormat | Invalid {
+  const mediaType = mediaTypeOf(req.headers["content-type"]);
+  if (accepted.includes("json") && isJsonMediaType(mediaType)) return "json";
+  if (accepted.includes("form") && mediaType === FORM_MEDIA_TYPE) return "form";
+  const expected = accepted.map((f) => (f === "json" ? "application/json" : FORM_MEDIA_TYPE)).join(" or ");
+  return {
+    kind: "invalid",
+    statusCode: 415,
+    problem: mediaType
+      ? `unsupported Content-Type ${mediaType}: send ${expected}`
+      : `the Content-Type header is missing: send ${expected}`,
+  };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses JSON text that must hold an object. */
+export function readJsonObject(text: string, what = "the request body"): BodyRead<Record<string, unknown>> {
+  if (text.trim() === "") return invalid(400, `${what} is empty: expected a JSON object`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return invalid(400, `${what} is not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(value)) return invalid(400, `${what} must be a JSON object`);
+  return { ok: true, value, text };
+}
+
+/** The body as UTF-8 text: the bytes the sender signed, decoded once. */
+export const bodyText = (req: WebhookRequest): string => req.rawBody.toString("utf8");
+
+/** Form fields as an object (a repeated field keeps its last value). */
+export function readForm(req: WebhookRequest): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(bodyText(req)));
+}
+
+/** `payload=<json>` form bodies (Slack interactions, GitHub's form content type). */
+export function readFormPayloadField(fields: Record<string, string>): BodyRead<Record<string, unknown>> {
+  const payload = fields.payload;
+  if (payload === undefined) return invalid(400, "the form body has no `payload` field");
+  return readJsonObject(payload, "the form field `payload`");
+}
+
+/** A delivery key for senders that give none: the body's hash, identical on an exact redelivery. */
+export function contentDeliveryKey(rawBody: Buffer | string): string {
+  return `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
+}
+
+/** The value at a path of nested objects and arrays (`"0"` indexes an array), or undefined. */
+export function pick(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;

@@ -1,0 +1,43 @@
+import { verifyHexSignature } from "../crypto/hex-hmac-signature";
+import type { WebhookRequest } from "../http/webhook-request";
+import { collectIdentifiers } from "../routing/identifiers";
+import { bodyFormat, bodyText, pick, readForm, readFormPayloadField, readJsonObject, str } from "./body";
+import type { ParseOutcome, Provider } from "./provider";
+import { namedSecrets } from "./secrets";
+
+export const GITHUB_SIGNATURE = { header: "X-Hub-Signature-256", prefix: "sha256=" } as const;
+
+function parse(req: WebhookRequest): ParseOutcome {
+  const eventName = req.headers["x-github-event"];
+  const deliveryKey = req.headers["x-github-delivery"];
+  if (!eventName) return { kind: "invalid", statusCode: 400, problem: "missing X-GitHub-Event header" };
+  if (!deliveryKey) return { kind: "invalid", statusCode: 400, problem: "missing X-GitHub-Delivery header" };
+  // A webhook can be set to either content type in GitHub's settings; both carry the same JSON.
+  const format = bodyFormat(req, ["json", "form"]);
+  if (typeof format !== "string") return format;
+  const body = format === "json" ? readJsonObject(bodyText(req)) : readFormPayloadField(readForm(req));
+  if (!body.ok) return body;
+  if (eventName === "ping") return { kind: "ignore", reason: "github ping: the webhook is set up correctly" };
+  const action = str(body.value.action);
+  return {
+    kind: "events",
+    events: [
+      {
+        eventType: eventName,
+        ...(action ? { action } : {}),
+        deliveryKey,
+        payload: body.value,
+        ...(format === "json" ? { payloadJson: body.text } : {}),
+      },
+    ],
+  };
+}
+
+/** GitHub repository and App webhooks. */
+export const github: Provider = {
+  name: "github",
+  loadSecrets: (reader) => namedSecrets(reader, "GITHUB_WEBHOOK_SECRET"),
+  verify: (req, secrets) => verifyHexSignature(GITHUB_SIGNATURE, req.headers, req.rawBody, secrets),
+  parse,
+  identifiers: (payload) => collectIdentifiers({ github_repo: [pick(payload, "repository", "full_name")] }),
+};

@@ -1,0 +1,71 @@
+import { standardWebhookHeader, verifyStandardWebhook } from "../crypto/standard-webhooks";
+import type { WebhookRequest } from "../http/webhook-request";
+import { collectIdentifiers } from "../routing/identifiers";
+import { bodyFormat, bodyText, isObject, pick, readJsonObject, str } from "./body";
+import type { ParseOutcome, Provider } from "./provider";
+import { namedSecrets } from "./secrets";
+
+function parse(req: WebhookRequest): ParseOutcome {
+  const format = bodyFormat(req, ["json"]);
+  if (typeof format !== "string") return format;
+  const body = readJsonObject(bodyText(req));
+  if (!body.ok) return body;
+  const eventType = str(body.value.event_type);
+  if (!eventType) return { kind: "invalid", statusCode: 400, problem: "the body has no `event_type`" };
+  return {
+    kind: "events",
+    // verify() has already required the id header.
+    events: [
+      {
+        eventType,
+        deliveryKey: standardWebhookHeader(req.headers, "id")!,
+        payload: body.value,
+        payloadJson: body.text,
+      },
+    ],
+  };
+}
+
+/** The event's data: incident.io nests it under a key named after the event type. */
+function eventData(payload: unknown): unknown {
+  const type = str(pick(payload, "event_type"));
+  return (type && pick(payload, type)) ?? payload;
+}
+
+/** Catalog attribute values whose attribute name contains `word` (alerts carry team and service only this way). */
+function catalogAttribute(data: unknown, word: RegExp, field: "id" | "name"): unknown[] {
+  const attributes = pick(data, "attributes");
+  if (!Array.isArray(attributes)) return [];
+  return attributes
+    .filter((a) => word.test(String(pick(a, "attribute", "name") ?? "")))
+    .flatMap((a) => {
+      const values = Array.isArray(pick(a, "array_value"))
+        ? (pick(a, "array_value") as unknown[])
+        : [pick(a, "value")];
+      return values.map(
+        (v) =>
+          pick(v, "catalog_entry", field) ??
+          (field === "name" ? (pick(v, "label") ?? pick(v, "literal")) : undefined),
+      );
+    });
+}
+
+function identifiers(payload: unknown) {
+  const data = eventData(payload);
+  const scopes = isObject(data) && data !== payload ? [data, payload] : [payload];
+  const fromScopes = (...path: string[]) => scopes.map((s) => pick(s, ...path));
+  return collectIdentifiers({
+    incidentio_alert_source_id: [...fromScopes("alert_source_id"), ...fromScopes("alert_source_config_id")],
+    incidentio_team_id: [...fromScopes("team_id"), ...catalogAttribute(data, /team/i, "id")],
+    service: catalogAttribute(data, /service/i, "name"),
+  });
+}
+
+/** incident.io webhooks, delivered through Svix (Standard Webhooks). */
+export const incidentio: Provider = {
+  name: "incidentio",
+  loadSecrets: (reader) => namedSecrets(reader, "INCIDENTIO_WEBHOOK_SECRET"),
+  verify: (req, secrets, now) => verifyStandardWebhook(req.headers, req.rawBody, secrets, now),
+  parse,
+  identifiers,
+};

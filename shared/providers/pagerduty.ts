@@ -1,0 +1,85 @@
+import { verifyHexSignature } from "../crypto/hex-hmac-signature";
+import type { WebhookRequest } from "../http/webhook-request";
+import { collectIdentifiers } from "../routing/identifiers";
+import { bodyFormat, bodyText, contentDeliveryKey, isObject, pick, readJsonObject, str } from "./body";
+import type { ParseOutcome, Provider, WebhookEvent } from "./provider";
+import { namedSecrets } from "./secrets";
+
+export const PAGERDUTY_SIGNATURE = {
+  header: "X-PagerDuty-Signature",
+  prefix: "v1=",
+  commaSeparated: true,
+} as const;
+
+/** V2 (`messages`) bodies are still sent by some accounts; `PAGERDUTY_ACCEPT_V2=false` refuses them. */
+const acceptsV2 = () => (process.env.PAGERDUTY_ACCEPT_V2 ?? "true").toLowerCase() !== "false";
+
+function parseV2(messages: unknown[]): ParseOutcome {
+  if (!acceptsV2()) {
+    return {
+      kind: "invalid",
+      statusCode: 400,
+      problem: "PagerDuty V2 bodies are disabled (PAGERDUTY_ACCEPT_V2=false): use a V3 webhook",
+    };
+  }
+  if (messages.length === 0) return { kind: "ignore", reason: "PagerDuty V2 body with no messages" };
+  const events: WebhookEvent[] = [];
+  for (const message of messages) {
+    if (!isObject(message))
+      return { kind: "invalid", statusCode: 400, problem: "every PagerDuty V2 message must be an object" };
+    events.push({
+      eventType: str(message.event) ?? "v2.message",
+      deliveryKey: str(message.id) ?? contentDeliveryKey(JSON.stringify(message)),
+      payload: message,
+    });
+  }
+  return { kind: "events", events };
+}
+
+function parse(req: WebhookRequest): ParseOutcome {
+  const format = bodyFormat(req, ["json"]);
+  if (typeof format !== "string") return format;
+  const body = readJsonObject(bodyText(req));
+  if (!body.ok) return body;
+  const { event, messages } = body.value;
+  if (Array.isArray(messages)) return parseV2(messages);
+  if (!isObject(event)) {
+    return {
+      kind: "invalid",
+      statusCode: 400,
+      problem: "expected a PagerDuty V3 body with an `event` object (or a V2 body with `messages`)",
+    };
+  }
+  return {
+    kind: "events",
+    events: [
+      {
+        eventType: str(event.event_type) ?? "unknown",
+        deliveryKey: str(event.id) ?? str(req.headers["x-webhook-id"]) ?? contentDeliveryKey(req.rawBody),
+        payload: body.value,
+        payloadJson: body.text,
+      },
+    ],
+  };
+}
+
+/** PagerDuty Generic Webhooks V3 (and V2 `messages` bodies). */
+export const pagerduty: Provider = {
+  name: "pagerduty",
+  loadSecrets: (reader) => namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET"),
+  verify: (req, secrets) => verifyHexSignature(PAGERDUTY_SIGNATURE, req.headers, req.rawBody, secrets),
+  parse,
+  identifiers: (payload) =>
+    collectIdentifiers({
+      // V3: event.data.service; V2 message: incident.service.
+      pagerduty_service_id: [
+        pick(payload, "event", "data", "service", "id"),
+        pick(payload, "incident", "service", "id"),
+      ],
+      service: [
+        pick(payload, "event", "data", "service", "summary"),
+        pick(payload, "incident", "service", "summary"),
+        pick(payload, "incident", "service", "name"),
+      ],
+    }),
+};

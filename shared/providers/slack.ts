@@ -1,0 +1,138 @@
+import { hmacSha256, signaturesMatch } from "../crypto/hmac";
+import { checkSignedTimestamp } from "../crypto/timestamp";
+import type { WebhookRequest } from "../http/webhook-request";
+import { collectIdentifiers } from "../routing/identifiers";
+import {
+  bodyFormat,
+  bodyText,
+  contentDeliveryKey,
+  isObject,
+  pick,
+  readForm,
+  readFormPayloadField,
+  readJsonObject,
+  str,
+} from "./body";
+import type { ParseOutcome, Provider, Verification, WebhookEvent } from "./provider";
+import { namedSecrets } from "./secrets";
+
+/** `v0=` + hex HMAC-SHA256(signing secret, `v0:<timestamp>:<raw body>`). */
+export function signSlack(secret: string, timestamp: number | string, rawBody: Buffer | string): string {
+  return `v0=${hmacSha256(secret, `v0:${timestamp}:`, rawBody).toString("hex")}`;
+}
+
+function verify(req: WebhookRequest, secrets: readonly string[], now: Date): Verification {
+  const signature = req.headers["x-slack-signature"];
+  const timestamp = req.headers["x-slack-request-timestamp"];
+  if (!signature) return { ok: false, problem: "missing X-Slack-Signature header" };
+  if (!timestamp) return { ok: false, problem: "missing X-Slack-Request-Timestamp header" };
+  const time = checkSignedTimestamp(timestamp, "X-Slack-Request-Timestamp", now);
+  if (!time.ok) return { ok: false, problem: time.problem };
+  if (!signature.startsWith("v0="))
+    return { ok: false, problem: "X-Slack-Signature must look like v0=<hex>" };
+  let matched = false;
+  for (const secret of secrets) {
+    matched = signaturesMatch(signSlack(secret, timestamp.trim(), req.rawBody), signature.trim()) || matched;
+  }
+  return matched
+    ? { ok: true }
+    : {
+        ok: false,
+        problem: "X-Slack-Signature does not match the body signed with the configured signing secret",
+      };
+}
+
+function retryOf(req: WebhookRequest): WebhookEvent["retry"] {
+  const num = req.headers["x-slack-retry-num"];
+  if (num === undefined || !/^\d+$/.test(num.trim())) return undefined;
+  const reason = req.headers["x-slack-retry-reason"];
+  return reason ? { num: Number(num), reason } : { num: Number(num) };
+}
+
+/** Events the bot itself produced: forwarding them would loop the agent's own replies back to it. */
+function isBotMessage(event: unknown): boolean {
+  return str(pick(event, "bot_id")) !== undefined || pick(event, "subtype") === "bot_message";
+}
+
+function parseEventsApi(req: WebhookRequest): ParseOutcome {
+  const body = readJsonObject(bodyText(req));
+  if (!body.ok) return body;
+  const payload = body.value;
+  switch (payload.type) {
+    case "url_verification":
+      return { kind: "respond", reason: "slack url_verification", body: { challenge: payload.challenge } };
+    case "event_callback": {
+      if (!isObject(payload.event))
+        return { kind: "invalid", statusCode: 400, problem: "event_callback has no `event` object" };
+      if (isBotMessage(payload.event)) return { kind: "ignore", reason: "message from a bot" };
+      const event: WebhookEvent = {
+        eventType: str(payload.event.type) ?? "event_callback",
+        deliveryKey: str(payload.event_id) ?? contentDeliveryKey(req.rawBody),
+        payload,
+        payloadJson: body.text,
+      };
+      const retry = retryOf(req);
+      return { kind: "events", events: [retry ? { ...event, retry } : event] };
+    }
+    default:
+      return { kind: "ignore", reason: `slack callback type ${String(payload.type)} is not an event` };
+  }
+}
+
+/** Interactions (`payload` field holding JSON) and slash commands (top-level fields). */
+function parseForm(req: WebhookRequest): ParseOutcome {
+  const fields = readForm(req);
+  if (fields.ssl_check === "1") return { kind: "ignore", reason: "slack ssl_check" };
+  const retry = retryOf(req);
+  if (fields.payload !== undefined) {
+    const body = readFormPayloadField(fields);
+    if (!body.ok) return body;
+    const p = body.value;
+    const deliveryKey =
+      str(p.trigger_id) ??
+      str(pick(p, "actions", "0", "action_ts")) ??
+      str(pick(p, "container", "message_ts")) ??
+      contentDeliveryKey(req.rawBody);
+    const event: WebhookEvent = { eventType: str(p.type) ?? "interaction", deliveryKey, payload: p };
+    return { kind: "events", events: [retry ? { ...event, retry } : event] };
+  }
+  if (fields.command !== undefined) {
+    const deliveryKey = str(fields.trigger_id) ?? contentDeliveryKey(req.rawBody);
+    const event: WebhookEvent = { eventType: "slash_command", deliveryKey, payload: fields };
+    return { kind: "events", events: [retry ? { ...event, retry } : event] };
+  }
+  return {
+    kind: "invalid",
+    statusCode: 400,
+    problem: "form body has neither a `payload` field (interaction) nor a `command` field (slash command)",
+  };
+}
+
+function identifiers(payload: unknown) {
+  return collectIdentifiers({
+    slack_channel_id: [
+      pick(payload, "event", "channel"),
+      pick(payload, "event", "channel_id"),
+      pick(payload, "event", "item", "channel"),
+      pick(payload, "channel", "id"),
+      pick(payload, "container", "channel_id"),
+      pick(payload, "channel_id"),
+    ],
+  });
+}
+
+/**
+ * Slack Events API, interactivity and slash commands. Either Slack route takes either body: JSON is
+ * the Events API, form-encoded is an interaction or a slash command, so one Request URL can serve all.
+ */
+export const slack: Provider = {
+  name: "slack",
+  loadSecrets: (reader) => namedSecrets(reader, "SLACK_SIGNING_SECRET"),
+  verify,
+  parse(req) {
+    const format = bodyFormat(req, ["json", "form"]);
+    if (typeof format !== "string") return format;
+    return format === "json" ? parseEventsApi(req) : parseForm(req);
+  },
+  identifiers,
+};

@@ -1,0 +1,44 @@
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { type EventQueue, type QueueMessage, QueueUnavailableError } from "./event-queue";
+
+/**
+ * An SQS client that honours `AWS_ENDPOINT_URL_SQS`/`AWS_ENDPOINT_URL` for every call: by default the
+ * SDK sends to the host in the queue URL, which for the local emulator may not resolve.
+ */
+export function createSqsClient(): SQSClient {
+  return new SQSClient({
+    useQueueUrlAsEndpoint: false,
+    maxAttempts: Number(process.env.SQS_MAX_ATTEMPTS ?? 3),
+  });
+}
+
+/** The EventQueue adapter for SQS: one SendMessage per event, with filterable message attributes. */
+export class SqsEventQueue implements EventQueue {
+  constructor(
+    private readonly queueUrl: string,
+    private readonly client: SQSClient = createSqsClient(),
+  ) {}
+
+  async send(messages: readonly QueueMessage[]): Promise<void> {
+    try {
+      await Promise.all(
+        messages.map((message) =>
+          this.client.send(
+            new SendMessageCommand({
+              QueueUrl: this.queueUrl,
+              MessageBody: message.body,
+              MessageAttributes: Object.fromEntries(
+                Object.entries(message.attributes).map(([name, value]) => [
+                  name,
+                  { DataType: "String", StringValue: value },
+                ]),
+              ),
+            }),
+          ),
+        ),
+      );
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
+}
