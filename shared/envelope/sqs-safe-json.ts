@@ -16,6 +16,7 @@ export function toSqsSafeJson(json: string): string {
   });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are SQS's allowed characters, named exactly
 const REFUSED_IN_ATTRIBUTE = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/gu;
 
 /**

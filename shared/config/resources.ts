@@ -1,0 +1,40 @@
+/**
+ * The one source of truth for the pipeline's AWS resources: key schemas, indexes, TTL attributes and
+ * queue settings. The CDK stack and the local runner both build their resources from these, so a
+ * table or queue created on a laptop matches the deployed one.
+ */
+
+export const ROUTING_TABLE = {
+  /** `CLAIM#<kind>#<value>` for a claim item, `TEAM#<org_id>#<team_node_id>` for a team item. */
+  partitionKey: "pk",
+  /** Lists every team item (for `routes list`) without a scan: sparse, only team items carry `gsi1pk`. */
+  teamIndex: { name: "teams", partitionKey: "gsi1pk", sortKey: "pk" },
+} as const;
+
+export const EVENTS_TABLE = {
+  /** The envelope id of one event. */
+  partitionKey: "event_id",
+  ttlAttribute: "expires_at",
+  /** Lists events by outcome, newest first: `status` ∈ delivered | unrouted | rejected | retrying | failed | dead. */
+  statusIndex: { name: "by-status", partitionKey: "status", sortKey: "updated_at" },
+  /** How long an outcome record is kept. */
+  retentionDays: 30,
+} as const;
+
+/** Powertools Idempotency's default attribute names. */
+export const IDEMPOTENCY_TABLE = {
+  partitionKey: "id",
+  ttlAttribute: "expiration",
+} as const;
+
+export const WEBHOOK_QUEUE = {
+  /** Deliveries before a message moves to the dead-letter queue. */
+  maxReceiveCount: 5,
+  /** The router's timeout; the queue's visibility timeout is six times this (AWS's guidance). */
+  routerTimeoutSeconds: 30,
+  retentionDays: 4,
+  deadLetterRetentionDays: 14,
+} as const;
+
+export const visibilityTimeoutSeconds = (routerTimeoutSeconds: number = WEBHOOK_QUEUE.routerTimeoutSeconds) =>
+  routerTimeoutSeconds * 6;
