@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "shared/**/*.test.ts", "functions/**/*.test.ts"],
     // Integration suites start real emulators (fauxqs, DynamoDB Local): give them room on 2 cores.
+    globalSetup: ["test/support/dynamodb-global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { POWERTOOLS_DEV: "false", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_REGION: "us-east-1" },
