@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startDynamoDbLocal } from "../../local/emulators/dynamodb-local";
-import { freePort } from "./free-port";
+import { freePort } from "../../local/free-port";
 
 /**
  * One DynamoDB Local for the whole run (its JVM takes seconds to start). Suites reach it with
