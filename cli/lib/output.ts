@@ -1,0 +1,45 @@
+import type { CliIO } from "./io";
+
+export type Cell = string | number | boolean | undefined | null;
+
+/** Aligned columns, a header row first; the last column is not padded. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const text = [headers, ...rows].map((row) =>
+    row.map((cell) => (cell === undefined || cell === null ? "" : String(cell))),
+  );
+  const widths = headers.map((_, i) => Math.max(...text.map((row) => row[i]?.length ?? 0)));
+  return text
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n")
+    .concat("\n");
+}
+
+/**
+ * A command's output: human text by default, one JSON document with `--json` (so scripts can pipe
+ * it to jq). Commands call `result(json, human)`; diagnostics go to stderr either way.
+ */
+export class Output {
+  constructor(
+    private readonly io: CliIO,
+    readonly json: boolean,
+  ) {}
+
+  /** Prints `data` as JSON with --json, else the human rendering. */
+  result(data: unknown, human: () => string): void {
+    if (this.json) this.io.stdout(`${JSON.stringify(data, null, 2)}\n`);
+    else {
+      const text = human();
+      this.io.stdout(text.endsWith("\n") ? text : `${text}\n`);
+    }
+  }
+
+  /** A note for humans on stderr (kept out of --json output). */
+  note(text: string): void {
+    this.io.stderr(`${text}\n`);
+  }
+}
