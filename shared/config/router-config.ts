@@ -1,0 +1,125 @@
+import { WEBHOOK_QUEUE } from "./resources";
+
+/** SQS refuses a visibility timeout above 12 hours. */
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+/** A team that catches events no routing claim matches (`DEFAULT_TEAM=org/team`). */
+export interface DefaultTeam {
+  org_id: string;
+  team_node_id: string;
+}
+
+export interface RouterConfig {
+  /** The webhook queue: visibility changes for retried messages go here. */
+  queueUrl: string;
+  routingTable: string;
+  eventsTable: string;
+  idempotencyTable: string;
+  /** The default agent endpoint; a team's routing item may override it. */
+  agentUrl: string;
+  /** Whole-request timeout of one agent call (connect, send, response). */
+  agentTimeoutMs: number;
+  /** How long a delivery key is remembered: a redelivery inside this window is not sent again. */
+  idempotencyTtlSeconds: number;
+  /** Deliveries before SQS moves a message to the dead-letter queue (must match the queue's redrive policy). */
+  maxReceiveCount: number;
+  /** Exponential backoff with full jitter: delay ∈ [0, min(max, base × 2^(attempt−1))]. */
+  retryBaseDelaySeconds: number;
+  retryMaxDelaySeconds: number;
+  /** Consecutive retryable agent failures in one invocation after which the rest of the batch is not sent. */
+  circuitBreakerThreshold: number;
+  /** Agent calls in flight at once within one invocation. */
+  agentConcurrency: number;
+  defaultTeam?: DefaultTeam;
+  /** Slack Web API base URL (tests point it at a local fake). */
+  slackApiUrl: string;
+  slackTimeoutMs: number;
+}
+
+export class RouterConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RouterConfigError";
+  }
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, meaning: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new RouterConfigError(`${name} is not set: it must name ${meaning}`);
+  return value;
+}
+
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RouterConfigError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RouterConfigError(`${name} must be an absolute http(s) URL, got '${value}'`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new RouterConfigError(`${name} must be an http(s) URL, got protocol '${url.protocol}'`);
+  }
+  return value;
+}
+
+/** `org/team` → the default team; anything else is a configuration error. */
+export function parseDefaultTeam(raw: string | undefined): DefaultTeam | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(value);
+  if (!match)
+    throw new RouterConfigError(`DEFAULT_TEAM must look like 'org_id/team_node_id', got '${value}'`);
+  return { org_id: match[1]!, team_node_id: match[2]! };
+}
+
+/** Router settings from the environment, with their documented defaults; throws naming the bad variable. */
+export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const retryBaseDelaySeconds = wholeNumber(
+    env,
+    "RETRY_BASE_DELAY_SECONDS",
+    2,
+    0,
+    SQS_MAX_VISIBILITY_SECONDS,
+  );
+  const retryMaxDelaySeconds = wholeNumber(
+    env,
+    "RETRY_MAX_DELAY_SECONDS",
+    900,
+    0,
+    SQS_MAX_VISIBILITY_SECONDS,
+  );
+  const defaultTeam = parseDefaultTeam(env.DEFAULT_TEAM);
+  return {
+    queueUrl: required(env, "QUEUE_URL", "the webhook queue's URL"),
+    routingTable: required(env, "ROUTING_TABLE", "the routing table"),
+    eventsTable: required(env, "EVENTS_TABLE", "the events (outcome) table"),
+    idempotencyTable: required(env, "IDEMPOTENCY_TABLE", "the idempotency table"),
+    agentUrl: httpUrl("AGENT_URL", required(env, "AGENT_URL", "the default agent endpoint URL")),
+    agentTimeoutMs: wholeNumber(env, "AGENT_TIMEOUT_MS", 10_000, 1, 900_000),
+    idempotencyTtlSeconds: wholeNumber(env, "IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
+    maxReceiveCount: wholeNumber(env, "MAX_RECEIVE_COUNT", WEBHOOK_QUEUE.maxReceiveCount, 1, 1000),
+    retryBaseDelaySeconds,
+    retryMaxDelaySeconds,
+    circuitBreakerThreshold: wholeNumber(env, "CIRCUIT_BREAKER_THRESHOLD", 3, 1, 10_000),
+    agentConcurrency: wholeNumber(env, "AGENT_CONCURRENCY", 5, 1, 1000),
+    ...(defaultTeam ? { defaultTeam } : {}),
+    slackApiUrl: httpUrl("SLACK_API_URL", env.SLACK_API_URL?.trim() || "https://slack.com/api"),
+    slackTimeoutMs: wholeNumber(env, "SLACK_TIMEOUT_MS", 3_000, 1, 60_000),
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { WEBHOOK_QUEUE } from "../../../shared/config/resources";
+import { parseDefaultTeam, routerConfigFromEnv } from "../../../shared/config/router-config";
+
+const BASE = {
+  QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/webhooks",
+  ROUTING_TABLE: "routing",
+  EVENTS_TABLE: "events",
+  IDEMPOTENCY_TABLE: "idempotency",
+  AGENT_URL: "https://agent.example.com/invoke",
+};
+
+describe("routerConfigFromEnv", () => {
+  it("applies the documented defaults", () => {
+    expect(routerConfigFromEnv(BASE)).toEqual({
+      queueUrl: BASE.QUEUE_URL,
+      routingTable: "routing",
+      eventsTable: "events",
+      idempotencyTable: "idempotency",
+      agentUrl: BASE.AGENT_URL,
+      agentTimeoutMs: 10_000,
+      idempotencyTtlSeconds: 86_400,
+      maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+      retryBaseDelaySeconds: 2,
+      retryMaxDelaySeconds: 900,
+      circuitBreakerThreshold: 3,
+      agentConcurrency: 5,
+      slackApiUrl: "https://slack.com/api",
+      slackTimeoutMs: 3_000,
+    });
+  });
+
+  it("reads every override", () => {
+    const config = routerConfigFromEnv({
+      ...BASE,
+      AGENT_TIMEOUT_MS: "2500",
+      IDEMPOTENCY_TTL_SECONDS: "7200",
+      MAX_RECEIVE_COUNT: "8",
+      RETRY_BASE_DELAY_SECONDS: "5",
+      RETRY_MAX_DELAY_SECONDS: "600",
+      CIRCUIT_BREAKER_THRESHOLD: "4",
+      AGENT_CONCURRENCY: "2",
+      DEFAULT_TEAM: "ops/triage",
+      SLACK_API_URL: "http://127.0.0.1:9999/api",
+      SLACK_TIMEOUT_MS: "1000",
+    });
+    expect(config).toMatchObject({
+      agentTimeoutMs: 2500,
+      idempotencyTtlSeconds: 7200,
+      maxReceiveCount: 8,
+      retryBaseDelaySeconds: 5,
+      retryMaxDelaySeconds: 600,
+      circuitBreakerThreshold: 4,
+      agentConcurrency: 2,
+      defaultTeam: { org_id: "ops", team_node_id: "triage" },
+      slackApiUrl: "http://127.0.0.1:9999/api",
+      slackTimeoutMs: 1000,
+    });
+  });
+
+  it.each([
+    ["QUEUE_URL", undefined, /QUEUE_URL is not set/],
+    ["AGENT_URL", undefined, /AGENT_URL is not set/],
+    ["AGENT_URL", "agent.example.com", /AGENT_URL must be an absolute http\(s\) URL/],
+    ["AGENT_URL", "ftp://agent.example.com", /AGENT_URL must be an http\(s\) URL/],
+    ["EVENTS_TABLE", " ", /EVENTS_TABLE is not set/],
+    ["AGENT_TIMEOUT_MS", "ten", /AGENT_TIMEOUT_MS must be a whole number/],
+    ["AGENT_TIMEOUT_MS", "0", /AGENT_TIMEOUT_MS must be a whole number from 1/],
+    ["RETRY_MAX_DELAY_SECONDS", "50000", /RETRY_MAX_DELAY_SECONDS must be a whole number from 0 to 43200/],
+    ["DEFAULT_TEAM", "just-a-team", /DEFAULT_TEAM must look like 'org_id\/team_node_id'/],
+  ])("names the bad variable: %s=%s", (name, value, message) => {
+    expect(() => routerConfigFromEnv({ ...BASE, [name]: value })).toThrow(message);
+  });
+});
+
+describe("parseDefaultTeam", () => {
+  it("is unset when empty", () => {
+    expect(parseDefaultTeam(undefined)).toBeUndefined();
+    expect(parseDefaultTeam("  ")).toBeUndefined();
+  });
+  it("splits org/team", () => {
+    expect(parseDefaultTeam(" acme/sre ")).toEqual({ org_id: "acme", team_node_id: "sre" });
+  });
+});
