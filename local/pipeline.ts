@@ -1,0 +1,176 @@
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from "aws-lambda";
+import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { parseSecretList } from "../shared/secrets/secret-values";
+import { RoutingTable } from "../shared/routing/routing-table";
+import { type DemoAgent, startDemoAgent } from "./agent/demo-agent";
+import { DEMO_TEAM } from "./demo-team";
+import { applyDevSecretDefaults, type DevSecretName } from "./dev-defaults";
+import { startDynamoDbLocal } from "./emulators/dynamodb-local";
+import { startSqsEmulator } from "./emulators/fauxqs";
+import { freePort } from "./free-port";
+import { SqsEventSource } from "./event-source/sqs-event-source";
+import { createLambdaHttpServer } from "./http/lambda-http-server";
+import { localLambdaContext } from "./lambda-context";
+import { type LocalPipelineDescription, removePipelineFile, writePipelineFile } from "./pipeline-file";
+import { createWebhookQueues } from "./resources/create-queues";
+import { createPipelineTables } from "./resources/create-tables";
+import { startLocalSlackApi } from "./slack/local-slack-api";
+
+export interface LocalPipelineOptions {
+  /** HTTP port of the webhook API (0 picks a free one). */
+  port: number;
+  /** Send events to this agent instead of starting the demo agent. */
+  agentUrl?: string;
+  /** Keep DynamoDB data in this folder across runs. */
+  persistDir?: string;
+  batchSize: number;
+  batchWindowMs: number;
+  /** Router invocations in flight at once (the event source mapping's maximum concurrency). */
+  routerConcurrency: number;
+  maxReceiveCount: number;
+  /** Write `.local/pipeline.json` for CLI commands given `--local`. */
+  writeDescription: boolean;
+  log: (line: string) => void;
+}
+
+export interface LocalPipeline {
+  description: LocalPipelineDescription;
+  devSecretsUsed: DevSecretName[];
+  demoAgent?: DemoAgent;
+  stop(): Promise<void>;
+}
+
+const REGION = "us-east-1";
+
+const listen = (server: Server, port: number) =>
+  new Promise<number>((done, fail) => {
+    server.once("error", fail);
+    server.listen(port, "127.0.0.1", () => done((server.address() as AddressInfo).port));
+  });
+
+/**
+ * The whole pipeline on one machine: emulators, queues and tables as the stack defines them, the
+ * real ingest handler behind an HTTP server, the real router fed the way Lambda's SQS event source
+ * mapping feeds it, and a demo agent. It configures the handlers through `process.env`, exactly as
+ * Lambda does, so run one per process.
+ */
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const env = process.env;
+    const devSecretsUsed = applyDevSecretDefaults(env);
+
+    const sqs = await startSqsEmulator();
+    stops.push(() => sqs.stop());
+    if (options.persistDir) mkdirSync(options.persistDir, { recursive: true });
+    const dynamo = await startDynamoDbLocal({
+      port: await freePort(),
+      ...(options.persistDir ? { dbPath: resolve(options.persistDir) } : {}),
+    });
+    stops.push(() => dynamo.stop());
+
+    // Every SDK client in this process, the handlers' included, talks to the emulators only.
+    Object.assign(env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_S3: sqs.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    });
+    delete env.AWS_SESSION_TOKEN;
+    delete env.AWS_PROFILE;
+
+    const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
+    const dynamoClient = new DynamoDBClient({});
+    const queues = await createWebhookQueues(sqsClient, { prefix: "local", maxReceiveCount: options.maxReceiveCount });
+    const tables = await createPipelineTables(dynamoClient, "local");
+
+    let demoAgent: DemoAgent | undefined;
+    let agentUrl = options.agentUrl;
+    if (!agentUrl) {
+      demoAgent = await startDemoAgent({
+        port: 0,
+        signingSecrets: parseSecretList(env.AGENT_SIGNING_SECRET),
+        log: options.log,
+      });
+      stops.push(() => demoAgent!.stop());
+      agentUrl = demoAgent.url;
+    }
+    if (!env.SLACK_API_URL) {
+      const slackApi = await startLocalSlackApi({ log: options.log });
+      stops.push(() => slackApi.stop());
+      env.SLACK_API_URL = slackApi.url;
+    }
+
+    Object.assign(env, {
+      QUEUE_URL: queues.queueUrl,
+      ROUTING_TABLE: tables.routingTable,
+      EVENTS_TABLE: tables.eventsTable,
+      IDEMPOTENCY_TABLE: tables.idempotencyTable,
+      AGENT_URL: agentUrl,
+      MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
+    });
+
+    await new RoutingTable({ tableName: tables.routingTable }).applyTeam(DEMO_TEAM);
+
+    // Imported only now: the handlers build their clients from the environment set above.
+    const ingest = await import("../functions/ingest/handler");
+    const router = await import("../functions/router/handler");
+
+    const api = createLambdaHttpServer(
+      (event) =>
+        ingest.handler(event, localLambdaContext("webhook-ingest", 10_000)) as Promise<APIGatewayProxyStructuredResultV2>,
+    );
+    const port = await listen(api, options.port);
+    stops.push(() => new Promise((done) => api.close(() => done())));
+
+    const eventSource = new SqsEventSource({
+      client: sqsClient,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      region: REGION,
+      batchSize: options.batchSize,
+      batchWindowMs: options.batchWindowMs,
+      concurrency: options.routerConcurrency,
+      handler: (event) =>
+        router.handler(
+          event,
+          localLambdaContext("webhook-router", WEBHOOK_QUEUE.routerTimeoutSeconds * 1000),
+        ) as Promise<SQSBatchResponse>,
+      onError: (error) => options.log(`router: invocation failed: ${(error as Error).message}`),
+    });
+    eventSource.start();
+    stops.push(() => eventSource.stop());
+
+    const description: LocalPipelineDescription = {
+      apiUrl: `http://localhost:${port}`,
+      region: REGION,
+      sqsEndpoint: sqs.endpoint,
+      s3Endpoint: sqs.endpoint,
+      dynamodbEndpoint: dynamo.endpoint,
+      queueUrl: queues.queueUrl,
+      deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      ...tables,
+      agentUrl,
+      pid: process.pid,
+    };
+    if (options.writeDescription) {
+      writePipelineFile(description);
+      stops.unshift(async () => removePipelineFile());
+    }
+    return { description, devSecretsUsed, ...(demoAgent ? { demoAgent } : {}), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+import { parseArgs } from "node:util";
+import { WEBHOOK_ROUTES } from "../shared/providers/registry";
+import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { JavaMissingError } from "./emulators/dynamodb-local";
+import { loadDotEnv } from "./dev-defaults";
+import { PIPELINE_FILE } from "./pipeline-file";
+import { startLocalPipeline } from "./pipeline";
+
+const USAGE = `npm start -- [--port 3000] [--persist] [--batch-size 10] [--batch-window-ms 0]
+                [--router-concurrency 2] [--max-receive-count ${WEBHOOK_QUEUE.maxReceiveCount}]
+
+Runs the whole webhook pipeline locally on embedded emulators (fauxqs, DynamoDB Local).
+Reads PORT, AGENT_URL and the provider secrets from the environment or an untracked .env file.`;
+
+function whole(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`--${name} must be a whole number of at least ${min}, got '${raw}'\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main() {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: "string" },
+        persist: { type: "boolean" },
+        "batch-size": { type: "string" },
+        "batch-window-ms": { type: "string" },
+        "router-concurrency": { type: "string" },
+        "max-receive-count": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  loadDotEnv();
+  // The handlers log JSON lines; INFO shows every webhook and delivery.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "INFO";
+
+  const log = (line: string) => console.log(line);
+  const pipeline = await startLocalPipeline({
+    port: whole("port", (values.port as string | undefined) ?? process.env.PORT, 3000),
+    ...(process.env.AGENT_URL ? { agentUrl: process.env.AGENT_URL } : {}),
+    ...(values.persist ? { persistDir: ".local/dynamodb" } : {}),
+    batchSize: whole("batch-size", values["batch-size"] as string | undefined, 10, 1),
+    batchWindowMs: whole("batch-window-ms", values["batch-window-ms"] as string | undefined, 0),
+    routerConcurrency: whole("router-concurrency", values["router-concurrency"] as string | undefined, 2, 1),
+    maxReceiveCount: whole("max-receive-count", values["max-receive-count"] as string | undefined, WEBHOOK_QUEUE.maxReceiveCount, 1),
+    writeDescription: true,
+    log,
+  });
+  const d = pipeline.description;
+  const routes = WEBHOOK_ROUTES.map((r) => `  ${r.provider.padEnd(10)} POST ${d.apiUrl}${r.path.replace("{source}", "demo")}`);
+  console.log(`
+Webhook pipeline running locally.
+
+Webhook URLs:
+${routes.join("\n")}
+
+Agent:        ${d.agentUrl}${pipeline.demoAgent ? "  (demo agent; GET /deliveries lists what it received)" : ""}
+SQS (fauxqs): ${d.sqsEndpoint}  queue ${d.queueUrl}
+              dead-letter queue ${d.deadLetterQueueUrl}
+DynamoDB:     ${d.dynamodbEndpoint}  tables ${d.routingTable}, ${d.eventsTable}, ${d.idempotencyTable}
+Data:         ${process.argv.includes("--persist") ? "DynamoDB on disk in .local/dynamodb; queues in memory" : "in memory (use --persist to keep DynamoDB data in .local/dynamodb)"}
+CLI:          ${PIPELINE_FILE} describes this pipeline: npm run routes -- list --local
+${
+  pipeline.devSecretsUsed.length > 0
+    ? `Secrets:      development defaults for ${pipeline.devSecretsUsed.join(", ")} (set them in the environment or .env to use your own)\n`
+    : ""
+}
+Try it:       npm run send -- slack
+
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping: router, API, agent and emulators…");
+    await pipeline.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof JavaMissingError) console.error(error.message);
+  else console.error(`The local pipeline could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
