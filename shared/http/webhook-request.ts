@@ -22,8 +22,9 @@ export function lowerCaseHeaders(
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    // Duplicates are comma-joined, as API Gateway does.
-    out[key] = key in out ? `${out[key]},${value}` : value;
+    // Duplicates are comma-joined, as API Gateway does. `Object.hasOwn`, not `in`: a header named
+    // `constructor` or `toString` must not be joined onto Object.prototype's function of that name.
+    out[key] = Object.hasOwn(out, key) ? `${out[key]},${value}` : value;
   }
   return out;
 }

@@ -5,7 +5,12 @@ import type { WebhookRequest } from "../http/webhook-request";
 import { UnknownSourceError } from "../providers/generic";
 import type { ProviderName } from "../providers/provider";
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
-import { type EventQueue, type QueueMessage, QueueUnavailableError } from "../queue/event-queue";
+import {
+  type EventQueue,
+  type QueueMessage,
+  QueueUnavailableError,
+  queueMessageBytes,
+} from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
 
 export type RejectionReason =
@@ -142,7 +147,7 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
     return { meta, message };
   });
 
-  const oversize = events.find((e) => Buffer.byteLength(e.message.body) > deps.config.maxMessageBytes);
+  const oversize = events.find((e) => queueMessageBytes(e.message) > deps.config.maxMessageBytes);
   if (oversize) {
     return reject(
       413,

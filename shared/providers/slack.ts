@@ -44,7 +44,9 @@ function verify(req: WebhookRequest, secrets: readonly string[], now: Date): Ver
 
 function retryOf(req: WebhookRequest): WebhookEvent["retry"] {
   const num = req.headers["x-slack-retry-num"];
-  if (num === undefined || !/^\d+$/.test(num.trim())) return undefined;
+  // Slack retries a few times; a longer number is not a retry count (and beyond 2^53 would fail the
+  // envelope's integer check, turning a caller's header into a 500).
+  if (num === undefined || !/^\d{1,6}$/.test(num.trim())) return undefined;
   const reason = req.headers["x-slack-retry-reason"];
   return reason ? { num: Number(num), reason } : { num: Number(num) };
 }

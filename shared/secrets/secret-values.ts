@@ -24,6 +24,11 @@ export function parseSecretMap(value: string | undefined): Map<string, string[]>
     throw new Error("must be a JSON object of source name to secret (or array of secrets)");
   }
   for (const [source, secret] of Object.entries(parsed)) {
+    // Only a string or an array of strings: `null`, a number or an object must not become the
+    // literal secret "null", "42" or "{…}".
+    if (typeof secret !== "string" && !Array.isArray(secret)) {
+      throw new Error(`the secret of source '${source}' must be a string or an array of strings`);
+    }
     out.set(source, parseSecretList(typeof secret === "string" ? secret : JSON.stringify(secret)));
   }
   return out;

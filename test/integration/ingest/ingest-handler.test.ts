@@ -1,0 +1,252 @@
+/**
+ * The ingest handler against a real SQS wire protocol: fauxqs, started in this process. Every
+ * provider's signed request must land on the queue with its envelope and message attributes; a
+ * queue that is gone must give 503 with nothing acknowledged.
+ */
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createIngestHandler } from "../../../functions/ingest/handler";
+import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
+import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
+import { type Envelope, parseEnvelope } from "../../../shared/envelope/envelope";
+import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
+import { PROVIDER_NAMES } from "../../../shared/providers/provider";
+import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
+import { SecretReader } from "../../../shared/secrets/secret-reader";
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
+import { spyOnObservability } from "../../support/observability-spies";
+import {
+  samplePayloads,
+  signedEventFor,
+  signedGenericEvent,
+  signedGithubEvent,
+  signedPagerDutyEvent,
+  signedSlackEvent,
+  signedSlackInteractionEvent,
+  testSecretEnv,
+} from "../../support/signed-requests";
+
+let emulator: RunningFauxqs | undefined;
+let sqs: SQSClient;
+let queueUrl: string;
+let spies: ReturnType<typeof spyOnObservability>;
+
+const depsFor = (url: string): IngestDeps => ({
+  config: ingestConfigFromEnv({}),
+  queue: new SqsEventQueue(url),
+  secrets: new SecretReader(testSecretEnv()),
+});
+
+async function createQueue(name: string): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  return QueueUrl!;
+}
+
+/** Everything on the queue right now (deleted once read). */
+async function drain(url = queueUrl): Promise<Message[]> {
+  const out: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    if (Messages.length === 0) return out;
+    for (const m of Messages) {
+      out.push(m);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
+    }
+  }
+}
+
+function envelopeOf(message: Message): Envelope {
+  const parsed = parseEnvelope(message.Body!);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.envelope;
+}
+
+const attributesOf = (message: Message) =>
+  Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+
+beforeAll(async () => {
+  emulator = await startSqsEmulator();
+  // Before any client is built: the SDK reads these when a client is created.
+  vi.stubEnv("AWS_ENDPOINT_URL_SQS", emulator.endpoint);
+  vi.stubEnv("AWS_REGION", EMULATOR_REGION);
+  vi.stubEnv("AWS_ACCESS_KEY_ID", EMULATOR_CREDENTIALS.accessKeyId);
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", EMULATOR_CREDENTIALS.secretAccessKey);
+  vi.stubEnv("SQS_MAX_ATTEMPTS", "1");
+  sqs = createSqsClient();
+  queueUrl = await createQueue(`ingest-it-${Date.now()}`);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await emulator?.stop();
+});
+
+beforeEach(() => {
+  spies = spyOnObservability();
+});
+
+afterEach(async () => {
+  spies.restore();
+  if (emulator) await drain();
+});
+
+describe("ingest handler → fauxqs", () => {
+  it.each(PROVIDER_NAMES)(
+    "%s: the signed request is on the queue with its envelope and attributes",
+    async (name) => {
+      const handler = createIngestHandler(() => depsFor(queueUrl));
+      const event = signedEventFor[name]({ requestId: `it-${name}` });
+      const response = await handler(event);
+      expect(response.statusCode).toBe(200);
+      const { id } = JSON.parse(response.body!);
+
+      const messages = await drain();
+      expect(messages).toHaveLength(1);
+      const envelope = envelopeOf(messages[0]!);
+      expect(envelope).toMatchObject({
+        v: 1,
+        id,
+        provider: name,
+        correlation_id: `it-${name}`,
+        payload: JSON.parse(event.body!),
+      });
+      expect(attributesOf(messages[0]!)).toEqual({
+        provider: name,
+        event_type: envelope.event_type,
+        delivery_key: envelope.delivery_key,
+        correlation_id: `it-${name}`,
+      });
+    },
+  );
+
+  it("carries each provider's own event type and delivery key in the attributes", async () => {
+    const handler = createIngestHandler(() => depsFor(queueUrl));
+    await handler(signedGithubEvent({ event: "issues", delivery: "gh-delivery-1" }));
+    await handler(signedSlackEvent({ body: JSON.stringify(samplePayloads.slackMessage("x", "EvIT1")) }));
+    await handler(signedSlackInteractionEvent({ type: "block_actions", trigger_id: "tr-it" }));
+    const byProviderKey = (await drain())
+      .map((m) => attributesOf(m))
+      .map((a) => [a.event_type, a.delivery_key]);
+    expect(byProviderKey.sort()).toEqual(
+      [
+        ["issues", "gh-delivery-1"],
+        ["message", "EvIT1"],
+        ["block_actions", "tr-it"],
+      ].sort(),
+    );
+  });
+
+  it("queues PagerDuty V2 messages as one SQS message each", async () => {
+    const response = await createIngestHandler(() => depsFor(queueUrl))(
+      signedPagerDutyEvent({ body: JSON.stringify(samplePayloads.pagerdutyV2()) }),
+    );
+    expect(JSON.parse(response.body!).ids).toHaveLength(2);
+    const keys = (await drain()).map((m) => envelopeOf(m).delivery_key).sort();
+    expect(keys).toEqual(["msg-1", "msg-2"]);
+  });
+
+  it("round-trips emoji and U+FFFE/U+FFFF through the emulator", async () => {
+    const text = "🔥 checkout down 🚒 [\uFFFE\uFFFF] 𝄞 — naïve café";
+    const body = JSON.stringify({ ...samplePayloads.genericAlert(), text });
+    const response = await createIngestHandler(() => depsFor(queueUrl))(
+      signedGenericEvent("datadog", { body, base64: true }),
+    );
+    expect(response.statusCode).toBe(200);
+    const [message] = await drain();
+    const envelope = envelopeOf(message!);
+    expect((envelope.payload as { text: string }).text).toBe(text);
+    expect(envelope.payload).toEqual(JSON.parse(body));
+  });
+
+  it("refuses with 413, instead of a 503 retry loop, an envelope whose body fits but attributes do not", async () => {
+    const handler = createIngestHandler(() => depsFor(queueUrl));
+    const { MaximumMessageSize } = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["MaximumMessageSize"] }),
+      )
+    ).Attributes!;
+    const limit = Number(MaximumMessageSize);
+    // The generic sender's message size grows one byte per padding byte: measure once, then aim.
+    const eventWithPad = (pad: number) =>
+      signedGenericEvent("datadog", {
+        body: JSON.stringify({ id: "big-alert", event_type: "alert.fired", pad: "x".repeat(pad) }),
+        requestId: "it-size",
+      });
+    await handler(eventWithPad(0));
+    const [probe] = await drain();
+    const bodyBytes = Buffer.byteLength(probe!.Body!);
+    const attributeBytes = Object.entries(probe!.MessageAttributes!).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + v.DataType!.length + Buffer.byteLength(v.StringValue!),
+      0,
+    );
+
+    // Exactly at the limit, attributes included: SQS takes it.
+    const atLimit = await handler(eventWithPad(limit - bodyBytes - attributeBytes));
+    expect(atLimit.statusCode).toBe(200);
+    expect(await drain()).toHaveLength(1);
+
+    // Body alone under the limit, body + attributes over it: refused up front, not retried forever.
+    const over = await handler(eventWithPad(limit - bodyBytes - attributeBytes + 1));
+    expect(over.statusCode).toBe(413);
+    expect(await drain()).toHaveLength(0);
+  });
+
+  it("the exported Lambda handler builds its queue and secrets from the environment", async () => {
+    for (const [name, value] of Object.entries(testSecretEnv())) vi.stubEnv(name, value!);
+    vi.stubEnv("QUEUE_URL", queueUrl);
+    const { handler } = await import("../../../functions/ingest/handler");
+    const context = {
+      functionName: "ingest",
+      functionVersion: "$LATEST",
+      invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:ingest",
+      memoryLimitInMB: "256",
+      awsRequestId: "lambda-req-1",
+      getRemainingTimeInMillis: () => 10_000,
+    } as unknown as Context;
+    const event: APIGatewayProxyEventV2 = signedGithubEvent({ requestId: "it-exported" });
+    const response = await handler(event, context);
+    expect(response).toMatchObject({ statusCode: 200 });
+    const [message] = await drain();
+    expect(envelopeOf(message!)).toMatchObject({ provider: "github", correlation_id: "it-exported" });
+  });
+});
+
+describe("ingest handler with the queue gone", () => {
+  it("answers 503 and acknowledges nothing when the queue was deleted", async () => {
+    const goneUrl = await createQueue(`ingest-it-gone-${Date.now()}`);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: goneUrl }));
+    const response = await createIngestHandler(() => depsFor(goneUrl))(signedGithubEvent());
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ "retry-after": "30" });
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.stringMatching(/retry later/) });
+    expect(await drain()).toHaveLength(0);
+  });
+
+  it("answers 503 for every provider when the SQS endpoint itself is down", async () => {
+    await emulator!.stop();
+    emulator = undefined;
+    const handler = createIngestHandler(() => depsFor(queueUrl));
+    for (const name of PROVIDER_NAMES) {
+      const response = await handler(signedEventFor[name]());
+      expect(response.statusCode, name).toBe(503);
+      expect(JSON.parse(response.body!)).not.toHaveProperty("status");
+    }
+    expect(spies.metrics.filter((m) => m.name === "WebhooksAccepted")).toHaveLength(0);
+  });
+});

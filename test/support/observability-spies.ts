@@ -1,0 +1,47 @@
+import { vi } from "vitest";
+import { logger, metrics } from "../../shared/observability/powertools";
+
+export interface RecordedMetric {
+  name: string;
+  dimensions: Record<string, string>;
+}
+
+/**
+ * Replaces the shared Powertools metrics' `singleMetric` with a recorder (so tests neither print
+ * EMF lines nor lose them) and spies on the logger. Call `restore()` (or vi.restoreAllMocks) after.
+ */
+export function spyOnObservability() {
+  const recorded: RecordedMetric[] = [];
+  const singleMetric = vi.spyOn(metrics, "singleMetric").mockImplementation(() => {
+    const dimensions: Record<string, string> = {};
+    const stub = {
+      addDimension: (name: string, value: string) => {
+        dimensions[name] = value;
+        return stub;
+      },
+      addMetric: (name: string) => {
+        recorded.push({ name, dimensions: { ...dimensions } });
+        return stub;
+      },
+    };
+    return stub as unknown as ReturnType<typeof metrics.singleMetric>;
+  });
+  const logs = [vi.spyOn(logger, "info"), vi.spyOn(logger, "warn"), vi.spyOn(logger, "error")];
+  return {
+    metrics: recorded,
+    /** Every argument passed to the logger, serialised: what would reach a log line. */
+    logText: () =>
+      logs
+        .flatMap((spy) => spy.mock.calls)
+        .map((args) => JSON.stringify(args, errorFields))
+        .join("\n"),
+    restore: () => {
+      singleMetric.mockRestore();
+      for (const spy of logs) spy.mockRestore();
+    },
+  };
+}
+
+function errorFields(_key: string, value: unknown) {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+}

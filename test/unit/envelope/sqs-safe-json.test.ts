@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { toSqsSafeAttribute, toSqsSafeJson } from "../../../shared/envelope/sqs-safe-json";
+
+// What SQS accepts in a body, and what fauxqs accepts (the same without the astral range).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's allowed characters, named exactly
+const FAUXQS_REFUSES = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/;
+
+describe("toSqsSafeJson", () => {
+  it("escapes U+FFFE, U+FFFF and astral characters so the JSON decodes to the same text", () => {
+    const value = { text: "a\uFFFEb\uFFFFc 🔥 𝄞 \u{10FFFF}", plain: "é ☃ \u2028" };
+    const json = JSON.stringify(value);
+    const safe = toSqsSafeJson(json);
+    expect(safe).not.toMatch(FAUXQS_REFUSES);
+    expect(JSON.parse(safe)).toEqual(value);
+    expect(safe).toContain("\\ufffe");
+    expect(safe).toContain("\\uffff");
+    expect(safe).toContain("\\ud83d\\udd25");
+  });
+
+  it("leaves text SQS accepts untouched", () => {
+    const json = JSON.stringify({ text: "plain ascii, é, ☃, \uE000, \uFFFD" });
+    expect(toSqsSafeJson(json)).toBe(json);
+  });
+
+  it("works after an escaped backslash", () => {
+    const value = { s: "\\🔥" };
+    expect(JSON.parse(toSqsSafeJson(JSON.stringify(value)))).toEqual(value);
+  });
+});
+
+describe("toSqsSafeAttribute", () => {
+  it("replaces refused characters with U+FFFD and cuts to the length limit", () => {
+    expect(toSqsSafeAttribute("ok\u0000🔥\uFFFE")).toBe("ok\uFFFD\uFFFD\uFFFD");
+    expect(toSqsSafeAttribute("x".repeat(300))).toHaveLength(256);
+    expect(toSqsSafeAttribute("abc", 2)).toBe("ab");
+  });
+
+  it("keeps an ordinary value as is", () => {
+    expect(toSqsSafeAttribute("72d3162e-cc78-11e3-81ab-4c9367dc0958")).toBe(
+      "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import {
+  bodyFormat,
+  contentDeliveryKey,
+  pick,
+  readForm,
+  readFormPayloadField,
+  readJsonObject,
+  str,
+} from "../../../shared/providers/body";
+import { apiGatewayEvent, toWebhookRequest } from "../../support/signed-requests";
+
+const withContentType = (contentType?: string, body = "") =>
+  toWebhookRequest(
+    apiGatewayEvent({
+      path: "/x",
+      headers: contentType === undefined ? {} : { "content-type": contentType },
+      body,
+    }),
+  );
+
+describe("bodyFormat", () => {
+  it("recognises JSON (with parameters and +json) and forms", () => {
+    expect(bodyFormat(withContentType("application/json; charset=utf-8"), ["json"])).toBe("json");
+    expect(bodyFormat(withContentType("application/vnd.pagerduty+json"), ["json"])).toBe("json");
+    expect(bodyFormat(withContentType("application/x-www-form-urlencoded"), ["json", "form"])).toBe("form");
+  });
+
+  it("gives 415 naming what the route accepts", () => {
+    expect(bodyFormat(withContentType("application/x-www-form-urlencoded"), ["json"])).toEqual({
+      kind: "invalid",
+      statusCode: 415,
+      problem: "unsupported Content-Type application/x-www-form-urlencoded: send application/json",
+    });
+    expect(bodyFormat(withContentType(undefined), ["json", "form"])).toEqual({
+      kind: "invalid",
+      statusCode: 415,
+      problem:
+        "the Content-Type header is missing: send application/json or application/x-www-form-urlencoded",
+    });
+  });
+});
+
+describe("readJsonObject", () => {
+  it("keeps the text as received", () => {
+    const text = '{ "a" : 1,\n "b": "é" }';
+    expect(readJsonObject(text)).toEqual({ ok: true, value: { a: 1, b: "é" }, text });
+  });
+
+  it.each([
+    ["", /is empty/],
+    ["  \n", /is empty/],
+    ["{", /not valid JSON/],
+    ["null", /must be a JSON object/],
+    ['"s"', /must be a JSON object/],
+    ["[]", /must be a JSON object/],
+  ])("refuses %j with 400", (text, problem) => {
+    expect(readJsonObject(text)).toMatchObject({
+      ok: false,
+      statusCode: 400,
+      problem: expect.stringMatching(problem),
+    });
+  });
+});
+
+describe("forms", () => {
+  it("decodes fields as UTF-8, a repeated field keeping its last value", () => {
+    const req = withContentType("application/x-www-form-urlencoded", "a=caf%C3%A9&b=%F0%9F%94%A5&a=2&c=x+y");
+    expect(readForm(req)).toEqual({ a: "2", b: "🔥", c: "x y" });
+  });
+
+  it("parses the payload field and refuses its absence", () => {
+    expect(readFormPayloadField({ payload: '{"type":"x"}' })).toMatchObject({
+      ok: true,
+      value: { type: "x" },
+    });
+    expect(readFormPayloadField({})).toMatchObject({ ok: false, statusCode: 400 });
+  });
+});
+
+describe("small helpers", () => {
+  it("contentDeliveryKey is the body's SHA-256", () => {
+    expect(contentDeliveryKey("")).toBe(
+      "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
+    expect(contentDeliveryKey(Buffer.from("a"))).toBe(contentDeliveryKey("a"));
+  });
+
+  it("pick walks objects and arrays", () => {
+    expect(pick({ a: [{ b: 1 }] }, "a", "0", "b")).toBe(1);
+    expect(pick({ a: null }, "a", "b")).toBeUndefined();
+    expect(pick("s", "length")).toBeUndefined();
+  });
+
+  it("str keeps only non-empty strings", () => {
+    expect(str("x")).toBe("x");
+    expect(str("")).toBeUndefined();
+    expect(str(1)).toBeUndefined();
+  });
+});
