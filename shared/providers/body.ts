@@ -41,7 +41,9 @@ export function readJsonObject(text: string, what = "the request body"): BodyRea
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return invalid(400, `${what} is not valid JSON (${(error as Error).message})`);
+    // V8's message quotes the body; only the position goes back to the caller and into the logs.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    return invalid(400, `${what} is not valid JSON${position ? ` (syntax error at character ${position})` : ""}`);
   }
   if (!isObject(value)) return invalid(400, `${what} must be a JSON object`);
   return { ok: true, value, text };

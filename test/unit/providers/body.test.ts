@@ -98,3 +98,13 @@ describe("small helpers", () => {
     expect(str(1)).toBeUndefined();
   });
 });
+
+describe("readJsonObject error messages", () => {
+  it("names the position of a syntax error without echoing the body", () => {
+    const result = readJsonObject('{"token":"xoxb-secret-value" oops}');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem).toMatch(/not valid JSON \(syntax error at character \d+\)/);
+    expect(result.problem).not.toContain("xoxb-secret-value");
+  });
+});
