@@ -6,15 +6,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from "aws-lambda";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
-import { parseSecretList } from "../shared/secrets/secret-values";
 import { RoutingTable } from "../shared/routing/routing-table";
+import { parseSecretList } from "../shared/secrets/secret-values";
 import { type DemoAgent, startDemoAgent } from "./agent/demo-agent";
 import { DEMO_TEAM } from "./demo-team";
 import { applyDevSecretDefaults, type DevSecretName } from "./dev-defaults";
 import { startDynamoDbLocal } from "./emulators/dynamodb-local";
 import { startSqsEmulator } from "./emulators/fauxqs";
-import { freePort } from "./free-port";
 import { SqsEventSource } from "./event-source/sqs-event-source";
+import { freePort } from "./free-port";
 import { createLambdaHttpServer } from "./http/lambda-http-server";
 import { localLambdaContext } from "./lambda-context";
 import { type LocalPipelineDescription, removePipelineFile, writePipelineFile } from "./pipeline-file";
@@ -34,8 +34,8 @@ export interface LocalPipelineOptions {
   /** Router invocations in flight at once (the event source mapping's maximum concurrency). */
   routerConcurrency: number;
   maxReceiveCount: number;
-  /** Write `.local/pipeline.json` for CLI commands given `--local`. */
-  writeDescription: boolean;
+  /** Where to describe the running pipeline for CLI commands given `--local` (none when undefined). */
+  pipelineFile?: string;
   log: (line: string) => void;
 }
 
@@ -92,7 +92,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
     const dynamoClient = new DynamoDBClient({});
-    const queues = await createWebhookQueues(sqsClient, { prefix: "local", maxReceiveCount: options.maxReceiveCount });
+    const queues = await createWebhookQueues(sqsClient, {
+      prefix: "local",
+      maxReceiveCount: options.maxReceiveCount,
+    });
     const tables = await createPipelineTables(dynamoClient, "local");
 
     let demoAgent: DemoAgent | undefined;
@@ -129,7 +132,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const api = createLambdaHttpServer(
       (event) =>
-        ingest.handler(event, localLambdaContext("webhook-ingest", 10_000)) as Promise<APIGatewayProxyStructuredResultV2>,
+        ingest.handler(
+          event,
+          localLambdaContext("webhook-ingest", 10_000),
+        ) as Promise<APIGatewayProxyStructuredResultV2>,
     );
     const port = await listen(api, options.port);
     stops.push(() => new Promise((done) => api.close(() => done())));
@@ -164,9 +170,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       agentUrl,
       pid: process.pid,
     };
-    if (options.writeDescription) {
-      writePipelineFile(description);
-      stops.unshift(async () => removePipelineFile());
+    if (options.pipelineFile) {
+      const path = options.pipelineFile;
+      writePipelineFile(description, path);
+      stops.unshift(async () => removePipelineFile(path));
     }
     return { description, devSecretsUsed, ...(demoAgent ? { demoAgent } : {}), stop: stopAll };
   } catch (error) {

@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
-import { WEBHOOK_ROUTES } from "../shared/providers/registry";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
-import { JavaMissingError } from "./emulators/dynamodb-local";
+import { WEBHOOK_ROUTES } from "../shared/providers/registry";
 import { loadDotEnv } from "./dev-defaults";
-import { PIPELINE_FILE } from "./pipeline-file";
+import { JavaMissingError } from "./emulators/dynamodb-local";
 import { startLocalPipeline } from "./pipeline";
+import { PIPELINE_FILE } from "./pipeline-file";
 
 const USAGE = `npm start -- [--port 3000] [--persist] [--batch-size 10] [--batch-window-ms 0]
                 [--router-concurrency 2] [--max-receive-count ${WEBHOOK_QUEUE.maxReceiveCount}]
+                [--pipeline-file ${PIPELINE_FILE}]
 
 Runs the whole webhook pipeline locally on embedded emulators (fauxqs, DynamoDB Local).
 Reads PORT, AGENT_URL and the provider secrets from the environment or an untracked .env file.`;
@@ -33,6 +34,7 @@ async function main() {
         "batch-window-ms": { type: "string" },
         "router-concurrency": { type: "string" },
         "max-receive-count": { type: "string" },
+        "pipeline-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -56,12 +58,19 @@ async function main() {
     batchSize: whole("batch-size", values["batch-size"] as string | undefined, 10, 1),
     batchWindowMs: whole("batch-window-ms", values["batch-window-ms"] as string | undefined, 0),
     routerConcurrency: whole("router-concurrency", values["router-concurrency"] as string | undefined, 2, 1),
-    maxReceiveCount: whole("max-receive-count", values["max-receive-count"] as string | undefined, WEBHOOK_QUEUE.maxReceiveCount, 1),
-    writeDescription: true,
+    maxReceiveCount: whole(
+      "max-receive-count",
+      values["max-receive-count"] as string | undefined,
+      WEBHOOK_QUEUE.maxReceiveCount,
+      1,
+    ),
+    pipelineFile: (values["pipeline-file"] as string | undefined) ?? PIPELINE_FILE,
     log,
   });
   const d = pipeline.description;
-  const routes = WEBHOOK_ROUTES.map((r) => `  ${r.provider.padEnd(10)} POST ${d.apiUrl}${r.path.replace("{source}", "demo")}`);
+  const routes = WEBHOOK_ROUTES.map(
+    (r) => `  ${r.provider.padEnd(10)} POST ${d.apiUrl}${r.path.replace("{source}", "demo")}`,
+  );
   console.log(`
 Webhook pipeline running locally.
 
@@ -73,7 +82,7 @@ SQS (fauxqs): ${d.sqsEndpoint}  queue ${d.queueUrl}
               dead-letter queue ${d.deadLetterQueueUrl}
 DynamoDB:     ${d.dynamodbEndpoint}  tables ${d.routingTable}, ${d.eventsTable}, ${d.idempotencyTable}
 Data:         ${process.argv.includes("--persist") ? "DynamoDB on disk in .local/dynamodb; queues in memory" : "in memory (use --persist to keep DynamoDB data in .local/dynamodb)"}
-CLI:          ${PIPELINE_FILE} describes this pipeline: npm run routes -- list --local
+CLI:          ${values["pipeline-file"] ?? PIPELINE_FILE} describes this pipeline: npm run routes -- list --local
 ${
   pipeline.devSecretsUsed.length > 0
     ? `Secrets:      development defaults for ${pipeline.devSecretsUsed.join(", ")} (set them in the environment or .env to use your own)\n`

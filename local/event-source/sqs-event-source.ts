@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 
-export type SqsLambda = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsLambda = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface SqsEventSourceOptions {
   client: SQSClient;
@@ -24,13 +24,17 @@ export interface SqsEventSourceOptions {
   onError?: (error: unknown) => void;
 }
 
-function lambdaAttributes(attributes: Record<string, MessageAttributeValue> | undefined): SQSMessageAttributes {
+function lambdaAttributes(
+  attributes: Record<string, MessageAttributeValue> | undefined,
+): SQSMessageAttributes {
   const out: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(attributes ?? {})) {
     out[name] = {
       dataType: value.DataType ?? "String",
       ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-      ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString("base64") } : {}),
+      ...(value.BinaryValue !== undefined
+        ? { binaryValue: Buffer.from(value.BinaryValue).toString("base64") }
+        : {}),
       stringListValues: [],
       binaryListValues: [],
     };
@@ -143,7 +147,9 @@ export class SqsEventSource {
       await this.options.client.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
-          Entries: succeeded.slice(i, i + 10).map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })),
+          Entries: succeeded
+            .slice(i, i + 10)
+            .map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })),
         }),
       );
     }
