@@ -1,0 +1,98 @@
+import { Duration } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { allow, PipelineFunction } from "./lambda-defaults";
+import type { PipelineSecrets } from "./secrets";
+
+export const ROUTER_FUNCTION_LOGICAL_ID = "RouterFunction";
+
+export interface RouterProps {
+  queue: IQueue;
+  routingTable: ITable;
+  eventsTable: ITable;
+  idempotencyTable: ITable;
+  secrets: PipelineSecrets;
+  /** The `AgentUrl` parameter (a token) or a fixed URL. */
+  agentUrl: string;
+  timeoutSeconds: number;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  maxConcurrency: number;
+  maxReceiveCount: number;
+  agentTimeoutMs: number;
+  routingCacheSeconds: number;
+  defaultTeam?: string;
+  slackApiUrl: string;
+  secretsCacheSeconds: number;
+  logRetention: RetentionDays;
+}
+
+/** Item reads and writes the router's stores need: no Scan, no table management, no index reads. */
+const TABLE_READ = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"];
+const TABLE_READ_WRITE = [
+  ...TABLE_READ,
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+
+/**
+ * The router function, fed by the webhook queue in batches with partial batch responses, its
+ * concurrency capped to protect the agent. It reads the routing table, writes outcome and
+ * idempotency records, reads the agent signing secret and the Slack bot token, and may change a
+ * message's visibility to back off retries (`sqs:ChangeMessageVisibility`).
+ */
+export class Router extends Construct {
+  readonly function: PipelineFunction;
+
+  constructor(scope: Construct, id: string, props: RouterProps) {
+    super(scope, id);
+    const fn = new PipelineFunction(this, "Function", {
+      entry: "functions/router/handler.ts",
+      description: "Routes queued webhooks to the owning team's agent",
+      timeout: Duration.seconds(props.timeoutSeconds),
+      memorySize: 512,
+      logRetention: props.logRetention,
+      environment: {
+        QUEUE_URL: props.queue.queueUrl,
+        ROUTING_TABLE: props.routingTable.tableName,
+        EVENTS_TABLE: props.eventsTable.tableName,
+        IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
+        AGENT_URL: props.agentUrl,
+        SLACK_API_URL: props.slackApiUrl,
+        AGENT_TIMEOUT_MS: String(props.agentTimeoutMs),
+        MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
+        ROUTING_CACHE_SECONDS: String(props.routingCacheSeconds),
+        SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
+        ...(props.defaultTeam ? { DEFAULT_TEAM: props.defaultTeam } : {}),
+        ...props.secrets.environment("AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN"),
+      },
+    });
+    (fn.node.defaultChild as CfnFunction).overrideLogicalId(ROUTER_FUNCTION_LOGICAL_ID);
+    this.function = fn;
+
+    fn.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: props.batchSize,
+        maxBatchingWindow: Duration.seconds(props.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
+      }),
+    );
+    // The event source's grant (ReceiveMessage, DeleteMessage, ChangeMessageVisibility,
+    // GetQueueAttributes, GetQueueUrl on this queue only) also covers the handler's own
+    // ChangeMessageVisibility calls that back off retries; the infra tests assert it stays so.
+    allow(fn, "ReadRouting", TABLE_READ, [props.routingTable.tableArn]);
+    allow(fn, "RecordOutcomes", TABLE_READ_WRITE, [
+      props.eventsTable.tableArn,
+      props.idempotencyTable.tableArn,
+    ]);
+    props.secrets.grantRead(fn, "ReadAgentSecretAndSlackToken", "AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN");
+  }
+}

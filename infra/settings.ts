@@ -1,0 +1,241 @@
+import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import type { SecretName } from "../shared/secrets/secret-reader";
+
+/**
+ * Every deploy-time setting of the stack, read from CDK context (`cdk.json`, `cdk.context.json`
+ * or `-c name=value`) and validated before any construct is built, so a bad value fails `cdk synth`
+ * with a message naming the setting instead of failing half-way through a deployment.
+ */
+
+/** Seed 001's default webhook rate limit, and the lowest the stage may be set to. */
+export const THROTTLE_FLOOR = { rateLimit: 10, burstLimit: 20 } as const;
+
+export const SECRET_NAMES = [
+  "SLACK_SIGNING_SECRET",
+  "GITHUB_WEBHOOK_SECRET",
+  "PAGERDUTY_WEBHOOK_SECRET",
+  "INCIDENTIO_WEBHOOK_SECRET",
+  "JIRA_WEBHOOK_SECRET",
+  "GENERIC_WEBHOOK_SECRETS",
+  "AGENT_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+] as const satisfies readonly SecretName[];
+
+/** CloudWatch Logs' allowed retention periods, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface PipelineSettings {
+  /** Default for the `AgentUrl` stack parameter; without it `cdk deploy` needs `--parameters AgentUrl=…`. */
+  agentUrl?: string;
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  maxReceiveCount: number;
+  routerBatchSize: number;
+  routerMaxBatchingWindowSeconds: number;
+  routerMaxConcurrency: number;
+  agentTimeoutMs: number;
+  routingCacheSeconds: number;
+  defaultTeam?: string;
+  slackApiUrl: string;
+  secretsCacheSeconds: number;
+  routingTableDeletionProtection: boolean;
+  logRetentionDays: number;
+  /** An email address subscribed to a new alarm topic. */
+  alarmEmail?: string;
+  /** An existing SNS topic for alarm actions (instead of, or as well as, `alarmEmail`'s new topic). */
+  alarmTopicArn?: string;
+  queueAgeAlarmSeconds: number;
+  agentErrorRateAlarmPercent: number;
+  api5xxAlarmThreshold: number;
+  /** Secrets that already exist, by name, instead of the stack creating them. */
+  existingSecrets: Partial<Record<SecretName, string>>;
+}
+
+export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
+  throttleRateLimit: THROTTLE_FLOOR.rateLimit,
+  throttleBurstLimit: THROTTLE_FLOOR.burstLimit,
+  maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+  routerBatchSize: 10,
+  routerMaxBatchingWindowSeconds: 1,
+  routerMaxConcurrency: 5,
+  agentTimeoutMs: 10_000,
+  routingCacheSeconds: 60,
+  slackApiUrl: "https://slack.com/api",
+  secretsCacheSeconds: 300,
+  routingTableDeletionProtection: true,
+  logRetentionDays: 30,
+  queueAgeAlarmSeconds: 900,
+  agentErrorRateAlarmPercent: 5,
+  api5xxAlarmThreshold: 5,
+  existingSecrets: {},
+};
+
+export class InvalidSettingError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`context value '${setting}' ${problem}`);
+    this.name = "InvalidSettingError";
+  }
+}
+
+type Lookup = (name: string) => unknown;
+
+function integer(lookup: Lookup, name: keyof PipelineSettings, min: number, max: number, why = ""): number {
+  const raw = lookup(name);
+  const fallback = DEFAULT_SETTINGS[name] as number;
+  if (raw === undefined || raw === null || raw === "") return fallback;
+  const value = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(value))
+    throw new InvalidSettingError(name, `must be a whole number, got '${String(raw)}'`);
+  if (value < min || value > max) {
+    throw new InvalidSettingError(name, `must be between ${min} and ${max}${why}, got ${value}`);
+  }
+  return value;
+}
+
+function boolean(lookup: Lookup, name: keyof PipelineSettings): boolean {
+  const raw = lookup(name);
+  if (raw === undefined || raw === null || raw === "") return DEFAULT_SETTINGS[name] as boolean;
+  if (raw === true || raw === "true") return true;
+  if (raw === false || raw === "false") return false;
+  throw new InvalidSettingError(name, `must be true or false, got '${String(raw)}'`);
+}
+
+function text(
+  lookup: Lookup,
+  name: keyof PipelineSettings,
+  pattern?: RegExp,
+  shape?: string,
+): string | undefined {
+  const raw = lookup(name);
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  if (typeof raw !== "string")
+    throw new InvalidSettingError(name, `must be a string, got ${JSON.stringify(raw)}`);
+  const value = raw.trim();
+  if (pattern && !pattern.test(value))
+    throw new InvalidSettingError(name, `must be ${shape}, got '${value}'`);
+  return value;
+}
+
+function existingSecrets(lookup: Lookup): Partial<Record<SecretName, string>> {
+  const raw = lookup("existingSecrets");
+  if (raw === undefined || raw === null || raw === "") return {};
+  let parsed: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new InvalidSettingError("existingSecrets", `must be a JSON object, got '${raw}'`);
+    }
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new InvalidSettingError(
+      "existingSecrets",
+      "must be a JSON object of secret variable name → secret name",
+    );
+  }
+  const out: Partial<Record<SecretName, string>> = {};
+  for (const [key, name] of Object.entries(parsed)) {
+    if (!(SECRET_NAMES as readonly string[]).includes(key)) {
+      throw new InvalidSettingError(
+        "existingSecrets",
+        `has unknown key '${key}': use one of ${SECRET_NAMES.join(", ")}`,
+      );
+    }
+    if (typeof name !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
+      throw new InvalidSettingError(
+        "existingSecrets",
+        `needs a secret name for ${key}, got ${JSON.stringify(name)}`,
+      );
+    }
+    out[key as SecretName] = name;
+  }
+  return out;
+}
+
+/** The settings from a context lookup (`(name) => node.tryGetContext(name)`), validated. */
+export function readSettings(lookup: Lookup): PipelineSettings {
+  const throttleRateLimit = integer(
+    lookup,
+    "throttleRateLimit",
+    THROTTLE_FLOOR.rateLimit,
+    10_000,
+    ` (requests per second; ${THROTTLE_FLOOR.rateLimit} is seed 001's webhook limit and the floor)`,
+  );
+  const throttleBurstLimit = integer(
+    lookup,
+    "throttleBurstLimit",
+    THROTTLE_FLOOR.burstLimit,
+    5_000,
+    ` (${THROTTLE_FLOOR.burstLimit} is seed 001's webhook burst and the floor)`,
+  );
+  if (throttleBurstLimit < throttleRateLimit) {
+    throw new InvalidSettingError(
+      "throttleBurstLimit",
+      `must be at least throttleRateLimit (${throttleRateLimit}), got ${throttleBurstLimit}`,
+    );
+  }
+  const routerMaxBatchingWindowSeconds = integer(lookup, "routerMaxBatchingWindowSeconds", 0, 300);
+  const routerBatchSize = integer(lookup, "routerBatchSize", 1, 10_000);
+  if (routerBatchSize > 10 && routerMaxBatchingWindowSeconds === 0) {
+    throw new InvalidSettingError(
+      "routerBatchSize",
+      `above 10 needs routerMaxBatchingWindowSeconds of at least 1 (SQS event sources), got ${routerBatchSize}`,
+    );
+  }
+  const routerTimeoutMs = WEBHOOK_QUEUE.routerTimeoutSeconds * 1000;
+  const agentTimeoutMs = integer(
+    lookup,
+    "agentTimeoutMs",
+    100,
+    routerTimeoutMs - 1000,
+    ` (it must leave the router, which times out after ${WEBHOOK_QUEUE.routerTimeoutSeconds} s, time to record the outcome)`,
+  );
+  return {
+    agentUrl: text(lookup, "agentUrl", /^https:\/\/\S+$/, "an https:// URL"),
+    throttleRateLimit,
+    throttleBurstLimit,
+    maxReceiveCount: integer(lookup, "maxReceiveCount", 1, 1000),
+    routerBatchSize,
+    routerMaxBatchingWindowSeconds,
+    routerMaxConcurrency: integer(
+      lookup,
+      "routerMaxConcurrency",
+      2,
+      1000,
+      " (Lambda's limits for SQS sources)",
+    ),
+    agentTimeoutMs,
+    routingCacheSeconds: integer(lookup, "routingCacheSeconds", 0, 3600),
+    defaultTeam: text(lookup, "defaultTeam", /^[^/\s]+\/[^/\s]+$/, "<org_id>/<team_node_id>"),
+    slackApiUrl:
+      text(lookup, "slackApiUrl", /^https:\/\/\S+$/, "an https:// URL") ?? DEFAULT_SETTINGS.slackApiUrl,
+    secretsCacheSeconds: integer(lookup, "secretsCacheSeconds", 0, 3600),
+    routingTableDeletionProtection: boolean(lookup, "routingTableDeletionProtection"),
+    logRetentionDays: (() => {
+      const days = integer(lookup, "logRetentionDays", 1, 3653);
+      if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        throw new InvalidSettingError(
+          "logRetentionDays",
+          `must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${days}`,
+        );
+      }
+      return days;
+    })(),
+    alarmEmail: text(lookup, "alarmEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an email address"),
+    alarmTopicArn: text(
+      lookup,
+      "alarmTopicArn",
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/,
+      "an SNS topic ARN",
+    ),
+    queueAgeAlarmSeconds: integer(lookup, "queueAgeAlarmSeconds", 60, 1_209_600),
+    agentErrorRateAlarmPercent: integer(lookup, "agentErrorRateAlarmPercent", 1, 100),
+    api5xxAlarmThreshold: integer(lookup, "api5xxAlarmThreshold", 1, 1_000_000),
+    existingSecrets: existingSecrets(lookup),
+  };
+}

@@ -1,0 +1,121 @@
+import { CfnOutput, CfnParameter, Stack, type StackProps } from "aws-cdk-lib";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { WEBHOOK_ROUTES } from "../shared/providers/registry";
+import { Observability } from "./constructs/observability";
+import { Router } from "./constructs/router";
+import { PipelineSecrets } from "./constructs/secrets";
+import { PipelineTables } from "./constructs/tables";
+import { pascal, WebhookApi } from "./constructs/webhook-api";
+import { WebhookQueue } from "./constructs/webhook-queue";
+import { type PipelineSettings, SECRET_NAMES } from "./settings";
+
+export interface WebhookPipelineStackProps extends StackProps {
+  settings: PipelineSettings;
+}
+
+/** `/webhooks/slack/events` → `SlackEventsWebhookUrl`; `/webhooks/generic/{source}` → `GenericSourceWebhookUrl`. */
+export const webhookUrlOutputId = (path: string) => `${pascal(path.replace(/^\/webhooks\//, ""))}WebhookUrl`;
+
+/** `SLACK_SIGNING_SECRET` → `SlackSigningSecretArn`. */
+export const secretArnOutputId = (name: string) => `${pascal(name.toLowerCase())}Arn`;
+
+/**
+ * The whole webhook pipeline in one stack: HTTP API and per-provider ingest functions, the queue
+ * and its dead-letter queue, the routing/events/idempotency tables, the router, secrets, dashboard
+ * and alarms. Environment-agnostic: no lookups, so it synthesizes offline.
+ */
+export class WebhookPipelineStack extends Stack {
+  constructor(scope: Construct, id: string, props: WebhookPipelineStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const logRetention = settings.logRetentionDays as RetentionDays;
+
+    const agentUrl = new CfnParameter(this, "AgentUrl", {
+      type: "String",
+      description: "The default agent endpoint (HTTPS) the router delivers events to; a team may override it",
+      allowedPattern: "^https://\\S+$",
+      constraintDescription: "must be an https:// URL",
+      ...(settings.agentUrl ? { default: settings.agentUrl } : {}),
+    });
+
+    const secrets = new PipelineSecrets(this, "Secrets", { existing: settings.existingSecrets });
+    const tables = new PipelineTables(this, "Tables", {
+      routingTableDeletionProtection: settings.routingTableDeletionProtection,
+    });
+    const queue = new WebhookQueue(this, "WebhookQueue", {
+      maxReceiveCount: settings.maxReceiveCount,
+      routerTimeoutSeconds: WEBHOOK_QUEUE.routerTimeoutSeconds,
+    });
+    const api = new WebhookApi(this, "WebhookApi", {
+      queue: queue.queue,
+      secrets,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      logRetention,
+      secretsCacheSeconds: settings.secretsCacheSeconds,
+    });
+    const router = new Router(this, "Router", {
+      queue: queue.queue,
+      routingTable: tables.routing,
+      eventsTable: tables.events,
+      idempotencyTable: tables.idempotency,
+      secrets,
+      agentUrl: agentUrl.valueAsString,
+      timeoutSeconds: WEBHOOK_QUEUE.routerTimeoutSeconds,
+      batchSize: settings.routerBatchSize,
+      maxBatchingWindowSeconds: settings.routerMaxBatchingWindowSeconds,
+      maxConcurrency: settings.routerMaxConcurrency,
+      maxReceiveCount: settings.maxReceiveCount,
+      agentTimeoutMs: settings.agentTimeoutMs,
+      routingCacheSeconds: settings.routingCacheSeconds,
+      ...(settings.defaultTeam ? { defaultTeam: settings.defaultTeam } : {}),
+      slackApiUrl: settings.slackApiUrl,
+      secretsCacheSeconds: settings.secretsCacheSeconds,
+      logRetention,
+    });
+    new Observability(this, "Observability", {
+      api: api.api,
+      queue: queue.queue,
+      deadLetterQueue: queue.deadLetterQueue,
+      ingestFunctions: Object.values(api.ingestFunctions),
+      router: router.function,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+      ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      queueAgeAlarmSeconds: settings.queueAgeAlarmSeconds,
+      agentErrorRateAlarmPercent: settings.agentErrorRateAlarmPercent,
+      api5xxAlarmThreshold: settings.api5xxAlarmThreshold,
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: api.stage.url, description: "The webhook API's base URL" });
+    for (const route of WEBHOOK_ROUTES) {
+      new CfnOutput(this, webhookUrlOutputId(route.path), {
+        value: api.urlOf(route.path),
+        description: `POST webhooks from ${route.provider} here${route.path.includes("{source}") ? " ({source}: the sender's name in GENERIC_WEBHOOK_SECRETS)" : ""}`,
+      });
+    }
+    new CfnOutput(this, "QueueUrl", { value: queue.queue.queueUrl, description: "The webhook queue" });
+    new CfnOutput(this, "DeadLetterQueueUrl", {
+      value: queue.deadLetterQueue.queueUrl,
+      description: "The dead-letter queue (redrive back to the webhook queue once the cause is fixed)",
+    });
+    new CfnOutput(this, "RoutingTableName", {
+      value: tables.routing.tableName,
+      description: "ROUTING_TABLE for npm run routes",
+    });
+    new CfnOutput(this, "EventsTableName", {
+      value: tables.events.tableName,
+      description: "Outcome record per event",
+    });
+    new CfnOutput(this, "IdempotencyTableName", {
+      value: tables.idempotency.tableName,
+      description: "Idempotency records (delivery keys already sent to the agent)",
+    });
+    for (const name of SECRET_NAMES) {
+      new CfnOutput(this, secretArnOutputId(name), {
+        value: secrets.arn(name),
+        description: `Secret for ${name}: set it with aws secretsmanager put-secret-value --secret-id <this ARN>`,
+      });
+    }
+  }
+}

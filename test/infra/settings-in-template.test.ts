@@ -1,0 +1,112 @@
+import { AwsSolutionsChecks } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
+import { ingestFunctionLogicalId } from "../../infra/constructs/webhook-api";
+import {
+  actionsOf,
+  envOf,
+  functionProps,
+  type Json,
+  refId,
+  resourcesOf,
+  type SynthesizedPipeline,
+  statementsOfRole,
+  synthPipeline,
+} from "./synth-pipeline";
+
+/** Every setting away from its default, template only (no bundling). */
+describe("a stack with every setting changed", () => {
+  let synth: SynthesizedPipeline;
+  let resources: Record<string, Json>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  beforeAll(() => {
+    synth = synthPipeline(
+      {
+        agentUrl: "https://agent.example.com/webhooks",
+        throttleRateLimit: 50,
+        throttleBurstLimit: 100,
+        maxReceiveCount: 8,
+        routerBatchSize: 50,
+        routerMaxBatchingWindowSeconds: 5,
+        routerMaxConcurrency: 3,
+        agentTimeoutMs: 20_000,
+        defaultTeam: "acme/sre",
+        routingTableDeletionProtection: "false",
+        logRetentionDays: 90,
+        alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
+        queueAgeAlarmSeconds: 600,
+        existingSecrets: JSON.stringify({
+          SLACK_SIGNING_SECRET: "prod/slack-signing",
+          SLACK_BOT_TOKEN: "prod/slack-bot",
+        }),
+      },
+      { bundle: false },
+    );
+    resources = synth.template.toJSON().Resources;
+  }, 120_000);
+
+  it("defaults the AgentUrl parameter to the agentUrl context value", () => {
+    expect(synth.template.toJSON().Parameters.AgentUrl.Default).toBe("https://agent.example.com/webhooks");
+  });
+
+  it("applies throttling, redrive, event source and router settings", () => {
+    const [, stage] = ofType("AWS::ApiGatewayV2::Stage")[0]!;
+    expect(stage.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+    const queue = ofType("AWS::SQS::Queue").find(([, q]) => q.Properties.RedrivePolicy)![1];
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(8);
+    const [, mapping] = ofType("AWS::Lambda::EventSourceMapping")[0]!;
+    expect(mapping.Properties).toMatchObject({
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+    const env = envOf(functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID));
+    expect(env).toMatchObject({
+      MAX_RECEIVE_COUNT: "8",
+      AGENT_TIMEOUT_MS: "20000",
+      DEFAULT_TEAM: "acme/sre",
+    });
+  });
+
+  it("turns off the routing table's deletion protection but still retains it", () => {
+    const [, routing] = ofType("AWS::DynamoDB::Table").find(([id]) => id.startsWith("TablesRouting"))!;
+    expect(routing.Properties.DeletionProtectionEnabled).toBe(false);
+    expect(routing.DeletionPolicy).toBe("Retain");
+  });
+
+  it("sets every log group's retention", () => {
+    for (const [, group] of ofType("AWS::Logs::LogGroup")) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it("sends alarms to the existing topic and creates none", () => {
+    expect(ofType("AWS::SNS::Topic")).toHaveLength(0);
+    const alarms = ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms)
+      expect(alarm.AlarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:oncall"]);
+    expect(alarms.find((a) => a.MetricName === "ApproximateAgeOfOldestMessage")!.Threshold).toBe(600);
+  });
+
+  it("imports secrets by name: not created, read by their name-based ARN (with Secrets Manager's suffix)", () => {
+    expect(ofType("AWS::SecretsManager::Secret")).toHaveLength(6);
+    const slack = functionProps(synth.template, ingestFunctionLogicalId("slack"));
+    const arn = JSON.stringify(envOf(slack).SLACK_SIGNING_SECRET_ARN);
+    expect(arn).toContain(":secret:prod/slack-signing");
+    const statements = statementsOfRole(synth.template, refId(slack.Role));
+    const secretRead = statements.find((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"))!;
+    expect(JSON.stringify(resourcesOf(secretRead))).toContain(":secret:prod/slack-signing-??????");
+    const router = functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID);
+    const routerRead = statementsOfRole(synth.template, refId(router.Role)).find((s) =>
+      actionsOf(s).includes("secretsmanager:GetSecretValue"),
+    )!;
+    expect(JSON.stringify(resourcesOf(routerRead))).toContain(":secret:prod/slack-bot-??????");
+  });
+
+  it("still passes cdk-nag's AwsSolutions checks", () => {
+    expect(new AwsSolutionsChecks().validateScope(synth.stack).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
