@@ -7,6 +7,11 @@ export default defineConfig({
     globalSetup: ["test/support/dynamodb-global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    env: { POWERTOOLS_DEV: "false", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_REGION: "us-east-1" },
+    env: {
+      POWERTOOLS_DEV: "false",
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      POWERTOOLS_METRICS_DISABLED: "true",
+      AWS_REGION: "us-east-1",
+    },
   },
 });

@@ -1,6 +1,6 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { IngestResult } from "../../shared/ingest/ingest-webhook";
-import { logger, metrics } from "../../shared/observability/powertools";
+import { emf } from "../../shared/observability/emf";
+import { logger } from "../../shared/observability/powertools";
 
 const METRIC_BY_OUTCOME = {
   accepted: "WebhooksAccepted",
@@ -10,24 +10,32 @@ const METRIC_BY_OUTCOME = {
   unavailable: "WebhooksUnavailable",
 } as const;
 
+const BY_PROVIDER = [["service", "provider"]];
+
+/** The request's metrics: received, and its outcome (rejections also by reason). */
+function countOutcome(result: IngestResult, provider: string): void {
+  const outcome = METRIC_BY_OUTCOME[result.outcome];
+  const received = { dimensions: BY_PROVIDER, metrics: ["WebhooksReceived"] };
+  if (result.outcome === "rejected") {
+    emf.count([received, { dimensions: [["service", "provider", "reason"]], metrics: [outcome] }], {
+      provider,
+      reason: result.reason,
+    });
+  } else {
+    emf.count([received, { dimensions: BY_PROVIDER, metrics: [outcome] }], { provider });
+  }
+}
+
 /** One log line and the EMF metrics for a request. Never logs headers, bodies or secrets. */
 export function recordIngestResult(result: IngestResult): void {
   const provider = result.provider ?? "unknown";
-  const count = (name: string, extra: Record<string, string> = {}) => {
-    const metric = metrics.singleMetric();
-    metric.addDimension("provider", provider);
-    for (const [key, value] of Object.entries(extra)) metric.addDimension(key, value);
-    metric.addMetric(name, MetricUnit.Count, 1);
-  };
-  count("WebhooksReceived");
+  countOutcome(result, provider);
   switch (result.outcome) {
     case "accepted":
-      count(METRIC_BY_OUTCOME.accepted);
       logger.info("webhook accepted", { provider, events: result.events });
       return;
     case "ignored":
     case "handshake":
-      count(METRIC_BY_OUTCOME[result.outcome]);
       logger.info("webhook answered without queueing", {
         provider,
         outcome: result.outcome,
@@ -35,7 +43,6 @@ export function recordIngestResult(result: IngestResult): void {
       });
       return;
     case "rejected":
-      count(METRIC_BY_OUTCOME.rejected, { reason: result.reason });
       logger.warn("webhook rejected", {
         provider,
         status: result.statusCode,
@@ -44,7 +51,6 @@ export function recordIngestResult(result: IngestResult): void {
       });
       return;
     case "unavailable":
-      count(METRIC_BY_OUTCOME.unavailable);
       logger.error("webhook not accepted: retry expected from the sender", {
         provider,
         problem: result.problem,

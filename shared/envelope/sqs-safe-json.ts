@@ -5,11 +5,13 @@
  * astral character (as its surrogate pair) gives JSON that decodes identically and both accept.
  * Control characters never appear raw in valid JSON text.
  */
-const REFUSED = /[\uFFFE\uFFFF]|[\u{10000}-\u{10FFFF}]/gu;
+const REFUSED = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;
+const MAY_HOLD_REFUSED = /[\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 const escapeUnit = (unit: number) => `\\u${unit.toString(16).padStart(4, "0")}`;
 
 export function toSqsSafeJson(json: string): string {
+  if (!MAY_HOLD_REFUSED.test(json)) return json;
   return json.replace(REFUSED, (char) => {
     if (char.length === 1) return escapeUnit(char.charCodeAt(0));
     return escapeUnit(char.charCodeAt(0)) + escapeUnit(char.charCodeAt(1));

@@ -10,10 +10,15 @@ export interface WebhookRequest {
   path: string;
   headers: Readonly<Record<string, string>>;
   rawBody: Buffer;
+  /** The body as UTF-8 text when the transport already had it as well-formed text (not base64). */
+  bodyText?: string;
   requestId: string;
   sourceIp?: string;
   receivedAt: Date;
 }
+
+/** `String.prototype.isWellFormed` (Node.js 20+; in TypeScript's lib from ES2024). */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 export function lowerCaseHeaders(
   headers: Record<string, string | undefined> | undefined,
@@ -37,6 +42,8 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2, now = new Dat
     path: event.rawPath ?? event.requestContext?.http?.path ?? "/",
     headers: lowerCaseHeaders(event.headers),
     rawBody: event.isBase64Encoded ? Buffer.from(body, "base64") : Buffer.from(body, "utf8"),
+    // The same text the bytes decode to, so it is not decoded again (a lone surrogate would not be).
+    ...(!event.isBase64Encoded && isWellFormed(body) ? { bodyText: body } : {}),
     requestId: event.requestContext?.requestId || crypto.randomUUID(),
     sourceIp: event.requestContext?.http?.sourceIp,
     receivedAt: event.requestContext?.timeEpoch ? new Date(event.requestContext.timeEpoch) : now,

@@ -43,14 +43,17 @@ export function readJsonObject(text: string, what = "the request body"): BodyRea
   } catch (error) {
     // V8's message quotes the body; only the position goes back to the caller and into the logs.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    return invalid(400, `${what} is not valid JSON${position ? ` (syntax error at character ${position})` : ""}`);
+    return invalid(
+      400,
+      `${what} is not valid JSON${position ? ` (syntax error at character ${position})` : ""}`,
+    );
   }
   if (!isObject(value)) return invalid(400, `${what} must be a JSON object`);
   return { ok: true, value, text };
 }
 
 /** The body as UTF-8 text: the bytes the sender signed, decoded once. */
-export const bodyText = (req: WebhookRequest): string => req.rawBody.toString("utf8");
+export const bodyText = (req: WebhookRequest): string => req.bodyText ?? req.rawBody.toString("utf8");
 
 /** Form fields as an object (a repeated field keeps its last value). */
 export function readForm(req: WebhookRequest): Record<string, string> {

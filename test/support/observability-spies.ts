@@ -1,4 +1,5 @@
 import { vi } from "vitest";
+import { type EmfDirective, emf } from "../../shared/observability/emf";
 import { logger, metrics } from "../../shared/observability/powertools";
 
 export interface RecordedMetric {
@@ -6,9 +7,25 @@ export interface RecordedMetric {
   dimensions: Record<string, string>;
 }
 
+/** The metrics one EMF document publishes, `service` left out. */
+function metricsOfEmf(
+  directives: readonly EmfDirective[],
+  values: Readonly<Record<string, string>>,
+): RecordedMetric[] {
+  return directives.flatMap((directive) =>
+    directive.metrics.flatMap((name) =>
+      directive.dimensions.map((set) => ({
+        name,
+        dimensions: Object.fromEntries(set.filter((d) => d !== "service").map((d) => [d, values[d] ?? ""])),
+      })),
+    ),
+  );
+}
+
 /**
- * Replaces the shared Powertools metrics' `singleMetric` with a recorder (so tests neither print
- * EMF lines nor lose them) and spies on the logger. Call `restore()` (or vi.restoreAllMocks) after.
+ * Records the metrics the code publishes — through Powertools' `singleMetric` or the EMF writer —
+ * and spies on the logger, so tests neither print EMF lines nor lose them. Call
+ * `restore()` (or vi.restoreAllMocks) after.
  */
 export function spyOnObservability() {
   const recorded: RecordedMetric[] = [];
@@ -26,6 +43,9 @@ export function spyOnObservability() {
     };
     return stub as unknown as ReturnType<typeof metrics.singleMetric>;
   });
+  const emfCount = vi.spyOn(emf, "count").mockImplementation((directives, values) => {
+    recorded.push(...metricsOfEmf(directives, values));
+  });
   const logs = [vi.spyOn(logger, "info"), vi.spyOn(logger, "warn"), vi.spyOn(logger, "error")];
   return {
     metrics: recorded,
@@ -37,6 +57,7 @@ export function spyOnObservability() {
         .join("\n"),
     restore: () => {
       singleMetric.mockRestore();
+      emfCount.mockRestore();
       for (const spy of logs) spy.mockRestore();
     },
   };
