@@ -10,7 +10,7 @@ import { sampleSecretsFromEnv } from "../../local/samples/sample-secrets";
 import { buildSampleWebhooks, type SampleWebhook } from "../../local/samples/sample-webhooks";
 import { signSlack } from "../../shared/providers/slack";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/emulator-credentials";
-import { eventually, type PipelineProcess, startPipelineProcess } from "../support/local-pipeline-process";
+import { eventually, type PipelineProcess, startPipelineProcess } from "../../local/process/pipeline-process";
 
 const MAX_RECEIVE_COUNT = 2;
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalPipelineDescription, readPipelineFile } from "../../local/pipeline-file";
+import { type LocalPipelineDescription, readPipelineFile } from "../pipeline-file";
 
 export interface PipelineProcess {
   description: LocalPipelineDescription;
@@ -25,13 +25,20 @@ const exited = (child: ChildProcess, ms: number) =>
  * process group, waits until it has described itself, and stops the whole group — emulators
  * included — when done.
  */
-export async function startPipelineProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<PipelineProcess> {
+export async function startPipelineProcess(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<PipelineProcess> {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-e2e-"));
   const pipelineFile = join(dir, "pipeline.json");
   const child = spawn(
     process.execPath,
     ["--import", "tsx", "local/start.ts", "--port", "0", "--pipeline-file", pipelineFile, ...args],
-    { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN", ...env } },
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: "WARN", ...env },
+    },
   );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -65,7 +72,11 @@ export async function startPipelineProcess(args: string[] = [], env: NodeJS.Proc
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
