@@ -13,6 +13,18 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<CommandGroup
     summary: "manage which team owns which routing identifier",
     load: async () => (await import("./routes/index")).routes,
   },
+  events: {
+    summary: "list, show and replay recorded events",
+    load: async () => (await import("./events/index")).events,
+  },
+  dlq: {
+    summary: "peek at the dead-letter queue and redrive it to the webhook queue",
+    load: async () => (await import("./dlq/index")).dlq,
+  },
+  stats: {
+    summary: "event counts per provider and error rates",
+    load: async () => (await import("./stats/index")).stats,
+  },
 };
 
 export const BIN = "webhook-pipeline";

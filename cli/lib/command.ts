@@ -18,6 +18,11 @@ export interface CommandGroup {
   name: string;
   summary: string;
   commands: readonly Command[];
+  /**
+   * The command run when the group is given no command name, only options (`stats --since 1h`):
+   * for a group that is one command.
+   */
+  defaultCommand?: string;
 }
 
 export function groupHelp(group: CommandGroup, bin = "webhook-pipeline"): string {
@@ -38,6 +43,8 @@ export function groupHelp(group: CommandGroup, bin = "webhook-pipeline"): string
 /** Runs `argv[0]` of the group with the rest of argv; prints help for none, `help` or `--help`. */
 export async function runGroup(group: CommandGroup, argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
+  const fallback = group.defaultCommand && group.commands.find((c) => c.name === group.defaultCommand);
+  if (fallback && (name === undefined || name.startsWith("-"))) return runCommand(fallback, [...argv], io);
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.stdout(groupHelp(group));
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -48,11 +55,16 @@ export async function runGroup(group: CommandGroup, argv: readonly string[], io:
       `unknown ${group.name} command ${JSON.stringify(name)}: expected one of ${group.commands.map((c) => c.name).join(", ")}`,
     );
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  return runCommand(command, rest, io);
+}
+
+/** Runs a command, or prints its help when asked to. */
+function runCommand(command: Command, argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
-    return EXIT.ok;
+    return Promise.resolve(EXIT.ok);
   }
-  return command.run(rest, io);
+  return command.run(argv, io);
 }
 
 /**

@@ -54,18 +54,11 @@ export async function resolveDynamoTarget(
       usage,
     );
   }
-  const endpoint =
-    flags.endpoint ?? local?.dynamodbEndpoint ?? io.env.AWS_ENDPOINT_URL_DYNAMODB ?? io.env.AWS_ENDPOINT_URL;
-  if (endpoint !== undefined) {
-    try {
-      new URL(endpoint);
-    } catch {
-      throw new UsageError(
-        `--endpoint must be a URL like http://127.0.0.1:8000, got ${JSON.stringify(endpoint)}`,
-        usage,
-      );
-    }
-  }
+  const endpoint = checkEndpoint(
+    flags.endpoint ?? local?.dynamodbEndpoint ?? io.env.AWS_ENDPOINT_URL_DYNAMODB ?? io.env.AWS_ENDPOINT_URL,
+    "--endpoint",
+    usage,
+  );
   const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   return {
     tableName: tableName.trim(),
@@ -74,22 +67,45 @@ export async function resolveDynamoTarget(
   };
 }
 
-const isLoopback = (endpoint: string) => {
-  const host = new URL(endpoint).hostname;
-  return host === "localhost" || host === "[::1]" || host.startsWith("127.");
+/** An endpoint given by flag, file or environment must be a URL; returns it unchanged (or undefined). */
+export function checkEndpoint(endpoint: string | undefined, flag: string, usage: string): string | undefined {
+  if (endpoint === undefined) return undefined;
+  try {
+    new URL(endpoint);
+  } catch {
+    throw new UsageError(
+      `${flag} must be a URL like http://127.0.0.1:8000, got ${JSON.stringify(endpoint)}`,
+      usage,
+    );
+  }
+  return endpoint;
+}
+
+/** A URL on this machine (`localhost`, `*.localhost`, 127.x, [::1]): an emulator, never AWS. */
+export const isLoopback = (url: string) => {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || host.startsWith("127.");
 };
+
+/**
+ * Client settings for an endpoint: a loopback endpoint is an emulator, so it gets placeholder
+ * credentials and region and a developer's real AWS credentials are never sent to it.
+ */
+export function emulatorSafeClientConfig(target: { endpoint?: string; region?: string }) {
+  const local = target.endpoint !== undefined && isLoopback(target.endpoint);
+  return {
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.region ? { region: target.region } : local ? { region: "us-east-1" } : {}),
+    ...(local ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+    maxAttempts: 3,
+  };
+}
 
 /**
  * A document client for the target. A loopback endpoint is an emulator: it gets placeholder
  * credentials and region so a developer's real AWS credentials are never sent to it.
  */
-export function createDocumentClient(target: DynamoTarget): DynamoDBDocumentClient {
-  const local = target.endpoint !== undefined && isLoopback(target.endpoint);
-  const client = new DynamoDBClient({
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    ...(target.region ? { region: target.region } : local ? { region: "us-east-1" } : {}),
-    ...(local ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
-    maxAttempts: 3,
-  });
+export function createDocumentClient(target: Omit<DynamoTarget, "tableName">): DynamoDBDocumentClient {
+  const client = new DynamoDBClient(emulatorSafeClientConfig(target));
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

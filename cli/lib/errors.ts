@@ -32,24 +32,35 @@ export class UsageError extends CliError {
   }
 }
 
+/** What an AWS failure happened on: the service, the table or queue, the endpoint, and what to check. */
+export interface AwsErrorContext {
+  service: string;
+  resource?: string;
+  endpoint?: string;
+  /** Advice when the resource does not exist. */
+  hint?: string;
+}
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Turns an AWS SDK or network failure into a CliError that says what to do about it, or returns
  * undefined when the error is not one of those.
  */
-export function describeAwsError(
-  error: unknown,
-  context: { service: string; resource?: string; endpoint?: string },
-): CliError | undefined {
+export function describeAwsError(error: unknown, context: AwsErrorContext): CliError | undefined {
   if (!(error instanceof Error)) return undefined;
   const where = context.endpoint ? ` at ${context.endpoint}` : "";
   const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
   const name = error.name;
-  if (name === "ResourceNotFoundException") {
+  if (
+    name === "ResourceNotFoundException" ||
+    name === "QueueDoesNotExist" ||
+    name === "AWS.SimpleQueueService.NonExistentQueue"
+  ) {
     return new CliError(
       `${context.resource ?? "the resource"} was not found${where} (${error.message}). ` +
-        "Check --table / the environment, or start the local pipeline with npm start and use --local.",
+        (context.hint ??
+          "Check --table / the environment, or start the local pipeline with npm start and use --local."),
     );
   }
   if (
@@ -85,4 +96,64 @@ export function describeAwsError(
     return new CliError(`${context.service} error (${name}): ${messageOf(error)}`);
   }
   return undefined;
+}
+
+/** The contexts of errors thrown by clients passed to `tagAwsErrors`, by error. */
+const errorContexts = new WeakMap<object, AwsErrorContext>();
+
+interface TaggableClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: never) => Promise<unknown>) => (args: never) => Promise<unknown>,
+      options: { step: "initialize"; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Remembers, for every error a client throws, which service and resource it came from, so one
+ * command talking to several services (DynamoDB and SQS) can still say which one failed. The error
+ * itself passes through unchanged: domain code may still catch it by name.
+ */
+export function tagAwsErrors(
+  client: TaggableClient,
+  context: Omit<AwsErrorContext, "resource"> & {
+    resource?: (input: Record<string, unknown>) => string | undefined;
+  },
+): void {
+  client.middlewareStack.add(
+    (next) => async (args: never) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (typeof error === "object" && error !== null && !errorContexts.has(error)) {
+          const input = ((args as { input?: Record<string, unknown> }).input ?? {}) as Record<
+            string,
+            unknown
+          >;
+          const resource = context.resource?.(input);
+          errorContexts.set(error, {
+            service: context.service,
+            ...(context.endpoint ? { endpoint: context.endpoint } : {}),
+            ...(context.hint ? { hint: context.hint } : {}),
+            ...(resource ? { resource } : {}),
+          });
+        }
+        throw error;
+      }
+    },
+    { step: "initialize", name: "cliErrorContext" },
+  );
+}
+
+/**
+ * Describes an error thrown by (or caused by an error of) a client given to `tagAwsErrors` as an
+ * operator message; anything else is returned unchanged.
+ */
+export function describeTaggedAwsError(error: unknown): unknown {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    const context = errorContexts.get(e);
+    if (context) return describeAwsError(e, context) ?? error;
+  }
+  return error;
 }

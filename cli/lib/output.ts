@@ -43,3 +43,20 @@ export class Output {
     this.io.stderr(`${text}\n`);
   }
 }
+
+/** `label: value` lines with the values aligned; rows whose value is undefined or null are left out. */
+export function renderFields(rows: ReadonlyArray<readonly [string, Cell]>): string {
+  const shown = rows.filter(([, value]) => value !== undefined && value !== null && value !== "");
+  const width = Math.max(0, ...shown.map(([label]) => label.length + 1));
+  return shown
+    .map(([label, value]) => `${`${label}:`.padEnd(width)}  ${String(value)}`)
+    .join("\n")
+    .concat("\n");
+}
+
+/** Cuts text to `max` characters for a table cell, on one line. */
+export function clip(text: string | undefined, max: number): string {
+  if (!text) return "";
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,11 @@
+import { DeliveryRecords } from "../../shared/operations/delivery-records";
+import { EventsTableReader } from "../../shared/operations/events-table-reader";
+import type { PipelineSession } from "../lib/pipeline-target";
+
+/** The events table of the session's target (or the error saying how to name it). */
+export const eventsTableOf = (session: PipelineSession): EventsTableReader =>
+  new EventsTableReader(session.documents(), session.name("eventsTable"));
+
+/** The idempotency records of the session's target (or the error saying how to name the table). */
+export const deliveryRecordsOf = (session: PipelineSession): DeliveryRecords =>
+  new DeliveryRecords(session.documents(), session.name("idempotencyTable"));

@@ -1,0 +1,129 @@
+import { parseEnvelope } from "../../shared/envelope/envelope";
+import { storedBody } from "../../shared/events/event-store";
+import { COMMON_OPTIONS, positionals } from "../lib/args";
+import type { Command } from "../lib/command";
+import { CliError, EXIT } from "../lib/errors";
+import { Output, renderFields } from "../lib/output";
+import {
+  parsePipelineArgs,
+  pipelineOptions,
+  pipelineOptionsHelp,
+  withPipeline,
+} from "../lib/pipeline-target";
+import { eventsTableOf } from "./context";
+
+const usage =
+  "webhook-pipeline events show <event-id> [--json] [--local | --stack [NAME] | --events-table NAME]";
+
+/** The envelope's fields without its payload, and the payload's size. */
+function envelopeSummary(body: string | undefined) {
+  if (body === undefined) return null;
+  const parsed = parseEnvelope(body);
+  if (!parsed.ok) return { valid: false, problem: parsed.problem };
+  const { payload, ...meta } = parsed.envelope;
+  return { valid: true, ...meta, payload_bytes: Buffer.byteLength(JSON.stringify(payload) ?? "", "utf8") };
+}
+
+/** The record as JSON can show it: the stored body as text (gunzipped), not as bytes. */
+function recordForJson(item: Record<string, unknown>, body: string | undefined) {
+  const { body: _body, body_gzip, ...rest } = item;
+  return { ...rest, body: body ?? null, ...(body_gzip !== undefined ? { body_compressed: true } : {}) };
+}
+
+const expiresText = (value: unknown) =>
+  typeof value === "number" ? new Date(value * 1000).toISOString() : undefined;
+
+function bodyText(item: Record<string, unknown>, body: string | undefined): string {
+  if (body === undefined) {
+    return `not stored (${item.body_bytes ?? "?"} bytes, too large for the events table): cannot be replayed`;
+  }
+  return `stored, ${Buffer.byteLength(body, "utf8")} bytes${item.body_gzip !== undefined ? " (gzip in the table)" : ""}`;
+}
+
+export const show: Command = {
+  name: "show",
+  summary: "show one event's whole outcome record and its envelope",
+  usage,
+  help: `usage: ${usage}
+
+Prints the event's record from the events table (status, team, attempts, agent answer, last error,
+…) and, when its message body was stored, the envelope it carried (without the payload; --json
+prints the whole record, body included).
+
+${pipelineOptionsHelp(["eventsTable"])}
+  --json            print {record, envelope} as JSON
+
+Exit codes: 0 shown, 1 no such event or DynamoDB failure, 2 invalid arguments.`,
+  async run(argv, io) {
+    const { values, positionals: args } = parsePipelineArgs(
+      argv,
+      { ...COMMON_OPTIONS, ...pipelineOptions("eventsTable") },
+      usage,
+    );
+    const [eventId] = positionals(args, ["event-id"], usage);
+    const { item, tableName } = await withPipeline(values, io, usage, async (session) => {
+      const table = eventsTableOf(session);
+      return { item: await table.get(eventId!), tableName: table.tableName };
+    });
+    if (!item) {
+      throw new CliError(
+        `no event ${eventId} in the events table '${tableName}' (see \`events list\`; records expire after 30 days)`,
+      );
+    }
+    const body = storedBody(item);
+    const envelope = envelopeSummary(body);
+    new Output(io, values.json ?? false).result({ record: recordForJson(item, body), envelope }, () => {
+      const team =
+        item.org_id && item.team_node_id
+          ? `${item.org_id}/${item.team_node_id}${item.matched_by ? ` (matched by ${item.matched_by})` : ""}`
+          : undefined;
+      const identifiers =
+        item.identifiers && typeof item.identifiers === "object"
+          ? Object.entries(item.identifiers as Record<string, unknown>)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")
+          : undefined;
+      const record = renderFields([
+        ["event", String(item.event_id)],
+        ["status", `${item.status} (recorded ${item.updated_at})`],
+        ["provider", item.provider as string | undefined],
+        ["event type", [item.event_type, item.action].filter(Boolean).join(" / ") || undefined],
+        ["delivery key", item.delivery_key as string | undefined],
+        ["received at", item.received_at as string | undefined],
+        ["correlation id", item.correlation_id as string | undefined],
+        ["route", item.route as string | undefined],
+        ["identifiers", identifiers],
+        ["team", team],
+        ["attempts", item.attempts as number | undefined],
+        ["agent status", item.agent_status as number | undefined],
+        ["last error", item.last_error as string | undefined],
+        ["duplicate of", item.duplicate_of as string | undefined],
+        ["sqs message", item.message_id as string | undefined],
+        ["expires", expiresText(item.expires_at)],
+        ["body", bodyText(item, body)],
+      ]);
+      if (!envelope) return record;
+      if (!envelope.valid)
+        return `${record}\nenvelope: none, the body is not a valid envelope: ${envelope.problem}`;
+      const headers = Object.entries((envelope as { headers?: Record<string, string> }).headers ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ");
+      const e = envelope as Record<string, unknown>;
+      return `${record}\nenvelope:\n${renderFields([
+        ["  version", `v${e.v}`],
+        ["  id", e.id as string],
+        ["  provider", e.provider as string],
+        ["  route", e.route as string],
+        ["  source", e.source as string | undefined],
+        ["  event type", [e.event_type, e.action].filter(Boolean).join(" / ")],
+        ["  delivery key", e.delivery_key as string],
+        ["  received at", e.received_at as string],
+        ["  correlation id", e.correlation_id as string],
+        ["  retry", e.retry ? JSON.stringify(e.retry) : undefined],
+        ["  headers", headers || undefined],
+        ["  payload", `${e.payload_bytes} bytes of JSON (--json shows the whole body)`],
+      ])}`;
+    });
+    return EXIT.ok;
+  },
+};
