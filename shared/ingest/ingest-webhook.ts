@@ -1,6 +1,6 @@
 import type { IngestConfig } from "../config/ingest-config";
 import { envelopeMeta, serialiseEnvelope } from "../envelope/envelope";
-import { toSqsSafeAttribute } from "../envelope/sqs-safe-json";
+import { envelopeAttributes } from "../envelope/message-attributes";
 import type { WebhookRequest } from "../http/webhook-request";
 import { UnknownSourceError } from "../providers/generic";
 import type { ProviderName } from "../providers/provider";
@@ -137,12 +137,7 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
     });
     const message: QueueMessage = {
       body: serialiseEnvelope(meta, event),
-      attributes: {
-        provider: meta.provider,
-        event_type: toSqsSafeAttribute(meta.event_type),
-        delivery_key: toSqsSafeAttribute(meta.delivery_key),
-        correlation_id: toSqsSafeAttribute(meta.correlation_id),
-      },
+      attributes: envelopeAttributes(meta),
     };
     return { meta, message };
   });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { IDEMPOTENCY_TABLE } from "../config/resources";
+import { KEY_PREFIX } from "../router/delivery-guard";
 import type { DeliverySummary } from "../router/route-batch";
 
 /**
@@ -8,7 +9,7 @@ import type { DeliverySummary } from "../router/route-batch";
  * shared/router/delivery-guard.ts (the integration tests check this against records the real router
  * writes).
  */
-export const DELIVERY_KEY_PREFIX = "webhook-router";
+export const DELIVERY_KEY_PREFIX = KEY_PREFIX;
 
 /** The key the router guards a delivery on: the provider's own delivery id, per provider. */
 export const deliveryKeyOf = (provider: string, deliveryKey: string): string => `${provider}:${deliveryKey}`;

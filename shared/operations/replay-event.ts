@@ -1,4 +1,5 @@
 import { type Envelope, parseEnvelope } from "../envelope/envelope";
+import { envelopeAttributes } from "../envelope/message-attributes";
 import { toSqsSafeAttribute } from "../envelope/sqs-safe-json";
 import type { EventStatus } from "../events/event-outcome";
 import { storedBody } from "../events/event-store";
@@ -44,16 +45,6 @@ export interface ReplayResult {
   /** Set when the body is not a valid envelope: the router will reject it again. */
   warning?: string;
   body_bytes: number;
-}
-
-/** The message attributes ingest puts on a webhook message, from the envelope. */
-export function envelopeAttributes(envelope: Envelope): Record<string, string> {
-  return {
-    provider: envelope.provider,
-    event_type: toSqsSafeAttribute(envelope.event_type),
-    delivery_key: toSqsSafeAttribute(envelope.delivery_key),
-    correlation_id: toSqsSafeAttribute(envelope.correlation_id),
-  };
 }
 
 const agentStatusText = (status: unknown) => (typeof status === "number" ? `, agent answered ${status}` : "");

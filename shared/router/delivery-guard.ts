@@ -35,7 +35,7 @@ export interface PowertoolsDeliveryGuardOptions {
 }
 
 /** The key prefix in the idempotency table: fixed, so renaming the function does not forget deliveries. */
-const KEY_PREFIX = "webhook-router";
+export const KEY_PREFIX = "webhook-router";
 
 /**
  * Powertools Idempotency on a DynamoDB table. The in-progress record expires with the invocation's
