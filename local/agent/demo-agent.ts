@@ -61,7 +61,8 @@ export async function startDemoAgent(options: {
       options.log?.(`agent: refused a request: ${verification.problem}`);
       return reply(401, { error: verification.problem });
     }
-    if (forcedStatus !== undefined && forcedStatus >= 300) return reply(forcedStatus, { error: "forced failure" });
+    if (forcedStatus !== undefined && forcedStatus >= 300)
+      return reply(forcedStatus, { error: "forced failure" });
     const event = JSON.parse(body.toString("utf8"));
     const delivery: AgentDelivery = {
       id: event.id,

@@ -39,9 +39,17 @@ const portAnswers = (port: number) =>
  * Starts Amazon DynamoDB Local (the real database engine, in a JVM) on `port`: in memory, or on
  * disk under `dbPath`. One shared database for every credential and region, as the pipeline expects.
  */
-export async function startDynamoDbLocal(options: { port: number; dbPath?: string; readyTimeoutMs?: number }): Promise<RunningEmulator> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dbPath?: string;
+  readyTimeoutMs?: number;
+}): Promise<RunningEmulator> {
   assertJava();
-  const child = spawn({ port: options.port, sharedDb: true, ...(options.dbPath ? { path: options.dbPath } : {}) });
+  const child = spawn({
+    port: options.port,
+    sharedDb: true,
+    ...(options.dbPath ? { path: options.dbPath } : {}),
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -58,7 +66,9 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
     if (exited) throw new Error(`DynamoDB Local exited before it was ready:\n${output.slice(-2000)}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`DynamoDB Local did not listen on port ${options.port} in time:\n${output.slice(-2000)}`);
+      throw new Error(
+        `DynamoDB Local did not listen on port ${options.port} in time:\n${output.slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -33,7 +33,11 @@ function apiGatewayHeaders(rawHeaders: readonly string[]): Record<string, string
 }
 
 /** A faithful API Gateway HTTP API (payload format 2.0) event for one local request. */
-export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, now = new Date()): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  now = new Date(),
+): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? "/", "http://localhost");
   const headers = apiGatewayHeaders(req.rawHeaders);
   const method = (req.method ?? "GET").toUpperCase();

@@ -11,7 +11,9 @@ export interface LocalQueues {
 const DAY = 24 * 60 * 60;
 
 async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+  );
   return Attributes!.QueueArn!;
 }
 

@@ -1,6 +1,6 @@
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -15,7 +15,11 @@ export interface LocalTables {
   idempotencyTable: string;
 }
 
-async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput, ttlAttribute?: string) {
+async function ensureTable(
+  client: DynamoDBClient,
+  definition: CreateTableCommandInput,
+  ttlAttribute?: string,
+) {
   try {
     await client.send(new CreateTableCommand(definition));
   } catch (error) {
@@ -42,6 +46,10 @@ export async function createPipelineTables(client: DynamoDBClient, prefix: strin
   };
   await ensureTable(client, routingTableDefinition(tables.routingTable));
   await ensureTable(client, eventsTableDefinition(tables.eventsTable), EVENTS_TABLE.ttlAttribute);
-  await ensureTable(client, idempotencyTableDefinition(tables.idempotencyTable), IDEMPOTENCY_TABLE.ttlAttribute);
+  await ensureTable(
+    client,
+    idempotencyTableDefinition(tables.idempotencyTable),
+    IDEMPOTENCY_TABLE.ttlAttribute,
+  );
   return tables;
 }

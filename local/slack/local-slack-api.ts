@@ -12,7 +12,9 @@ export interface LocalSlackApi {
  * Answers `chat.postMessage` like Slack's Web API does (`{"ok": true}`), printing the message, so
  * the router's failure notices are visible on a laptop with no Slack workspace.
  */
-export async function startLocalSlackApi(options: { log?: (line: string) => void } = {}): Promise<LocalSlackApi> {
+export async function startLocalSlackApi(
+  options: { log?: (line: string) => void } = {},
+): Promise<LocalSlackApi> {
   const messages: LocalSlackApi["messages"] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

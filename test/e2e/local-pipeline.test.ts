@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentDelivery } from "../../local/agent/demo-agent";
 import { DEMO_TEAM } from "../../local/demo-team";
 import { DEV_SECRETS } from "../../local/dev-defaults";
+import { eventually, type PipelineProcess, startPipelineProcess } from "../../local/process/pipeline-process";
 import { sampleSecretsFromEnv } from "../../local/samples/sample-secrets";
 import { buildSampleWebhooks, type SampleWebhook } from "../../local/samples/sample-webhooks";
 import { signSlack } from "../../shared/providers/slack";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/emulator-credentials";
-import { eventually, type PipelineProcess, startPipelineProcess } from "../../local/process/pipeline-process";
 
 const MAX_RECEIVE_COUNT = 2;
 
@@ -20,20 +20,27 @@ let events: DynamoDBDocumentClient;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  pipeline = await startPipelineProcess(["--max-receive-count", String(MAX_RECEIVE_COUNT), "--batch-size", "5"], {
-    // Retry at once: the dead-letter path is exercised in seconds, not minutes.
-    RETRY_BASE_DELAY_SECONDS: "0",
-    RETRY_MAX_DELAY_SECONDS: "0",
-    // Only the development secrets: the samples below sign with them.
-    ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
-    AGENT_URL: "",
-  });
+  pipeline = await startPipelineProcess(
+    ["--max-receive-count", String(MAX_RECEIVE_COUNT), "--batch-size", "5"],
+    {
+      // Retry at once: the dead-letter path is exercised in seconds, not minutes.
+      RETRY_BASE_DELAY_SECONDS: "0",
+      RETRY_MAX_DELAY_SECONDS: "0",
+      // Only the development secrets: the samples below sign with them.
+      ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
+      AGENT_URL: "",
+    },
+  );
   agentBase = pipeline.description.agentUrl.replace(/\/events$/, "");
   const clientConfig = { region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS };
   events = DynamoDBDocumentClient.from(
     new DynamoDBClient({ ...clientConfig, endpoint: pipeline.description.dynamodbEndpoint }),
   );
-  sqs = new SQSClient({ ...clientConfig, endpoint: pipeline.description.sqsEndpoint, useQueueUrlAsEndpoint: false });
+  sqs = new SQSClient({
+    ...clientConfig,
+    endpoint: pipeline.description.sqsEndpoint,
+    useQueueUrlAsEndpoint: false,
+  });
 }, 150_000);
 
 afterAll(async () => {
@@ -43,13 +50,23 @@ afterAll(async () => {
 const samples = () => buildSampleWebhooks(sampleSecretsFromEnv({}).secrets);
 const sample = (name: string) => samples().find((s) => s.name === name)!;
 
-async function post(s: Pick<SampleWebhook, "path" | "headers" | "body">): Promise<{ status: number; body: any }> {
+/** The fields of the pipeline's JSON answers these tests read. */
+interface ResponseBody {
+  id?: string;
+  status?: string;
+  error?: string;
+  challenge?: string;
+}
+
+async function post(
+  s: Pick<SampleWebhook, "path" | "headers" | "body">,
+): Promise<{ status: number; body: ResponseBody }> {
   const response = await fetch(`${pipeline.description.apiUrl}${s.path}`, {
     method: "POST",
     headers: s.headers,
     body: s.body,
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as ResponseBody };
 }
 
 async function deliveries(): Promise<AgentDelivery[]> {
@@ -61,7 +78,8 @@ async function setAgentStatus(status: number | null): Promise<void> {
 }
 
 const outcome = async (id: string) =>
-  (await events.send(new GetCommand({ TableName: pipeline.description.eventsTable, Key: { event_id: id } }))).Item;
+  (await events.send(new GetCommand({ TableName: pipeline.description.eventsTable, Key: { event_id: id } })))
+    .Item;
 
 function slackEvent(channel: string, type = "event_callback") {
   const timestamp = Math.floor(Date.now() / 1000);
@@ -99,7 +117,7 @@ describe("the local pipeline, driven over HTTP", () => {
     for (const s of samples()) {
       const response = await post(s);
       expect(response, s.name).toMatchObject({ status: 200, body: { status: "accepted" } });
-      sent.set(response.body.id, s.name);
+      sent.set(response.body.id!, s.name);
     }
     expect([...sent.values()].sort()).toEqual(Object.keys(EXPECTED_MATCH).sort());
     const received = await eventually("every sample at the agent", async () => {
@@ -125,7 +143,7 @@ describe("the local pipeline, driven over HTTP", () => {
   it("records an event for an unknown channel as unrouted and does not call the agent", async () => {
     const response = await post(slackEvent("C0NOBODYOWNS"));
     expect(response.status).toBe(200);
-    const id = response.body.id as string;
+    const id = response.body.id!;
     const item = await eventually("the unrouted record", async () => {
       const record = await outcome(id);
       return record?.status === "unrouted" ? record : undefined;
@@ -157,7 +175,7 @@ describe("the local pipeline, driven over HTTP", () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(first.body.id).not.toBe(second.body.id);
     await eventually("both copies handled", async () => {
-      const [a, b] = await Promise.all([outcome(first.body.id), outcome(second.body.id)]);
+      const [a, b] = await Promise.all([outcome(first.body.id!), outcome(second.body.id!)]);
       return a?.status && b?.status ? true : undefined;
     });
     const copies = (await deliveries()).filter((d) => d.delivery_key === github.headers["x-github-delivery"]);
@@ -169,7 +187,7 @@ describe("the local pipeline, driven over HTTP", () => {
     try {
       const response = await post(sample("pagerduty"));
       expect(response.status).toBe(200);
-      const id = response.body.id as string;
+      const id = response.body.id!;
       const dead = await eventually(
         "the message in the dead-letter queue",
         async () => {
