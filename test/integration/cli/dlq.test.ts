@@ -6,9 +6,9 @@
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Envelope } from "../../../shared/envelope/envelope";
-import { slackEnvelope } from "../../unit/router/router-fakes";
+import { githubEnvelope, slackEnvelope } from "../../unit/router/router-fakes";
 import { sendBodies } from "../router/router-fixture";
-import { githubEnvelope, json, type OpsFixture, stackFree, startOpsFixture } from "./ops-fixture";
+import { json, type OpsFixture, stackFree, startOpsFixture } from "./ops-fixture";
 
 let fx: OpsFixture;
 

@@ -205,24 +205,6 @@ export function startRouter(
   };
 }
 
-/** A GitHub `issues` envelope for `repo`, as ingest would queue it. */
-export function githubEnvelope(repo: string, overrides: Partial<Envelope> = {}): Envelope {
-  return {
-    v: 1,
-    id: randomUUID(),
-    provider: "github",
-    route: "/webhooks/github",
-    event_type: "issues",
-    action: "opened",
-    delivery_key: randomUUID(),
-    received_at: new Date().toISOString(),
-    correlation_id: `req-${randomUUID()}`,
-    headers: { "x-github-event": "issues" },
-    payload: { action: "opened", repository: { full_name: repo }, issue: { number: 7 } },
-    ...overrides,
-  };
-}
-
 /** The JSON a command printed with --json. */
 export const json = <T = Record<string, unknown>>(run: CliRun): T => JSON.parse(run.stdout) as T;
 

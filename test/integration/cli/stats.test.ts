@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Envelope } from "../../../shared/envelope/envelope";
 import { DynamoDbEventStore } from "../../../shared/events/event-store";
 import type { EventStats } from "../../../shared/operations/event-stats";
-import { slackEnvelope } from "../../unit/router/router-fakes";
+import { githubEnvelope, slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "../router/fake-agent";
 import { type FakeSlack, startFakeSlack } from "../router/fake-slack";
-import { githubEnvelope, json, type OpsFixture, startOpsFixture, startRouter } from "./ops-fixture";
+import { json, type OpsFixture, startOpsFixture, startRouter } from "./ops-fixture";
 
 const CHANNEL = "C0STATSIT1";
 const REPO = "acme/stats-it";

@@ -22,7 +22,7 @@ import type { RouterDeps } from "../../../shared/router/route-batch";
 import { CachedTeamResolver } from "../../../shared/routing/resolve-team";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
-import { recordingMetrics, slackEnvelope } from "../../unit/router/router-fakes";
+import { githubEnvelope, recordingMetrics, slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "./fake-agent";
 import { type FakeSlack, startFakeSlack } from "./fake-slack";
 import {
@@ -102,21 +102,7 @@ function slackEvent(channel = CHANNEL, overrides: Partial<Envelope> = {}): Envel
   return slackEnvelope(overrides, channel);
 }
 
-function githubEvent(repo = REPO): Envelope {
-  return {
-    v: 1,
-    id: randomUUID(),
-    provider: "github",
-    route: "/webhooks/github",
-    event_type: "issues",
-    action: "opened",
-    delivery_key: randomUUID(),
-    received_at: new Date().toISOString(),
-    correlation_id: `req-${randomUUID()}`,
-    headers: { "x-github-event": "issues" },
-    payload: { action: "opened", repository: { full_name: repo }, issue: { number: 7 } },
-  };
-}
+const githubEvent = (repo = REPO): Envelope => githubEnvelope(repo);
 
 const headersOf = (request: FakeAgent["requests"][number]) =>
   Object.fromEntries(

@@ -218,3 +218,21 @@ export function fakeDeps(overrides: Partial<RouterDeps> = {}) {
   };
   return { deps, teams, agent, guard, events, visibility, slack, counts, values };
 }
+
+/** A GitHub `issues` envelope for `repo`, as ingest would queue it. */
+export function githubEnvelope(repo: string, overrides: Partial<Envelope> = {}): Envelope {
+  return {
+    v: 1,
+    id: randomUUID(),
+    provider: "github",
+    route: "/webhooks/github",
+    event_type: "issues",
+    action: "opened",
+    delivery_key: randomUUID(),
+    received_at: new Date().toISOString(),
+    correlation_id: `req-${randomUUID()}`,
+    headers: { "x-github-event": "issues" },
+    payload: { action: "opened", repository: { full_name: repo }, issue: { number: 7 } },
+    ...overrides,
+  };
+}
