@@ -1,4 +1,5 @@
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { type EventFilters, EventFiltersError, parseEventFilters } from "../shared/filters/event-filters";
 import type { SecretName } from "../shared/secrets/secret-reader";
 
 /**
@@ -51,6 +52,8 @@ export interface PipelineSettings {
   api5xxAlarmThreshold: number;
   /** Secrets that already exist, by name, instead of the stack creating them. */
   existingSecrets: Partial<Record<SecretName, string>>;
+  /** Which events each provider forwards (each ingest function gets its own provider's rules). */
+  eventFilters: EventFilters;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
@@ -70,6 +73,7 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   agentErrorRateAlarmPercent: 5,
   api5xxAlarmThreshold: 5,
   existingSecrets: {},
+  eventFilters: {},
 };
 
 export class InvalidSettingError extends Error {
@@ -157,6 +161,35 @@ function existingSecrets(lookup: Lookup): Partial<Record<SecretName, string>> {
   return out;
 }
 
+/**
+ * Lambda allows 4 KB of environment variables per function in all; the rest of an ingest function's
+ * variables take under 1.5 KB, so each provider's rules (its EVENT_FILTERS value) get 2 KB.
+ */
+export const EVENT_FILTERS_MAX_BYTES = 2048;
+
+function eventFilters(lookup: Lookup): EventFilters {
+  const raw = lookup("eventFilters");
+  if (raw === undefined || raw === null || raw === "") return {};
+  let filters: EventFilters;
+  try {
+    filters = parseEventFilters(raw, "eventFilters");
+  } catch (error) {
+    if (error instanceof EventFiltersError)
+      throw new InvalidSettingError("eventFilters", `is invalid: ${error.message}`);
+    throw error;
+  }
+  for (const [provider, rules] of Object.entries(filters)) {
+    const bytes = Buffer.byteLength(JSON.stringify({ [provider]: rules }));
+    if (bytes > EVENT_FILTERS_MAX_BYTES) {
+      throw new InvalidSettingError(
+        "eventFilters",
+        `gives ${provider} ${bytes} bytes of rules; a function's environment holds at most ${EVENT_FILTERS_MAX_BYTES}`,
+      );
+    }
+  }
+  return filters;
+}
+
 /** The settings from a context lookup (`(name) => node.tryGetContext(name)`), validated. */
 export function readSettings(lookup: Lookup): PipelineSettings {
   const throttleRateLimit = integer(
@@ -237,5 +270,6 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     agentErrorRateAlarmPercent: integer(lookup, "agentErrorRateAlarmPercent", 1, 100),
     api5xxAlarmThreshold: integer(lookup, "api5xxAlarmThreshold", 1, 1_000_000),
     existingSecrets: existingSecrets(lookup),
+    eventFilters: eventFilters(lookup),
   };
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import { CfnOutput, CfnParameter, Stack, type StackProps } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
 import { WEBHOOK_ROUTES } from "../shared/providers/registry";
 import { Observability } from "./constructs/observability";
+import { PayloadBucket } from "./constructs/payload-bucket";
 import { Router } from "./constructs/router";
 import { PipelineSecrets } from "./constructs/secrets";
 import { PipelineTables } from "./constructs/tables";
@@ -17,6 +19,11 @@ export interface WebhookPipelineStackProps extends StackProps {
 
 /** `/webhooks/slack/events` → `SlackEventsWebhookUrl`; `/webhooks/generic/{source}` → `GenericSourceWebhookUrl`. */
 export const webhookUrlOutputId = (path: string) => `${pascal(path.replace(/^\/webhooks\//, ""))}WebhookUrl`;
+
+/** The package's version: what `GET /health` reports for the deployed functions. */
+export const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+).version;
 
 /** `SLACK_SIGNING_SECRET` → `SlackSigningSecretArn`. */
 export const secretArnOutputId = (name: string) => `${pascal(name.toLowerCase())}Arn`;
@@ -48,15 +55,20 @@ export class WebhookPipelineStack extends Stack {
       maxReceiveCount: settings.maxReceiveCount,
       routerTimeoutSeconds: WEBHOOK_QUEUE.routerTimeoutSeconds,
     });
+    const payloads = new PayloadBucket(this, "Payloads");
     const api = new WebhookApi(this, "WebhookApi", {
       queue: queue.queue,
+      payloads,
       secrets,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
       logRetention,
       secretsCacheSeconds: settings.secretsCacheSeconds,
+      eventFilters: settings.eventFilters,
+      version: PACKAGE_VERSION,
     });
     const router = new Router(this, "Router", {
       queue: queue.queue,
+      payloads,
       routingTable: tables.routing,
       eventsTable: tables.events,
       idempotencyTable: tables.idempotency,
@@ -98,6 +110,10 @@ export class WebhookPipelineStack extends Stack {
     new CfnOutput(this, "DeadLetterQueueUrl", {
       value: queue.deadLetterQueue.queueUrl,
       description: "The dead-letter queue (redrive back to the webhook queue once the cause is fixed)",
+    });
+    new CfnOutput(this, "PayloadBucketName", {
+      value: payloads.bucket.bucketName,
+      description: "Payloads too large for one queue message (payloads/<yyyy>/<mm>/<dd>/<event id>.json)",
     });
     new CfnOutput(this, "RoutingTableName", {
       value: tables.routing.tableName,

@@ -4,8 +4,9 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from "aws-lambda";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { createS3Client } from "../shared/payloads/s3-payload-store";
 import { RoutingTable } from "../shared/routing/routing-table";
 import { parseSecretList } from "../shared/secrets/secret-values";
 import { type DemoAgent, startDemoAgent } from "./agent/demo-agent";
@@ -13,13 +14,15 @@ import { DEMO_TEAM } from "./demo-team";
 import { applyDevSecretDefaults, type DevSecretName } from "./dev-defaults";
 import { startDynamoDbLocal } from "./emulators/dynamodb-local";
 import { startSqsEmulator } from "./emulators/fauxqs";
-import { SqsEventSource } from "./event-source/sqs-event-source";
 import { freePort } from "./free-port";
 import { createLambdaHttpServer } from "./http/lambda-http-server";
 import { localLambdaContext } from "./lambda-context";
 import { type LocalPipelineDescription, removePipelineFile, writePipelineFile } from "./pipeline-file";
+import { createPayloadBucket } from "./resources/create-payload-bucket";
 import { createWebhookQueues } from "./resources/create-queues";
 import { createPipelineTables } from "./resources/create-tables";
+import { startLocalRouter } from "./router/local-router";
+import { superviseRouterProcess } from "./router/router-supervisor";
 import { startLocalSlackApi } from "./slack/local-slack-api";
 
 export interface LocalPipelineOptions {
@@ -34,6 +37,15 @@ export interface LocalPipelineOptions {
   /** Router invocations in flight at once (the event source mapping's maximum concurrency). */
   routerConcurrency: number;
   maxReceiveCount: number;
+  /** The router's function timeout; the queue's visibility timeout is six times it (default: the stack's). */
+  routerTimeoutSeconds?: number;
+  /** Run the router in a child process, restarted whenever it dies (`crashRouter` kills it). */
+  routerProcess?: boolean;
+  /**
+   * Endpoints the handlers' SDK clients use instead of the emulators' (fault-injecting proxies in
+   * front of them); the runner's own setup and the event source still talk to the emulators.
+   */
+  handlerEndpoints?: { sqs?: string; dynamodb?: string };
   /** Where to describe the running pipeline for CLI commands given `--local` (none when undefined). */
   pipelineFile?: string;
   log: (line: string) => void;
@@ -43,6 +55,8 @@ export interface LocalPipeline {
   description: LocalPipelineDescription;
   devSecretsUsed: DevSecretName[];
   demoAgent?: DemoAgent;
+  /** With `routerProcess`: SIGKILLs the router process mid-work; a new one takes over. */
+  crashRouter?: () => void;
   stop(): Promise<void>;
 }
 
@@ -90,13 +104,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     delete env.AWS_SESSION_TOKEN;
     delete env.AWS_PROFILE;
 
-    const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
+    // The emulator itself, whatever endpoint the handlers are given below.
+    const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false, endpoint: sqs.endpoint });
     const dynamoClient = new DynamoDBClient({});
     const queues = await createWebhookQueues(sqsClient, {
       prefix: "local",
       maxReceiveCount: options.maxReceiveCount,
+      ...(options.routerTimeoutSeconds ? { routerTimeoutSeconds: options.routerTimeoutSeconds } : {}),
     });
     const tables = await createPipelineTables(dynamoClient, "local");
+    // Payloads too large for one queue message go here (fauxqs serves S3 on the SQS endpoint).
+    const payloadBucket = await createPayloadBucket(await createS3Client(), "local");
 
     let demoAgent: DemoAgent | undefined;
     let agentUrl = options.agentUrl;
@@ -120,15 +138,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ROUTING_TABLE: tables.routingTable,
       EVENTS_TABLE: tables.eventsTable,
       IDEMPOTENCY_TABLE: tables.idempotencyTable,
+      PAYLOAD_BUCKET: payloadBucket,
       AGENT_URL: agentUrl,
       MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
     });
 
     await new RoutingTable({ tableName: tables.routingTable }).applyTeam(DEMO_TEAM);
+    const { sqs: handlerSqs, dynamodb: handlerDynamoDb } = options.handlerEndpoints ?? {};
+    if (handlerSqs) env.AWS_ENDPOINT_URL_SQS = handlerSqs;
+    if (handlerDynamoDb) env.AWS_ENDPOINT_URL_DYNAMODB = handlerDynamoDb;
 
     // Imported only now: the handlers build their clients from the environment set above.
     const ingest = await import("../functions/ingest/handler");
-    const router = await import("../functions/router/handler");
 
     const api = createLambdaHttpServer(
       (event) =>
@@ -140,23 +161,24 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const port = await listen(api, options.port);
     stops.push(() => new Promise((done) => api.close(() => done())));
 
-    const eventSource = new SqsEventSource({
-      client: sqsClient,
+    const routerSettings = {
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
       region: REGION,
       batchSize: options.batchSize,
       batchWindowMs: options.batchWindowMs,
       concurrency: options.routerConcurrency,
-      handler: (event) =>
-        router.handler(
-          event,
-          localLambdaContext("webhook-router", WEBHOOK_QUEUE.routerTimeoutSeconds * 1000),
-        ) as Promise<SQSBatchResponse>,
-      onError: (error) => options.log(`router: invocation failed: ${(error as Error).message}`),
-    });
-    eventSource.start();
-    stops.push(() => eventSource.stop());
+      timeoutSeconds: options.routerTimeoutSeconds ?? WEBHOOK_QUEUE.routerTimeoutSeconds,
+    };
+    let crashRouter: (() => void) | undefined;
+    if (options.routerProcess) {
+      const router = superviseRouterProcess({ ...routerSettings, sqsEndpoint: sqs.endpoint }, options.log);
+      stops.push(() => router.stop());
+      crashRouter = router.crash;
+    } else {
+      const router = await startLocalRouter({ ...routerSettings, sqsClient, log: options.log });
+      stops.push(() => router.stop());
+    }
 
     const description: LocalPipelineDescription = {
       apiUrl: `http://localhost:${port}`,
@@ -175,7 +197,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       writePipelineFile(description, path);
       stops.unshift(async () => removePipelineFile(path));
     }
-    return { description, devSecretsUsed, ...(demoAgent ? { demoAgent } : {}), stop: stopAll };
+    return {
+      description,
+      devSecretsUsed,
+      ...(demoAgent ? { demoAgent } : {}),
+      ...(crashRouter ? { crashRouter } : {}),
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -8,10 +8,14 @@ import { PIPELINE_FILE } from "./pipeline-file";
 
 const USAGE = `npm start -- [--port 3000] [--persist] [--batch-size 10] [--batch-window-ms 0]
                 [--router-concurrency 2] [--max-receive-count ${WEBHOOK_QUEUE.maxReceiveCount}]
-                [--pipeline-file ${PIPELINE_FILE}]
+                [--pipeline-file ${PIPELINE_FILE}] [--router-timeout-seconds ${WEBHOOK_QUEUE.routerTimeoutSeconds}]
+                [--router-process] [--handler-sqs-endpoint URL] [--handler-dynamodb-endpoint URL]
 
 Runs the whole webhook pipeline locally on embedded emulators (fauxqs, DynamoDB Local).
-Reads PORT, AGENT_URL and the provider secrets from the environment or an untracked .env file.`;
+Reads PORT, AGENT_URL and the provider secrets from the environment or an untracked .env file.
+--router-process runs the router in a child process, restarted whenever it dies (SIGUSR2 to this
+process SIGKILLs it: npm run soak's crash fault). --handler-*-endpoint points the handlers' SDK
+clients at a proxy in front of the emulator (npm run soak's fault-injecting proxies).`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -35,6 +39,10 @@ async function main() {
         "router-concurrency": { type: "string" },
         "max-receive-count": { type: "string" },
         "pipeline-file": { type: "string" },
+        "router-timeout-seconds": { type: "string" },
+        "router-process": { type: "boolean" },
+        "handler-sqs-endpoint": { type: "string" },
+        "handler-dynamodb-endpoint": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -65,6 +73,19 @@ async function main() {
       1,
     ),
     pipelineFile: (values["pipeline-file"] as string | undefined) ?? PIPELINE_FILE,
+    routerTimeoutSeconds: whole(
+      "router-timeout-seconds",
+      values["router-timeout-seconds"] as string | undefined,
+      WEBHOOK_QUEUE.routerTimeoutSeconds,
+      1,
+    ),
+    routerProcess: values["router-process"] === true,
+    handlerEndpoints: {
+      ...(values["handler-sqs-endpoint"] ? { sqs: values["handler-sqs-endpoint"] as string } : {}),
+      ...(values["handler-dynamodb-endpoint"]
+        ? { dynamodb: values["handler-dynamodb-endpoint"] as string }
+        : {}),
+    },
     log,
   });
   const d = pipeline.description;
@@ -100,6 +121,7 @@ Ctrl-C stops everything.`);
     await pipeline.stop();
     process.exit(0);
   };
+  if (pipeline.crashRouter) process.on("SIGUSR2", pipeline.crashRouter);
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 }

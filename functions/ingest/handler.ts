@@ -2,13 +2,15 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { ingestConfigFromEnv } from "../../shared/config/ingest-config";
+import { healthConfigFromEnv, ingestConfigFromEnv } from "../../shared/config/ingest-config";
+import { HealthCheck, isHealthPath } from "../../shared/health/health-check";
 import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
 import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
 import { logger, metrics } from "../../shared/observability/powertools";
+import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../shared/secrets/secret-reader";
-import { recordIngestResult } from "./record-result";
+import { recordHealthAnswer, recordIngestResult } from "./record-result";
 
 const json = (
   statusCode: number,
@@ -26,7 +28,13 @@ export function createIngestHandler(deps: () => IngestDeps) {
     try {
       const request = fromApiGatewayEvent(event);
       logger.appendKeys({ correlation_id: request.requestId });
-      const result = await ingestWebhook(request, deps());
+      const dependencies = deps();
+      if (dependencies.health && isHealthPath(request.path)) {
+        const answer = await dependencies.health.answer(request);
+        recordHealthAnswer(answer);
+        return json(answer.statusCode, answer.body, answer.headers);
+      }
+      const result = await ingestWebhook(request, dependencies);
       recordIngestResult(result);
       return json(result.statusCode, result.body, result.headers);
     } catch (error) {
@@ -44,10 +52,14 @@ function depsFromEnv(): IngestDeps {
   if (defaultDeps) return defaultDeps;
   const queueUrl = process.env.QUEUE_URL;
   if (!queueUrl) throw new Error("QUEUE_URL is not set: point it at the webhook queue");
+  const config = ingestConfigFromEnv();
+  const queue = new SqsEventQueue(queueUrl);
   defaultDeps = {
-    config: ingestConfigFromEnv(),
-    queue: new SqsEventQueue(queueUrl),
+    config,
+    queue,
     secrets: new SecretReader(),
+    ...(config.payloadBucket ? { payloads: new S3PayloadStore(config.payloadBucket) } : {}),
+    health: new HealthCheck({ queue, ...healthConfigFromEnv() }),
   };
   return defaultDeps;
 }

@@ -1,3 +1,4 @@
+import type { HealthAnswer } from "../../shared/health/health-check";
 import type { IngestResult } from "../../shared/ingest/ingest-webhook";
 import { emf } from "../../shared/observability/emf";
 import { logger } from "../../shared/observability/powertools";
@@ -32,7 +33,11 @@ export function recordIngestResult(result: IngestResult): void {
   countOutcome(result, provider);
   switch (result.outcome) {
     case "accepted":
-      logger.info("webhook accepted", { provider, events: result.events });
+      logger.info("webhook accepted", {
+        provider,
+        events: result.events,
+        ...(result.filtered ? { filtered: result.filtered } : {}),
+      });
       return;
     case "ignored":
     case "handshake":
@@ -57,4 +62,10 @@ export function recordIngestResult(result: IngestResult): void {
       });
       return;
   }
+}
+
+/** Health checks are not webhooks: no metrics, and a log line only when the queue is unreachable. */
+export function recordHealthAnswer(answer: HealthAnswer): void {
+  if (answer.problem)
+    logger.warn("health check: the webhook queue is unreachable", { problem: answer.problem });
 }

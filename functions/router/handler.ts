@@ -9,6 +9,7 @@ import { WEBHOOK_QUEUE } from "../../shared/config/resources";
 import { routerConfigFromEnv } from "../../shared/config/router-config";
 import { DynamoDbEventStore } from "../../shared/events/event-store";
 import { logger, metrics } from "../../shared/observability/powertools";
+import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { createSqsClient } from "../../shared/queue/sqs-event-queue";
 import { PowertoolsDeliveryGuard } from "../../shared/router/delivery-guard";
 import { SqsMessageVisibility } from "../../shared/router/message-visibility";
@@ -76,6 +77,7 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
       botToken: firstSecret(secrets, "SLACK_BOT_TOKEN"),
       timeoutMs: config.slackTimeoutMs,
     }),
+    ...(config.payloadBucket ? { payloads: new S3PayloadStore(config.payloadBucket) } : {}),
     logger,
     metrics,
   };

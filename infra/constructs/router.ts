@@ -6,12 +6,14 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { allow, PipelineFunction } from "./lambda-defaults";
+import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
 
 export const ROUTER_FUNCTION_LOGICAL_ID = "RouterFunction";
 
 export interface RouterProps {
   queue: IQueue;
+  payloads: PayloadBucket;
   routingTable: ITable;
   eventsTable: ITable;
   idempotencyTable: ITable;
@@ -45,8 +47,9 @@ const TABLE_READ_WRITE = [
 /**
  * The router function, fed by the webhook queue in batches with partial batch responses, its
  * concurrency capped to protect the agent. It reads the routing table, writes outcome and
- * idempotency records, reads the agent signing secret and the Slack bot token, and may change a
- * message's visibility to back off retries (`sqs:ChangeMessageVisibility`).
+ * idempotency records, reads the agent signing secret and the Slack bot token, reads large payloads
+ * back from the payload bucket, and may change a message's visibility to back off retries
+ * (`sqs:ChangeMessageVisibility`).
  */
 export class Router extends Construct {
   readonly function: PipelineFunction;
@@ -64,6 +67,7 @@ export class Router extends Construct {
         ROUTING_TABLE: props.routingTable.tableName,
         EVENTS_TABLE: props.eventsTable.tableName,
         IDEMPOTENCY_TABLE: props.idempotencyTable.tableName,
+        PAYLOAD_BUCKET: props.payloads.bucket.bucketName,
         AGENT_URL: props.agentUrl,
         SLACK_API_URL: props.slackApiUrl,
         AGENT_TIMEOUT_MS: String(props.agentTimeoutMs),
@@ -94,5 +98,6 @@ export class Router extends Construct {
       props.idempotencyTable.tableArn,
     ]);
     props.secrets.grantRead(fn, "ReadAgentSecretAndSlackToken", "AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN");
+    props.payloads.grantObjects(fn, "ReadLargePayloads", "s3:GetObject");
   }
 }

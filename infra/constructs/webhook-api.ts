@@ -6,11 +6,14 @@ import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { SQS_MAX_MESSAGE_BYTES } from "../../shared/config/ingest-config";
+import { DEFAULT_MAX_BODY_BYTES, SQS_MAX_MESSAGE_BYTES } from "../../shared/config/ingest-config";
+import type { EventFilters } from "../../shared/filters/event-filters";
+import { HEALTH_PATH } from "../../shared/health/health-check";
 import { PROVIDER_NAMES, type ProviderName } from "../../shared/providers/provider";
 import { WEBHOOK_ROUTES } from "../../shared/providers/registry";
 import type { SecretName } from "../../shared/secrets/secret-reader";
 import { allow, PipelineFunction } from "./lambda-defaults";
+import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
 
 /** The one secret each provider's ingest function may read. */
@@ -33,21 +36,27 @@ export const pascal = (words: string) =>
 /** `IngestSlackFunction`: a stable logical ID, so `sam local invoke` commands can be written down. */
 export const ingestFunctionLogicalId = (provider: ProviderName) => `Ingest${pascal(provider)}Function`;
 
-/** The route seed 001 leaves unthrottled in spirit; here it shares the stage's limits. */
-export const HEALTH_PATH = "/health";
+/** The ingest function that answers `GET /health` (any of them could: the handler is the same). */
+export const HEALTH_PROVIDER: ProviderName = "slack";
 
 export interface WebhookApiProps {
   queue: IQueue;
+  payloads: PayloadBucket;
   secrets: PipelineSecrets;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   secretsCacheSeconds: number;
+  /** Each provider's rules go to its own function only (EVENT_FILTERS); none: it forwards everything. */
+  eventFilters: EventFilters;
+  /** What `GET /health` reports as the version. */
+  version: string;
 }
 
 /**
  * The HTTP API (payload format 2.0) with a `POST` route per webhook path, each integrated with
  * its provider's own ingest function: the same bundle, a `PROVIDER` variable, permission to send
- * to the queue and to read that provider's secret and nothing else. The `$default` stage carries
+ * to the queue (and read its attributes, for the health check), to put large payloads in the
+ * payload bucket and to read that provider's secret, nothing else. The `$default` stage carries
  * the throttling limits (per route) and JSON access logs. HTTP APIs have no X-Ray support; the
  * trace starts in the ingest function.
  */
@@ -63,6 +72,7 @@ export class WebhookApi extends Construct {
     const functions = {} as Record<ProviderName, PipelineFunction>;
     for (const provider of PROVIDER_NAMES) {
       const secretName = PROVIDER_SECRET[provider];
+      const rules = props.eventFilters[provider];
       const fn = new PipelineFunction(this, `Ingest${pascal(provider)}`, {
         entry: "functions/ingest/handler.ts",
         description: `Verifies ${provider} webhooks and puts them on the webhook queue`,
@@ -73,15 +83,20 @@ export class WebhookApi extends Construct {
         environment: {
           QUEUE_URL: props.queue.queueUrl,
           PROVIDER: provider,
-          MAX_BODY_BYTES: String(SQS_MAX_MESSAGE_BYTES),
+          MAX_BODY_BYTES: String(DEFAULT_MAX_BODY_BYTES),
           MAX_MESSAGE_BYTES: String(SQS_MAX_MESSAGE_BYTES),
+          PAYLOAD_BUCKET: props.payloads.bucket.bucketName,
+          VERSION: props.version,
           SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
+          ...(rules ? { EVENT_FILTERS: JSON.stringify({ [provider]: rules }) } : {}),
           ...props.secrets.environment(secretName),
         },
       });
       (fn.node.defaultChild as CfnFunction).overrideLogicalId(ingestFunctionLogicalId(provider));
-      // SendMessage only: no receive, no delete, no queue attributes.
+      // SendMessage, and GetQueueAttributes for GET /health: no receive, no delete.
       allow(fn, "SendToWebhookQueue", ["sqs:SendMessage"], [props.queue.queueArn]);
+      allow(fn, "CheckWebhookQueue", ["sqs:GetQueueAttributes"], [props.queue.queueArn]);
+      props.payloads.grantObjects(fn, "StoreLargePayloads", "s3:PutObject");
       props.secrets.grantRead(fn, "ReadOwnProviderSecret", secretName);
       functions[provider] = fn;
     }
@@ -130,12 +145,12 @@ export class WebhookApi extends Construct {
         integration: new HttpLambdaIntegration(`${pascal(route.path)}Integration`, functions[route.provider]),
       });
     }
-    // The ingest handler does not answer GET /health yet (a later issue adds it; until then it
-    // returns a JSON 404): the route goes to the Slack ingest function so no extra function is needed.
+    // Every ingest function answers GET /health (the queue it sees, the version): one of them takes
+    // the route, so no extra function is needed.
     this.api.addRoutes({
       path: HEALTH_PATH,
       methods: [HttpMethod.GET],
-      integration: new HttpLambdaIntegration("HealthIntegration", functions.slack),
+      integration: new HttpLambdaIntegration("HealthIntegration", functions[HEALTH_PROVIDER]),
     });
 
     Validations.of(this.api).acknowledge({

@@ -22,7 +22,8 @@ export interface DemoAgent {
   stop(): Promise<void>;
 }
 
-const readBody = (req: IncomingMessage) =>
+/** The whole request body. */
+export const readBody = (req: IncomingMessage) =>
   new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

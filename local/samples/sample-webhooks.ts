@@ -61,13 +61,15 @@ const json = (value: unknown) => JSON.stringify(value);
 
 export function buildSampleWebhooks(
   secrets: SampleSecrets,
-  options: { now?: Date; genericSource?: string } = {},
+  /** `slackChannel`: the channel the Slack samples come from (one no team claims makes them unrouted). */
+  options: { now?: Date; genericSource?: string; slackChannel?: string } = {},
 ): SampleWebhook[] {
   const now = options.now ?? new Date();
   const epoch = Math.floor(now.getTime() / 1000);
   const iso = now.toISOString();
   const common = { "user-agent": "webhook-pipeline-sample/1.0" };
 
+  const channel = options.slackChannel ?? "C0A4967KRBM";
   const slackSecret = signingSecret("SLACK_SIGNING_SECRET", secrets.SLACK_SIGNING_SECRET);
   const slackEvents = json({
     token: "unused-verification-token",
@@ -81,7 +83,7 @@ export function buildSampleWebhooks(
       user: "U0SAMPLE1",
       text: "<@U0BOT> investigate the error spike on checkout",
       ts: `${epoch}.000100`,
-      channel: "C0A4967KRBM",
+      channel,
       event_ts: `${epoch}.000100`,
     },
   });
@@ -90,8 +92,8 @@ export function buildSampleWebhooks(
       type: "block_actions",
       trigger_id: `${epoch}.sample.${randomUUID().slice(0, 8)}`,
       user: { id: "U0SAMPLE1" },
-      channel: { id: "C0A4967KRBM" },
-      container: { type: "message", channel_id: "C0A4967KRBM", message_ts: `${epoch}.000100` },
+      channel: { id: channel },
+      container: { type: "message", channel_id: channel, message_ts: `${epoch}.000100` },
       actions: [{ action_id: "ack", action_ts: `${epoch}.000200`, type: "button", value: "ack" }],
     }),
   )}`;

@@ -38,3 +38,15 @@ export const WEBHOOK_QUEUE = {
 
 export const visibilityTimeoutSeconds = (routerTimeoutSeconds: number = WEBHOOK_QUEUE.routerTimeoutSeconds) =>
   routerTimeoutSeconds * 6;
+
+/** Webhook payloads too large for one queue message, kept while a message may still point at them. */
+export const PAYLOAD_BUCKET = {
+  /** Every payload key starts with this; the functions' S3 permissions are limited to it. */
+  keyPrefix: "payloads/",
+  /**
+   * Outlives every message that can point at a payload: a message dead-lettered on its last day in
+   * the webhook queue keeps its original enqueue time, so it can sit in the dead-letter queue (and be
+   * redriven) until the longer of the two retentions; one day of margin on top.
+   */
+  expirationDays: Math.max(WEBHOOK_QUEUE.retentionDays, WEBHOOK_QUEUE.deadLetterRetentionDays) + 1,
+} as const;

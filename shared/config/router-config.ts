@@ -23,7 +23,7 @@ export interface RouterConfig {
   idempotencyTtlSeconds: number;
   /** Deliveries before SQS moves a message to the dead-letter queue (must match the queue's redrive policy). */
   maxReceiveCount: number;
-  /** Exponential backoff with full jitter: delay ∈ [0, min(max, base × 2^(attempt−1))]. */
+  /** Exponential backoff with equal jitter: delay ∈ [c/2, c] for c = min(max, base × 2^(attempt−1)). */
   retryBaseDelaySeconds: number;
   retryMaxDelaySeconds: number;
   /** Consecutive retryable agent failures in one invocation after which the rest of the batch is not sent. */
@@ -34,6 +34,8 @@ export interface RouterConfig {
   /** Slack Web API base URL (tests point it at a local fake). */
   slackApiUrl: string;
   slackTimeoutMs: number;
+  /** The S3 bucket ingest stores large payloads in (PAYLOAD_BUCKET); references to any other are refused. */
+  payloadBucket?: string;
 }
 
 export class RouterConfigError extends Error {
@@ -93,7 +95,9 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
   const retryBaseDelaySeconds = wholeNumber(
     env,
     "RETRY_BASE_DELAY_SECONDS",
-    2,
+    // The retries before the dead-letter queue then span 75–150 s (5 receives): an agent restart
+    // is ridden out. The former 2 s (0–30 s) sent events to the DLQ in a 20 s outage (npm run soak).
+    10,
     0,
     SQS_MAX_VISIBILITY_SECONDS,
   );
@@ -105,6 +109,7 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
     SQS_MAX_VISIBILITY_SECONDS,
   );
   const defaultTeam = parseDefaultTeam(env.DEFAULT_TEAM);
+  const payloadBucket = env.PAYLOAD_BUCKET?.trim();
   return {
     queueUrl: required(env, "QUEUE_URL", "the webhook queue's URL"),
     routingTable: required(env, "ROUTING_TABLE", "the routing table"),
@@ -121,5 +126,6 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
     ...(defaultTeam ? { defaultTeam } : {}),
     slackApiUrl: httpUrl("SLACK_API_URL", env.SLACK_API_URL?.trim() || "https://slack.com/api"),
     slackTimeoutMs: wholeNumber(env, "SLACK_TIMEOUT_MS", 3_000, 1, 60_000),
+    ...(payloadBucket ? { payloadBucket } : {}),
   };
 }

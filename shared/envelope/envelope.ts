@@ -1,9 +1,17 @@
 // zod/mini: the same validation with a tree-shakable API, so the ingest bundle stays small.
 import * as z from "zod/mini";
+import { type PayloadRef, PayloadRefSchema } from "../payloads/payload-ref";
 import { PROVIDER_NAMES, type RouteMatch, type WebhookEvent } from "../providers/provider";
 import { toSqsSafeJson } from "./sqs-safe-json";
 
+/** v1: the payload is in the envelope. */
 export const ENVELOPE_VERSION = 1;
+/**
+ * v2: the payload was too large for one queue message and is in the payload bucket; `payload_ref`
+ * points at it and `payload` is absent. A router that knows only v1 refuses such a message as a
+ * whole instead of delivering an event without its payload.
+ */
+export const PAYLOAD_REF_ENVELOPE_VERSION = 2;
 
 /** The request headers worth carrying to the router; signatures and tokens are never among them. */
 export const FORWARDED_HEADERS = [
@@ -35,8 +43,23 @@ const metaShape = {
 
 /** Everything but the payload: validated at ingest before the (possibly large) payload is attached. */
 export const EnvelopeMetaSchema = z.strictObject(metaShape);
-/** The SQS message body, validated again by the router. */
-export const EnvelopeSchema = z.strictObject({ ...metaShape, payload: z.unknown() });
+/** The SQS message body, validated again by the router: v1 with `payload`, or v2 with `payload_ref`. */
+export const EnvelopeSchema = z
+  .strictObject({
+    ...metaShape,
+    v: z.union([z.literal(ENVELOPE_VERSION), z.literal(PAYLOAD_REF_ENVELOPE_VERSION)]),
+    payload: z.optional(z.unknown()),
+    payload_ref: z.optional(PayloadRefSchema),
+  })
+  .check(
+    z.refine(
+      (e) =>
+        e.v === PAYLOAD_REF_ENVELOPE_VERSION
+          ? e.payload_ref !== undefined && e.payload === undefined
+          : e.payload_ref === undefined && e.payload !== undefined,
+      `a v${ENVELOPE_VERSION} envelope carries \`payload\`; a v${PAYLOAD_REF_ENVELOPE_VERSION} envelope carries \`payload_ref\` instead`,
+    ),
+  );
 
 export type EnvelopeMeta = z.infer<typeof EnvelopeMetaSchema>;
 export type Envelope = z.infer<typeof EnvelopeSchema>;
@@ -81,6 +104,11 @@ export function serialiseEnvelope(meta: EnvelopeMeta, event: WebhookEvent): stri
   return toSqsSafeJson(`${metaJson.slice(0, -1)},"payload":${payloadJson}}`);
 }
 
+/** The SQS message body of an event whose payload is stored apart, at `ref`. */
+export function serialiseRefEnvelope(meta: EnvelopeMeta, ref: PayloadRef): string {
+  return toSqsSafeJson(JSON.stringify({ ...meta, v: PAYLOAD_REF_ENVELOPE_VERSION, payload_ref: ref }));
+}
+
 export type EnvelopeParse = { ok: true; envelope: Envelope } | { ok: false; problem: string };
 
 /** Parses and validates an SQS message body; never throws. */
@@ -93,7 +121,10 @@ export function parseEnvelope(body: string): EnvelopeParse {
   }
   const result = EnvelopeSchema.safeParse(value);
   if (!result.success) {
-    return { ok: false, problem: `not a v${ENVELOPE_VERSION} envelope: ${z.prettifyError(result.error)}` };
+    return {
+      ok: false,
+      problem: `not a v${ENVELOPE_VERSION} or v${PAYLOAD_REF_ENVELOPE_VERSION} envelope: ${z.prettifyError(result.error)}`,
+    };
   }
   return { ok: true, envelope: result.data };
 }

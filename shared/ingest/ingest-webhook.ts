@@ -1,17 +1,15 @@
 import type { IngestConfig } from "../config/ingest-config";
-import { envelopeMeta, serialiseEnvelope } from "../envelope/envelope";
-import { envelopeAttributes } from "../envelope/message-attributes";
+import { envelopeMeta } from "../envelope/envelope";
+import { filterEvents, filteredReason } from "../filters/filter-events";
+import type { HealthCheck } from "../health/health-check";
 import type { WebhookRequest } from "../http/webhook-request";
+import type { PayloadStore } from "../payloads/payload-store";
 import { UnknownSourceError } from "../providers/generic";
 import type { ProviderName } from "../providers/provider";
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
-import {
-  type EventQueue,
-  type QueueMessage,
-  QueueUnavailableError,
-  queueMessageBytes,
-} from "../queue/event-queue";
+import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
+import { toQueueMessages } from "./queue-messages";
 
 export type RejectionReason =
   | "unknown_route"
@@ -28,7 +26,12 @@ export type IngestResult = {
   provider?: ProviderName;
   headers?: Record<string, string>;
 } & (
-  | { outcome: "accepted"; events: { id: string; eventType: string; deliveryKey: string }[] }
+  | {
+      outcome: "accepted";
+      events: { id: string; eventType: string; deliveryKey: string; payloadStored?: true }[];
+      /** Events of the request that EVENT_FILTERS kept off the queue (PagerDuty V2 bodies hold several). */
+      filtered?: number;
+    }
   | { outcome: "ignored" | "handshake"; reason: string }
   | { outcome: "rejected"; reason: RejectionReason; problem: string }
   /** Our side failed (queue down, secret missing): 503 so the provider retries later. */
@@ -39,6 +42,10 @@ export interface IngestDeps {
   config: IngestConfig;
   queue: EventQueue;
   secrets: SecretReader;
+  /** Where payloads too large for one queue message go; without it they are refused with 413. */
+  payloads?: PayloadStore;
+  /** Answers `GET /health` (the handler asks it); without it that path is an unknown route. */
+  health?: HealthCheck;
   now?: () => Date;
   newId?: () => string;
 }
@@ -61,9 +68,17 @@ const unavailable = (problem: string, provider: ProviderName): IngestResult => (
 
 const KNOWN_PATHS = WEBHOOK_ROUTES.map((r) => r.path).join(", ");
 
+const ignored = (reason: string, provider: ProviderName): IngestResult => ({
+  statusCode: 200,
+  body: { status: "ignored", reason },
+  outcome: "ignored",
+  reason,
+  provider,
+});
+
 /**
- * verify → handshake? → parse → envelope → queue. Nothing is acknowledged with 2xx unless it is on
- * the queue; nothing a caller can send makes this throw.
+ * verify → handshake? → parse → filter → envelope → (payload store →) queue. Nothing is acknowledged
+ * with 2xx unless it is on the queue; nothing a caller can send makes this throw.
  */
 export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
   const now = deps.now?.() ?? new Date();
@@ -110,13 +125,7 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
         provider.name,
       );
     case "ignore":
-      return {
-        statusCode: 200,
-        body: { status: "ignored", reason: parsed.reason },
-        outcome: "ignored",
-        reason: parsed.reason,
-        provider: provider.name,
-      };
+      return ignored(parsed.reason, provider.name);
     case "respond":
       return {
         statusCode: 200,
@@ -127,33 +136,28 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
       };
   }
 
-  const events = parsed.events.map((event) => {
-    const meta = envelopeMeta(event, {
+  const { forwarded, filtered } = filterEvents(deps.config.eventFilters?.[provider.name], parsed.events);
+  if (forwarded.length === 0) return ignored(filteredReason(provider.name, filtered), provider.name);
+
+  const events = forwarded.map((event) => ({
+    event,
+    meta: envelopeMeta(event, {
       id: deps.newId?.() ?? crypto.randomUUID(),
       route,
       receivedAt: req.receivedAt,
       correlationId: req.requestId,
       headers: req.headers,
-    });
-    const message: QueueMessage = {
-      body: serialiseEnvelope(meta, event),
-      attributes: envelopeAttributes(meta),
-    };
-    return { meta, message };
-  });
-
-  const oversize = events.find((e) => queueMessageBytes(e.message) > deps.config.maxMessageBytes);
-  if (oversize) {
-    return reject(
-      413,
-      "too_large",
-      `the event does not fit in one queue message (limit ${deps.config.maxMessageBytes} bytes)`,
-      provider.name,
-    );
+    }),
+  }));
+  const prepared = await toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
+  if (!prepared.ok) {
+    return prepared.reason === "too_large"
+      ? reject(413, "too_large", prepared.problem, provider.name)
+      : unavailable(prepared.problem, provider.name);
   }
 
   try {
-    await deps.queue.send(events.map((e) => e.message));
+    await deps.queue.send(prepared.messages);
   } catch (error) {
     if (error instanceof QueueUnavailableError) return unavailable(error.message, provider.name);
     throw error;
@@ -164,10 +168,12 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
     body: ids.length === 1 ? { status: "accepted", id: ids[0] } : { status: "accepted", id: ids[0], ids },
     outcome: "accepted",
     provider: provider.name,
-    events: events.map((e) => ({
+    events: events.map((e, i) => ({
       id: e.meta.id,
       eventType: e.meta.event_type,
       deliveryKey: e.meta.delivery_key,
+      ...(prepared.stored[i] ? { payloadStored: true as const } : {}),
     })),
+    ...(filtered.length > 0 ? { filtered: filtered.length } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { QueueProbe } from "../health/health-check";
 import { type EventQueue, type QueueMessage, QueueUnavailableError } from "./event-queue";
 
 /**
@@ -12,8 +13,11 @@ export function createSqsClient(): SQSClient {
   });
 }
 
-/** The EventQueue adapter for SQS: one SendMessage per event, with filterable message attributes. */
-export class SqsEventQueue implements EventQueue {
+/**
+ * The EventQueue adapter for SQS: one SendMessage per event, with filterable message attributes.
+ * Also the health check's probe of the queue.
+ */
+export class SqsEventQueue implements EventQueue, QueueProbe {
   constructor(
     private readonly queueUrl: string,
     private readonly client: SQSClient = createSqsClient(),
@@ -40,5 +44,12 @@ export class SqsEventQueue implements EventQueue {
     } catch (error) {
       throw new QueueUnavailableError(error);
     }
+  }
+
+  /** One GetQueueAttributes call: the cheapest request that proves the queue exists and answers us. */
+  async probe(): Promise<void> {
+    await this.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ["QueueArn"] }),
+    );
   }
 }

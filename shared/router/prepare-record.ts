@@ -1,12 +1,18 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { SQSRecord } from "aws-lambda";
 import { type Envelope, parseEnvelope } from "../envelope/envelope";
+import type { PayloadReader } from "../payloads/payload-store";
 import { PROVIDERS } from "../providers/registry";
 import type { RoutingIdentifiers } from "../routing/identifiers";
+import { loadPayload } from "./load-payload";
 
 export type PreparedRecord =
   | { ok: true; eventId: string; envelope: Envelope; identifiers: RoutingIdentifiers }
-  | { ok: false; eventId: string; problem: string };
+  /**
+   * Not routable: recorded as rejected and not retried, unless `retryable` (its stored payload could
+   * not be read just now). `envelope` when the body was a valid envelope.
+   */
+  | { ok: false; eventId: string; problem: string; envelope?: Envelope; retryable?: boolean };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,11 +38,28 @@ function fallbackEventId(record: SQSRecord): string {
   return `sqs-message:${record.messageId}`;
 }
 
-/** Parses a record's envelope and extracts its routing identifiers. Never throws. */
-export function prepareRecord(record: SQSRecord, logger: Logger): PreparedRecord {
+/**
+ * Parses a record's envelope, reads its payload back from the payload store when it was stored
+ * apart (v2), and extracts its routing identifiers. Never throws.
+ */
+export async function prepareRecord(
+  record: SQSRecord,
+  logger: Logger,
+  payloads?: PayloadReader,
+): Promise<PreparedRecord> {
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) return { ok: false, eventId: fallbackEventId(record), problem: parsed.problem };
-  const envelope = parsed.envelope;
+  const loaded = await loadPayload(parsed.envelope, payloads);
+  if (!loaded.ok) {
+    return {
+      ok: false,
+      eventId: parsed.envelope.id,
+      envelope: parsed.envelope,
+      problem: loaded.problem,
+      retryable: loaded.retryable,
+    };
+  }
+  const envelope = loaded.envelope;
   let identifiers: RoutingIdentifiers = {};
   try {
     identifiers = PROVIDERS[envelope.provider].identifiers(envelope.payload);

@@ -8,6 +8,7 @@ import type { RouterConfig } from "../config/router-config";
 import type { Envelope } from "../envelope/envelope";
 import type { EventOutcome, EventStatus } from "../events/event-outcome";
 import type { EventRecorder } from "../events/event-store";
+import type { PayloadReader } from "../payloads/payload-store";
 import type { RoutingIdentifiers } from "../routing/identifiers";
 import type { TeamMatch, TeamResolver } from "../routing/team";
 import type { SlackNotifier } from "../slack/slack-notifier";
@@ -29,6 +30,8 @@ export interface RouterDeps {
   slack: SlackNotifier;
   logger: Logger;
   metrics: Metrics;
+  /** Reads back payloads ingest stored apart (v2 envelopes); without it those are rejected. */
+  payloads?: PayloadReader;
   now?: () => Date;
   random?: () => number;
 }
@@ -58,15 +61,16 @@ interface Destination {
 }
 
 /**
- * Routes one SQS batch: one instance per invocation. Envelopes are parsed and every valid record's
- * identifiers resolved in one `resolveTeams` call up front; then `route(record)` handles each record
- * independently (a thrown error means "retry this record later", after its visibility and outcome
- * have been set). Copies of one delivery key within the batch run one after another, so the second
- * finds the first's result instead of colliding with it.
+ * Routes one SQS batch: one instance per invocation. Envelopes are parsed (stored payloads read back,
+ * concurrently) and every valid record's identifiers resolved in one `resolveTeams` call up front;
+ * then `route(record)` handles each record independently (a thrown error means "retry this record
+ * later", after its visibility and outcome have been set). Copies of one delivery key within the
+ * batch run one after another, so the second finds the first's result instead of colliding with it.
  */
 export class BatchRouter {
-  private readonly prepared = new Map<string, PreparedRecord>();
-  private readonly teamsByMessage = new Map<string, Promise<TeamMatch | undefined>>();
+  private readonly prepared = new Map<string, Promise<PreparedRecord>>();
+  /** Each valid record's team (undefined: no claim matches), by SQS message id. */
+  private readonly teams: Promise<Map<string, TeamMatch | undefined>>;
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly gate: AgentGate;
   private readonly now: () => Date;
@@ -78,40 +82,48 @@ export class BatchRouter {
   ) {
     this.now = deps.now ?? (() => new Date());
     this.gate = new AgentGate(deps.config.agentConcurrency, deps.config.circuitBreakerThreshold);
-    const valid: Array<{ messageId: string; identifiers: RoutingIdentifiers }> = [];
-    for (const record of records) {
-      const prepared = prepareRecord(record, deps.logger);
-      this.prepared.set(record.messageId, prepared);
-      if (prepared.ok) valid.push({ messageId: record.messageId, identifiers: prepared.identifiers });
-    }
-    if (valid.length > 0) {
-      const resolved = deps.teams.resolveTeams(valid.map((v) => v.identifiers));
-      resolved.catch(() => undefined); // each record awaits (and reports) it itself
-      valid.forEach((v, index) => {
-        this.teamsByMessage.set(
-          v.messageId,
-          resolved.then((matches) => matches[index]),
-        );
+    const preparing = Promise.all(records.map((record) => this.prepare(record)));
+    records.forEach((record, index) => {
+      this.prepared.set(
+        record.messageId,
+        preparing.then((all) => all[index]!),
+      );
+    });
+    this.teams = preparing.then(async (all) => {
+      const valid: Array<{ messageId: string; identifiers: RoutingIdentifiers }> = [];
+      all.forEach((prepared, index) => {
+        if (prepared.ok)
+          valid.push({ messageId: records[index]!.messageId, identifiers: prepared.identifiers });
       });
-    }
+      const matches = valid.length > 0 ? await deps.teams.resolveTeams(valid.map((v) => v.identifiers)) : [];
+      return new Map(valid.map((v, index) => [v.messageId, matches[index]]));
+    });
+    this.teams.catch(() => undefined); // each record awaits (and reports) it itself
+  }
+
+  private prepare(record: SQSRecord): Promise<PreparedRecord> {
+    return prepareRecord(record, this.deps.logger, this.deps.payloads);
   }
 
   async route(record: SQSRecord): Promise<RecordResult> {
-    const prepared = this.prepared.get(record.messageId) ?? prepareRecord(record, this.deps.logger);
+    const prepared = await (this.prepared.get(record.messageId) ?? this.prepare(record));
     const outcome = this.baseOutcome(record, prepared);
     try {
-      if (!prepared.ok) return await this.reject(outcome, prepared.problem);
+      if (!prepared.ok) {
+        if (prepared.retryable) throw new RetryLaterError(prepared.problem);
+        return await this.reject(outcome, prepared.problem);
+      }
       return await this.routeEnvelope(record, prepared.envelope, outcome);
     } catch (error) {
-      await this.retryLater(record, prepared.ok ? prepared.envelope : undefined, outcome, error);
+      await this.retryLater(record, prepared.envelope, outcome, error);
       throw error;
     }
   }
 
   private baseOutcome(record: SQSRecord, prepared: PreparedRecord): Omit<EventOutcome, "status"> {
     const base = { event_id: prepared.eventId, message_id: record.messageId, attempts: receiveCount(record) };
-    if (!prepared.ok) return { ...base, body: record.body };
     const e = prepared.envelope;
+    if (!e) return { ...base, body: record.body };
     return {
       ...base,
       provider: e.provider,
@@ -122,13 +134,13 @@ export class BatchRouter {
       delivery_key: e.delivery_key,
       received_at: e.received_at,
       correlation_id: e.correlation_id,
-      identifiers: prepared.identifiers,
+      ...(prepared.ok ? { identifiers: prepared.identifiers } : {}),
       body: record.body,
     };
   }
 
   private async reject(outcome: Omit<EventOutcome, "status">, problem: string): Promise<RecordResult> {
-    this.deps.logger.warn("message is not a valid envelope; recorded as rejected, not retried", {
+    this.deps.logger.warn("message cannot be routed; recorded as rejected, not retried", {
       event_id: outcome.event_id,
       message_id: outcome.message_id,
       reason: problem,
@@ -145,7 +157,7 @@ export class BatchRouter {
   ): Promise<RecordResult> {
     let match: TeamMatch | undefined;
     try {
-      match = await this.teamsByMessage.get(record.messageId);
+      match = (await this.teams).get(record.messageId);
     } catch (error) {
       throw new RetryLaterError(`routing table unavailable: ${(error as Error).message}`);
     }
@@ -233,6 +245,7 @@ export class BatchRouter {
     const { config, agent, guard, logger, metrics } = this.deps;
     let sent: AgentResult | undefined;
     let guarded: { value: DeliverySummary; fresh: boolean };
+    let remembered = true;
     try {
       guarded = await this.gate.run(() => {
         if (this.remainingTimeMs() < config.agentTimeoutMs + DEADLINE_MARGIN_MS) {
@@ -270,13 +283,15 @@ export class BatchRouter {
         throw new RetryLaterError(answered.error, { errorClass: answered.errorClass });
       }
       if (!answered) throw error;
-      // The agent answered for good but the idempotency table could not be updated: retrying would
-      // send it again once the in-progress record expires, so the answer stands.
-      logger.warn("agent answered but the idempotency record could not be completed", {
+      // The agent answered for good but the guard could not remember it, even retrying until the
+      // deadline: retrying would send it again once the in-progress record expires, so the answer stands.
+      logger.error("agent answered but the idempotency record could not be completed", {
         event_id: envelope.id,
         delivery_key: envelope.delivery_key,
         error: (error as Error).message,
       });
+      metrics.addMetric("DeliveriesNotRemembered", MetricUnit.Count, 1);
+      remembered = false;
       guarded = { value: summarise(envelope.id, answered), fresh: true };
     }
 
@@ -295,7 +310,10 @@ export class BatchRouter {
         agent_status: summary.agent_status,
         latency_ms: latency,
       });
-      await this.deps.events.record({ ...outcome, status: "delivered", agent_status: summary.agent_status });
+      await this.recordDelivered(
+        { ...outcome, status: "delivered", agent_status: summary.agent_status },
+        remembered,
+      );
       return { status: "delivered", event_id: envelope.id };
     }
     this.agentError("permanent", envelope, summary.error ?? "", summary.agent_status);
@@ -307,6 +325,27 @@ export class BatchRouter {
     });
     await this.notifySlack(envelope, outcome, "failed", summary.agent_status);
     return { status: "failed", event_id: envelope.id };
+  }
+
+  /**
+   * Records a delivery. If that fails the message is retried, which is safe once the guard has
+   * remembered the delivery (the retry finds it and records it); a delivery the guard could not
+   * remember is not retried, or the agent would get it twice: the outcome record is missing instead.
+   */
+  private async recordDelivered(delivered: EventOutcome, remembered: boolean): Promise<void> {
+    try {
+      await this.deps.events.record(delivered);
+    } catch (error) {
+      if (remembered) throw error;
+      this.deps.logger.error(
+        "delivered, but neither remembered nor recorded; not retried (the agent has it)",
+        {
+          event_id: delivered.event_id,
+          delivery_key: delivered.delivery_key,
+          error: (error as Error).message,
+        },
+      );
+    }
   }
 
   private async duplicate(

@@ -9,8 +9,11 @@ import { DEV_SECRETS } from "../../local/dev-defaults";
 import { eventually, type PipelineProcess, startPipelineProcess } from "../../local/process/pipeline-process";
 import { sampleSecretsFromEnv } from "../../local/samples/sample-secrets";
 import { buildSampleWebhooks, type SampleWebhook } from "../../local/samples/sample-webhooks";
+import { signHex } from "../../shared/crypto/hex-hmac-signature";
+import { GITHUB_SIGNATURE } from "../../shared/providers/github";
 import { signSlack } from "../../shared/providers/slack";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/emulator-credentials";
+import { largeGithubBody } from "../support/large-github-body";
 
 const MAX_RECEIVE_COUNT = 2;
 
@@ -209,5 +212,26 @@ describe("the local pipeline, driven over HTTP", () => {
     } finally {
       await setAgentStatus(null);
     }
+  });
+
+  it("delivers a 3 MB GitHub payload to the agent through the payload bucket, every byte of it", async () => {
+    const github = sample("github");
+    const body = largeGithubBody(3 * 1024 * 1024, "incidentfox/mono-repo");
+    const response = await post({
+      path: github.path,
+      body,
+      headers: {
+        ...github.headers,
+        "x-github-event": "pull_request",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": signHex(DEV_SECRETS.GITHUB_WEBHOOK_SECRET, body, GITHUB_SIGNATURE.prefix),
+      },
+    });
+    expect(response).toMatchObject({ status: 200, body: { status: "accepted" } });
+    const delivery = await eventually("the large payload at the agent", async () =>
+      (await deliveries()).find((d) => d.id === response.body.id),
+    );
+    expect(delivery.payload_bytes).toBe(Buffer.byteLength(body));
+    expect(delivery.team).toMatchObject({ org_id: DEMO_TEAM.org_id, matched_by: "github_repo" });
   });
 });

@@ -22,7 +22,10 @@ const EXPECTED_ACKNOWLEDGED_RULES = [
   "AwsSolutions-APIG4", // webhook routes are authenticated by provider HMAC signatures, not authorizers
   "AwsSolutions-DDB3", // idempotency keys are TTL'd and not worth point-in-time recovery
   "AwsSolutions-IAM5[Resource::*]", // X-Ray tracing has no resource-level permissions
+  // payload object keys are only known when a webhook arrives: put (ingest) / get (router) on one prefix
+  "AwsSolutions-IAM5[Resource::<PayloadBucket.Arn>/payloads/*]",
   "AwsSolutions-L1", // the runtime is fixed at nodejs22.x by the architecture
+  "AwsSolutions-S1", // the payload bucket holds short-lived copies only: no access-log bucket kept longer
   "AwsSolutions-SMG4", // provider-issued secrets are rotated in the provider's settings screen
 ];
 

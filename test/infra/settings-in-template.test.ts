@@ -2,6 +2,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
 import { ingestFunctionLogicalId } from "../../infra/constructs/webhook-api";
+import { PROVIDER_NAMES } from "../../shared/providers/provider";
+import { SEED_EVENT_FILTERS } from "../support/seed-event-filters";
 import {
   actionsOf,
   envOf,
@@ -40,6 +42,7 @@ describe("a stack with every setting changed", () => {
           SLACK_SIGNING_SECRET: "prod/slack-signing",
           SLACK_BOT_TOKEN: "prod/slack-bot",
         }),
+        eventFilters: JSON.stringify(SEED_EVENT_FILTERS),
       },
       { bundle: false },
     );
@@ -70,6 +73,15 @@ describe("a stack with every setting changed", () => {
       AGENT_TIMEOUT_MS: "20000",
       DEFAULT_TEAM: "acme/sre",
     });
+  });
+
+  it("gives each ingest function its own provider's event filters only", () => {
+    for (const provider of PROVIDER_NAMES) {
+      const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
+      const rules = (SEED_EVENT_FILTERS as Record<string, unknown>)[provider];
+      if (rules) expect(JSON.parse(env.EVENT_FILTERS as string), provider).toEqual({ [provider]: rules });
+      else expect(env.EVENT_FILTERS, provider).toBeUndefined();
+    }
   });
 
   it("turns off the routing table's deletion protection but still retains it", () => {

@@ -50,6 +50,13 @@ describe("stack settings (CDK context)", () => {
     });
   });
 
+  it("reads event filters given as JSON text (-c eventFilters=…) or as an object (cdk.json)", () => {
+    const filters = { github: [{ event: "issues", action: "labeled", label: "ai:run" }] };
+    expect(readSettings(from({ eventFilters: JSON.stringify(filters) })).eventFilters).toEqual(filters);
+    expect(readSettings(from({ eventFilters: filters })).eventFilters).toEqual(filters);
+    expect(readSettings(from({})).eventFilters).toEqual({});
+  });
+
   it("refuses a rate limit below seed 001's floor, naming the setting and the floor", () => {
     expect(() => readSettings(from({ throttleRateLimit: 9 }))).toThrowError(InvalidSettingError);
     expect(() => readSettings(from({ throttleRateLimit: 9 }))).toThrowError(
@@ -87,6 +94,15 @@ describe("stack settings (CDK context)", () => {
     [{ alarmTopicArn: "arn:aws:sqs:us-east-1:123456789012:q" }, /'alarmTopicArn' must be an SNS topic ARN/],
     [{ existingSecrets: "{nope" }, /'existingSecrets' must be a JSON object/],
     [{ existingSecrets: { SLACK_TOKEN: "x" } }, /'existingSecrets' has unknown key 'SLACK_TOKEN'/],
+    [{ eventFilters: "{nope" }, /'eventFilters' is invalid: eventFilters is not valid JSON/],
+    [
+      { eventFilters: { github: [{ event: "issues", lable: "ai:run" }] } },
+      /'eventFilters' is invalid: eventFilters.github\[0\]: unknown `lable`/,
+    ],
+    [
+      { eventFilters: { slack: Array.from({ length: 100 }, (_, i) => ({ event: `event_type_${i}` })) } },
+      /'eventFilters' gives slack \d+ bytes of rules; a function's environment holds at most 2048/,
+    ],
   ])("refuses %j", (values, message) => {
     expect(() => readSettings(from(values))).toThrowError(message);
   });

@@ -56,6 +56,13 @@ export function refId(value: unknown): string {
   throw new Error(`not a Ref or Fn::GetAtt: ${JSON.stringify(value)}`);
 }
 
+/** `<logical id>.Arn` + suffix for an object ARN pattern (`Fn::Join` of a `Fn::GetAtt` and a path), else undefined. */
+export function objectArnOf(value: unknown): { id: string; suffix: string } | undefined {
+  const parts = (value as Json)?.["Fn::Join"]?.[1];
+  if (!Array.isArray(parts) || parts.length !== 2 || typeof parts[1] !== "string") return undefined;
+  return { id: refId(parts[0]), suffix: parts[1] };
+}
+
 export interface PolicyStatement {
   Sid?: string;
   Effect: string;

@@ -3,13 +3,15 @@ import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AGENT_ERROR_CLASSES } from "../../infra/constructs/observability";
+import { PAYLOAD_BUCKET_LOGICAL_ID } from "../../infra/constructs/payload-bucket";
 import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
 import { ingestFunctionLogicalId, PROVIDER_SECRET } from "../../infra/constructs/webhook-api";
 import { SECRET_NAMES } from "../../infra/settings";
-import { secretArnOutputId, webhookUrlOutputId } from "../../infra/webhook-pipeline-stack";
+import { PACKAGE_VERSION, secretArnOutputId, webhookUrlOutputId } from "../../infra/webhook-pipeline-stack";
 import {
   EVENTS_TABLE,
   IDEMPOTENCY_TABLE,
+  PAYLOAD_BUCKET,
   ROUTING_TABLE,
   visibilityTimeoutSeconds,
   WEBHOOK_QUEUE,
@@ -22,6 +24,7 @@ import {
   envOf,
   functionProps,
   type Json,
+  objectArnOf,
   refId,
   resourcesOf,
   type SynthesizedPipeline,
@@ -145,19 +148,23 @@ describe("ingest functions", () => {
       const own = PROVIDER_SECRET[provider];
       expect(env).toMatchObject({
         PROVIDER: provider,
-        MAX_BODY_BYTES: "1048576",
+        MAX_BODY_BYTES: "5000000",
         MAX_MESSAGE_BYTES: "1048576",
         SECRETS_CACHE_SECONDS: "300",
+        VERSION: PACKAGE_VERSION,
         POWERTOOLS_METRICS_NAMESPACE: "WebhookPipeline",
       });
       expect(refId(env.QUEUE_URL)).toBe(queue);
+      expect(refId(env.PAYLOAD_BUCKET)).toBe(PAYLOAD_BUCKET_LOGICAL_ID);
+      // No eventFilters context: every event is forwarded.
+      expect(env.EVENT_FILTERS).toBeUndefined();
       expect(refId(env[`${own}_ARN`])).toBe(secretIdOf(own));
       const secretVariables = Object.keys(env).filter((k) => SECRET_NAMES.some((n) => k.startsWith(n)));
       expect(secretVariables, provider).toEqual([`${own}_ARN`]);
     }
   });
 
-  it("may send to the queue and read their own provider's secret, nothing more", () => {
+  it("may send to the queue (and read its attributes), store large payloads and read their own provider's secret, nothing more", () => {
     const queue = queueId();
     for (const provider of PROVIDER_NAMES) {
       const functionId = ingestFunctionLogicalId(provider);
@@ -166,12 +173,18 @@ describe("ingest functions", () => {
       expect(Object.keys(byActions).sort()).toEqual(
         [
           "logs:CreateLogStream,logs:PutLogEvents",
+          "s3:PutObject",
           "secretsmanager:GetSecretValue",
+          "sqs:GetQueueAttributes",
           "sqs:SendMessage",
           "xray:PutTelemetryRecords,xray:PutTraceSegments",
         ].sort(),
       );
       expect(resourcesOf(byActions["sqs:SendMessage"]!).map(refId)).toEqual([queue]);
+      expect(resourcesOf(byActions["sqs:GetQueueAttributes"]!).map(refId)).toEqual([queue]);
+      expect(resourcesOf(byActions["s3:PutObject"]!).map(objectArnOf)).toEqual([
+        { id: PAYLOAD_BUCKET_LOGICAL_ID, suffix: `/${PAYLOAD_BUCKET.keyPrefix}*` },
+      ]);
       expect(resourcesOf(byActions["secretsmanager:GetSecretValue"]!).map(refId)).toEqual([
         secretIdOf(PROVIDER_SECRET[provider]),
       ]);
@@ -289,7 +302,9 @@ describe("router", () => {
     const statements = statementsOfRole(synth.template, roleOf(ROUTER_FUNCTION_LOGICAL_ID));
     const allowedOn = (id: string) =>
       statements
-        .filter((s) => resourcesOf(s).some((r) => typeof r !== "string" && refId(r) === id))
+        .filter((s) =>
+          resourcesOf(s).some((r) => typeof r !== "string" && !objectArnOf(r) && refId(r) === id),
+        )
         .flatMap(actionsOf);
     const tableId = (prefix: string) =>
       ofType("AWS::DynamoDB::Table").find(([id]) => id.startsWith(prefix))![0];
@@ -320,6 +335,55 @@ describe("router", () => {
     expect(secretResources).toEqual(
       [secretIdOf("AGENT_SIGNING_SECRET"), secretIdOf("SLACK_BOT_TOKEN")].sort(),
     );
+    const payloadStatements = statements.filter((s) => resourcesOf(s).some((r) => objectArnOf(r)));
+    expect(payloadStatements.flatMap(actionsOf)).toEqual(["s3:GetObject"]);
+    expect(payloadStatements.flatMap(resourcesOf).map(objectArnOf)).toEqual([
+      { id: PAYLOAD_BUCKET_LOGICAL_ID, suffix: `/${PAYLOAD_BUCKET.keyPrefix}*` },
+    ]);
+    expect(refId(envOf(functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID)).PAYLOAD_BUCKET)).toBe(
+      PAYLOAD_BUCKET_LOGICAL_ID,
+    );
+  });
+});
+
+describe("payload bucket", () => {
+  it("is encrypted, private and TLS-only, and expires payloads once no queued message can point at them", () => {
+    const bucket = resources[PAYLOAD_BUCKET_LOGICAL_ID]!;
+    expect(only("AWS::S3::Bucket")[0]).toBe(PAYLOAD_BUCKET_LOGICAL_ID);
+    expect(bucket.DeletionPolicy).toBe("Retain");
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({ Status: "Enabled", ExpirationInDays: PAYLOAD_BUCKET.expirationDays }),
+        ],
+      },
+    });
+    // Longer than either queue keeps a message that may point at a payload.
+    expect(PAYLOAD_BUCKET.expirationDays).toBeGreaterThan(WEBHOOK_QUEUE.retentionDays);
+    expect(PAYLOAD_BUCKET.expirationDays).toBeGreaterThan(WEBHOOK_QUEUE.deadLetterRetentionDays);
+    const [, policy] = only("AWS::S3::BucketPolicy");
+    expect(refId(policy.Properties.Bucket)).toBe(PAYLOAD_BUCKET_LOGICAL_ID);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    ]);
+  });
+
+  it("is named in the outputs", () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, Json>;
+    expect(refId(outputs.PayloadBucketName!.Value)).toBe(PAYLOAD_BUCKET_LOGICAL_ID);
   });
 });
 

@@ -1,8 +1,12 @@
 /**
- * The ingest handler against a real SQS wire protocol: fauxqs, started in this process. Every
- * provider's signed request must land on the queue with its envelope and message attributes; a
- * queue that is gone must give 503 with nothing acknowledged.
+ * The ingest handler against a real SQS (and S3) wire protocol: fauxqs, started in this process.
+ * Every provider's signed request must land on the queue with its envelope and message attributes;
+ * a filtered event is answered and never queued; a payload too large for one message is stored in
+ * the bucket, the message pointing at it; GET /health asks the real queue; a queue (or bucket) that
+ * is gone must give 503 with nothing acknowledged.
  */
+import { createHash } from "node:crypto";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -16,15 +20,22 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
+import { createPayloadBucket } from "../../../local/resources/create-payload-bucket";
 import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
 import { type Envelope, parseEnvelope } from "../../../shared/envelope/envelope";
+import { HealthCheck } from "../../../shared/health/health-check";
 import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
+import { createS3Client, S3PayloadStore } from "../../../shared/payloads/s3-payload-store";
 import { PROVIDER_NAMES } from "../../../shared/providers/provider";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
+import { unreachableS3Client } from "../../support/emulator-env";
+import { largeGithubBody } from "../../support/large-github-body";
 import { spyOnObservability } from "../../support/observability-spies";
+import { SEED_EVENT_FILTERS } from "../../support/seed-event-filters";
 import {
+  apiGatewayEvent,
   samplePayloads,
   signedEventFor,
   signedGenericEvent,
@@ -38,6 +49,8 @@ import {
 let emulator: RunningFauxqs | undefined;
 let sqs: SQSClient;
 let queueUrl: string;
+let s3: S3Client;
+let bucket: string;
 let spies: ReturnType<typeof spyOnObservability>;
 
 const depsFor = (url: string): IngestDeps => ({
@@ -45,6 +58,24 @@ const depsFor = (url: string): IngestDeps => ({
   queue: new SqsEventQueue(url),
   secrets: new SecretReader(testSecretEnv()),
 });
+
+/** Deployed-like dependencies: the seeds' event filters, the payload bucket, the health check. */
+const fullDeps = (overrides: Partial<IngestDeps> = {}): IngestDeps => {
+  const queue = new SqsEventQueue(queueUrl);
+  return {
+    config: ingestConfigFromEnv({
+      EVENT_FILTERS: JSON.stringify(SEED_EVENT_FILTERS),
+      PAYLOAD_BUCKET: bucket,
+    }),
+    queue,
+    secrets: new SecretReader(testSecretEnv()),
+    payloads: new S3PayloadStore(bucket),
+    health: new HealthCheck({ queue, version: "9.9.9", cacheSeconds: 30 }),
+    ...overrides,
+  };
+};
+
+const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 async function createQueue(name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
@@ -84,12 +115,15 @@ beforeAll(async () => {
   emulator = await startSqsEmulator();
   // Before any client is built: the SDK reads these when a client is created.
   vi.stubEnv("AWS_ENDPOINT_URL_SQS", emulator.endpoint);
+  vi.stubEnv("AWS_ENDPOINT_URL_S3", emulator.endpoint);
   vi.stubEnv("AWS_REGION", EMULATOR_REGION);
   vi.stubEnv("AWS_ACCESS_KEY_ID", EMULATOR_CREDENTIALS.accessKeyId);
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", EMULATOR_CREDENTIALS.secretAccessKey);
   vi.stubEnv("SQS_MAX_ATTEMPTS", "1");
   sqs = createSqsClient();
   queueUrl = await createQueue(`ingest-it-${Date.now()}`);
+  s3 = await createS3Client();
+  bucket = await createPayloadBucket(s3, `ingest-it-${Date.now()}`);
 });
 
 afterAll(async () => {
@@ -224,6 +258,99 @@ describe("ingest handler → fauxqs", () => {
     expect(response).toMatchObject({ statusCode: 200 });
     const [message] = await drain();
     expect(envelopeOf(message!)).toMatchObject({ provider: "github", correlation_id: "it-exported" });
+  });
+});
+
+describe("event filters → fauxqs", () => {
+  it("answers a filtered event 200 ignored and queues nothing; a matching one is queued", async () => {
+    const handler = createIngestHandler(() => fullDeps());
+    const opened = signedGithubEvent({ body: JSON.stringify(samplePayloads.githubIssue("opened")) });
+    const ignored = await handler(opened);
+    expect(ignored.statusCode).toBe(200);
+    expect(JSON.parse(ignored.body!)).toEqual({
+      status: "ignored",
+      reason: "filtered: github event issues (opened, label ai:run) matches no rule in EVENT_FILTERS",
+    });
+    expect(await drain()).toHaveLength(0);
+    expect(spies.metrics.map((m) => m.name)).toContain("WebhooksIgnored");
+
+    const labeled = await handler(
+      signedGithubEvent({ body: JSON.stringify(samplePayloads.githubIssue("labeled")) }),
+    );
+    expect(JSON.parse(labeled.body!)).toMatchObject({ status: "accepted" });
+    expect(await drain()).toHaveLength(1);
+  });
+});
+
+describe("large payloads → fauxqs S3 + SQS", () => {
+  it("stores a 3 MB body in the bucket, byte for byte, and queues a small message pointing at it", async () => {
+    const body = largeGithubBody(3_000_000);
+    const handler = createIngestHandler(() => fullDeps());
+    const response = await handler(signedGithubEvent({ event: "pull_request", body }));
+    expect(response.statusCode).toBe(200);
+    const { id } = JSON.parse(response.body!);
+
+    const [message, ...others] = await drain();
+    expect(others).toHaveLength(0);
+    expect(Buffer.byteLength(message!.Body!)).toBeLessThan(2048);
+    const envelope = envelopeOf(message!);
+    const ref = envelope.payload_ref!;
+    expect(envelope).toMatchObject({ v: 2, id, event_type: "pull_request", action: "opened" });
+    expect(ref).toEqual({
+      bucket,
+      key: expect.stringMatching(new RegExp(`^payloads/\\d{4}/\\d{2}/\\d{2}/${id}\\.json$`)),
+      bytes: Buffer.byteLength(body),
+      sha256: sha256(body),
+    });
+
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: ref.key }));
+    expect(object.ContentType).toBe("application/json");
+    const stored = Buffer.from(await object.Body!.transformToByteArray());
+    expect(sha256(stored)).toBe(sha256(body));
+  });
+
+  it("answers 503 and queues nothing when the bucket cannot be reached", async () => {
+    const handler = createIngestHandler(() =>
+      fullDeps({ payloads: new S3PayloadStore(bucket, unreachableS3Client()) }),
+    );
+    const response = await handler(
+      signedGithubEvent({ event: "pull_request", body: largeGithubBody(1_200_000) }),
+    );
+    expect(response).toMatchObject({ statusCode: 503, headers: { "retry-after": "30" } });
+    expect(await drain()).toHaveLength(0);
+  });
+
+  it("refuses a body over the default 5 MB limit with 413, storing nothing", async () => {
+    const handler = createIngestHandler(() => fullDeps());
+    const response = await handler(
+      signedGithubEvent({ event: "pull_request", body: largeGithubBody(5_000_001) }),
+    );
+    expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body!).error).toMatch(/exceeds the limit of 5000000 bytes/);
+    expect(await drain()).toHaveLength(0);
+  });
+});
+
+describe("GET /health → fauxqs", () => {
+  const health = apiGatewayEvent({ path: "/health", method: "GET" });
+
+  it("reports the version and a reachable queue", async () => {
+    const response = await createIngestHandler(() => fullDeps())(health);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body!)).toEqual({
+      status: "ok",
+      version: "9.9.9",
+      queue: "reachable",
+      checked_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+  });
+
+  it("answers 503 for a queue that does not exist", async () => {
+    const gone = new SqsEventQueue(`${queueUrl}-gone`);
+    const deps = fullDeps({ health: new HealthCheck({ queue: gone, version: "9.9.9", cacheSeconds: 30 }) });
+    const response = await createIngestHandler(() => deps)(health);
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body!)).toMatchObject({ status: "unavailable", queue: "unreachable" });
   });
 });
 

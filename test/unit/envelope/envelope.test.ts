@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { envelopeMeta, parseEnvelope, serialiseEnvelope } from "../../../shared/envelope/envelope";
+import {
+  envelopeMeta,
+  parseEnvelope,
+  serialiseEnvelope,
+  serialiseRefEnvelope,
+} from "../../../shared/envelope/envelope";
+import { payloadRef } from "../../../shared/payloads/payload-ref";
 import type { WebhookEvent } from "../../../shared/providers/provider";
 
 const ctx = {
@@ -86,10 +92,35 @@ describe("serialiseEnvelope / parseEnvelope", () => {
 
   it("reports bodies that are not JSON or not an envelope, without throwing", () => {
     expect(parseEnvelope("nope")).toMatchObject({ ok: false, problem: expect.stringMatching(/not JSON/) });
-    expect(parseEnvelope('{"v":2}')).toMatchObject({
+    expect(parseEnvelope('{"v":3}')).toMatchObject({
       ok: false,
-      problem: expect.stringMatching(/not a v1 envelope/),
+      problem: expect.stringMatching(/not a v1 or v2 envelope/),
     });
     expect(parseEnvelope(JSON.stringify({ ...meta, payload: {}, extra: 1 })).ok).toBe(false);
+  });
+});
+
+describe("v2 envelopes: the payload stored apart", () => {
+  const meta = envelopeMeta({ eventType: "issues", deliveryKey: "d-1", payload: {} }, ctx);
+  const ref = payloadRef("payload-bucket", "payloads/2024/06/01/x.json", Buffer.from('{"a":1}'));
+
+  it("carry payload_ref instead of payload, and parse back", () => {
+    const body = serialiseRefEnvelope(meta, ref);
+    const parsed = parseEnvelope(body);
+    expect(parsed).toEqual({ ok: true, envelope: { ...meta, v: 2, payload_ref: ref } });
+    expect(JSON.parse(body)).not.toHaveProperty("payload");
+  });
+
+  it("are refused with a payload, without a ref, or with a malformed ref; v1 is refused with a ref", () => {
+    const v2 = { ...meta, v: 2, payload_ref: ref };
+    const problemOf = (value: unknown) => {
+      const parsed = parseEnvelope(JSON.stringify(value));
+      return parsed.ok ? "accepted" : parsed.problem;
+    };
+    expect(problemOf({ ...v2, payload: {} })).toMatch(/v2 envelope carries `payload_ref` instead/);
+    expect(problemOf({ ...meta, v: 2 })).toMatch(/not a v1 or v2 envelope/);
+    expect(problemOf({ ...meta, payload: {}, payload_ref: ref })).toMatch(/v1 envelope carries `payload`/);
+    expect(problemOf({ ...v2, payload_ref: { ...ref, sha256: "nope" } })).toMatch(/payload_ref/);
+    expect(problemOf({ ...v2, payload_ref: { ...ref, extra: 1 } })).toMatch(/payload_ref/);
   });
 });

@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { QueueUnavailableError } from "../../../shared/queue/event-queue";
@@ -56,5 +56,20 @@ describe("SqsEventQueue", () => {
     await expect(new SqsEventQueue(QUEUE_URL, client).send([message(1), message(2)])).rejects.toBeInstanceOf(
       QueueUnavailableError,
     );
+  });
+});
+
+describe("SqsEventQueue as the health check's probe", () => {
+  it("asks the queue for one attribute, and fails when the queue does not answer", async () => {
+    sqs
+      .on(GetQueueAttributesCommand)
+      .resolves({ Attributes: { QueueArn: "arn:aws:sqs:us-east-1:1:webhooks" } });
+    await new SqsEventQueue(QUEUE_URL, client).probe();
+    expect(sqs.commandCalls(GetQueueAttributesCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: QUEUE_URL,
+      AttributeNames: ["QueueArn"],
+    });
+    sqs.on(GetQueueAttributesCommand).rejects(new Error("AWS.SimpleQueueService.NonExistentQueue"));
+    await expect(new SqsEventQueue(QUEUE_URL, client).probe()).rejects.toThrow(/NonExistentQueue/);
   });
 });

@@ -114,8 +114,8 @@ describe("router: one batch", () => {
     const record = recordOf(envelope, 3);
     const response = await route(f.deps, [record]);
     expect(failedIds(response)).toEqual([record.messageId]);
-    // attempt 3: ceiling 2 × 2² = 8 s, random 0.5 → floor(0.5 × 9) = 4 s
-    expect(f.visibility.changes).toEqual([{ receiptHandle: record.receiptHandle, seconds: 4 }]);
+    // attempt 3: ceiling 2 × 2² = 8 s, random 0.5 → 4 + floor(0.5 × 5) = 6 s
+    expect(f.visibility.changes).toEqual([{ receiptHandle: record.receiptHandle, seconds: 6 }]);
     expect(f.events.last(envelope.id)).toMatchObject({
       status: "retrying",
       attempts: 3,
@@ -285,6 +285,23 @@ describe("router: one batch", () => {
     const response = await route(f.deps, [recordOf(envelope)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.events.last(envelope.id)?.status).toBe("delivered");
+  });
+
+  it("does not retry a delivery the guard could not remember, even when its outcome cannot be recorded", async () => {
+    const f = fakeDeps();
+    const envelope = slackEnvelope();
+    f.deps.guard = {
+      async once(_key, send) {
+        await send();
+        throw new Error("delivery was sent but could not be remembered");
+      },
+    };
+    f.events.failWith = new Error("read ECONNRESET");
+    const response = await route(f.deps, [recordOf(envelope)]);
+    // A retry would find no record of the delivery and send it again.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(f.agent.calls).toHaveLength(1);
+    expect(f.counts.DeliveriesNotRemembered).toBe(1);
   });
 
   it("does not start an agent call the invocation has no time left to finish", async () => {

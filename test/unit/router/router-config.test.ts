@@ -21,7 +21,7 @@ describe("routerConfigFromEnv", () => {
       agentTimeoutMs: 10_000,
       idempotencyTtlSeconds: 86_400,
       maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
-      retryBaseDelaySeconds: 2,
+      retryBaseDelaySeconds: 10,
       retryMaxDelaySeconds: 900,
       circuitBreakerThreshold: 3,
       agentConcurrency: 5,
@@ -43,6 +43,7 @@ describe("routerConfigFromEnv", () => {
       DEFAULT_TEAM: "ops/triage",
       SLACK_API_URL: "http://127.0.0.1:9999/api",
       SLACK_TIMEOUT_MS: "1000",
+      PAYLOAD_BUCKET: "webhook-payloads",
     });
     expect(config).toMatchObject({
       agentTimeoutMs: 2500,
@@ -55,6 +56,7 @@ describe("routerConfigFromEnv", () => {
       defaultTeam: { org_id: "ops", team_node_id: "triage" },
       slackApiUrl: "http://127.0.0.1:9999/api",
       slackTimeoutMs: 1000,
+      payloadBucket: "webhook-payloads",
     });
   });
 

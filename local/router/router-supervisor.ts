@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { RouterProcessSettings } from "./router-process";
+
+export interface RouterSupervisor {
+  /** SIGKILLs the router wherever it is (mid-batch, mid-call); a new one starts at once. */
+  crash(): void;
+  stop(): Promise<void>;
+}
+
+const ENTRY = new URL("./router-process.ts", import.meta.url).pathname;
+
+/**
+ * Runs the router in a child process that inherits this process's environment (the handlers'
+ * configuration), and starts a new one whenever it dies: what Lambda does after a crashed
+ * invocation. Messages the dead one held come back after their visibility timeout.
+ */
+export function superviseRouterProcess(
+  settings: RouterProcessSettings,
+  log: (line: string) => void,
+): RouterSupervisor {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  const start = () => {
+    const current = spawn(process.execPath, ["--import", "tsx", ENTRY, JSON.stringify(settings)], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: process.env,
+    });
+    current.once("exit", (code, signal) => {
+      // SIGTERM or a clean exit: the whole local pipeline is shutting down (its process group).
+      if (stopping || signal === "SIGTERM" || code === 0) return;
+      log(`router: process ${current.pid} ended (${signal ?? `exit ${code}`}); starting a new one`);
+      start();
+    });
+    child = current;
+  };
+  start();
+  return {
+    crash: () => child?.kill("SIGKILL"),
+    stop: async () => {
+      stopping = true;
+      const current = child;
+      if (!current || current.exitCode !== null || current.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => current.kill("SIGKILL"), 10_000);
+        current.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        current.kill("SIGTERM");
+      });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// zod/mini: read at every ingest cold start, so the bundle stays small.
+import * as z from "zod/mini";
+import { PROVIDER_NAMES, type ProviderName } from "../providers/provider";
+
+/**
+ * Which events a provider forwards: an event is queued when at least one of its provider's rules
+ * matches it. A provider with no entry forwards everything.
+ *
+ * - `event`: the event type (GitHub's `X-GitHub-Event`, Slack's `event.type`, PagerDuty's
+ *   `event_type` (V3) or `event` (V2 message), incident.io's `event_type`, Jira's `webhookEvent`,
+ *   a generic sender's `event_type`/`type`).
+ * - `action` (optional): the payload's `action` (GitHub: `opened`, `labeled`, …).
+ * - `label` (optional, GitHub only): the label a `labeled`/`unlabeled` event is about (`label.name`).
+ */
+export interface EventRule {
+  event: string;
+  action?: string;
+  label?: string;
+}
+
+export type EventFilters = Partial<Record<ProviderName, EventRule[]>>;
+
+export class EventFiltersError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EventFiltersError";
+  }
+}
+
+const text = (what: string) =>
+  z
+    .string({
+      error: (issue) => `${issue.input === undefined ? "is required" : "must be a string"}: ${what}`,
+    })
+    .check(z.minLength(1, `must not be empty: ${what}`));
+
+const ruleShape = {
+  event: text("the event type to forward"),
+  action: z.optional(text("the payload's action")),
+};
+const quoted = (keys: readonly string[]) => keys.map((k) => `\`${k}\``).join(", ");
+const rule = (shape: Record<string, z.ZodMiniType>) => {
+  const keys = `a rule has only ${quoted(Object.keys(shape))}`;
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== "unrecognized_keys") return `must be a rule object: ${keys}`;
+      const githubOnly = issue.keys.includes("label") ? " (`label` is for GitHub rules only)" : "";
+      return `unknown ${quoted(issue.keys)}: ${keys}${githubOnly}`;
+    },
+  });
+};
+const rules = (shape: Record<string, z.ZodMiniType>) =>
+  z.optional(
+    z
+      .array(rule(shape), { error: "must be an array of rules" })
+      .check(z.minLength(1, "must hold at least one rule (leave the provider out to forward everything)")),
+  );
+
+const EventFiltersSchema = z.strictObject(
+  Object.fromEntries(
+    PROVIDER_NAMES.map((provider) => [
+      provider,
+      // Only GitHub events carry a label to match on.
+      rules(
+        provider === "github" ? { ...ruleShape, label: z.optional(text("the label's name")) } : ruleShape,
+      ),
+    ]),
+  ),
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown provider ${quoted(issue.keys)}: use ${PROVIDER_NAMES.join(", ")}`
+        : "must be a JSON object of provider → rules",
+  },
+);
+
+/** `EVENT_FILTERS.github[0].action`. */
+const pathOf = (name: string, path: readonly PropertyKey[]) =>
+  name + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+
+/**
+ * Validates filters given as JSON text (an environment variable, `-c eventFilters=…`) or as a value
+ * already parsed (`cdk.json`). Throws EventFiltersError naming every bad path under `name`.
+ */
+export function parseEventFilters(raw: unknown, name = "EVENT_FILTERS"): EventFilters {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new EventFiltersError(`${name} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const result = EventFiltersSchema.safeParse(value);
+  if (!result.success) {
+    throw new EventFiltersError(
+      result.error.issues.map((issue) => `${pathOf(name, issue.path)}: ${issue.message}`).join("; "),
+    );
+  }
+  return result.data as EventFilters;
+}
