@@ -1,6 +1,5 @@
-import { type Envelope, parseEnvelope } from "../envelope/envelope";
+import { parseEnvelope } from "../envelope/envelope";
 import { envelopeAttributes } from "../envelope/message-attributes";
-import { toSqsSafeAttribute } from "../envelope/sqs-safe-json";
 import type { EventStatus } from "../events/event-outcome";
 import { storedBody } from "../events/event-store";
 import type { EventQueue } from "../queue/event-queue";

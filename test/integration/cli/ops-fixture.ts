@@ -1,9 +1,3 @@
-/**
- * The operations CLI suites' world: fauxqs (webhook queue and its dead-letter queue), the router's
- * three tables in the run's DynamoDB Local, the real router handler fed the way Lambda's event source
- * mapping feeds it, and the CLI run in-process against all of it.
- */
-import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteMessageBatchCommand,
@@ -19,7 +13,6 @@ import { main } from "../../../cli/main";
 import { createRouterHandler, routerDepsFromEnv } from "../../../functions/router/handler";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import type { HttpAgentClient } from "../../../shared/agent/agent-client";
-import type { Envelope } from "../../../shared/envelope/envelope";
 import type { RouterDeps } from "../../../shared/router/route-batch";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import type { TeamConfig } from "../../../shared/routing/team-config";
