@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build } from "esbuild";
+import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
 import { median } from "./measure";
 
 const run = promisify(execFile);
@@ -41,10 +42,14 @@ const COMMON: BuildOptions = {
 };
 
 export const BUILD_CONFIGS = {
-  /** infra/constructs/lambda-defaults.ts: `bundleAwsSDK: true`, source map, `--enable-source-maps`. */
+  /**
+   * infra/constructs/lambda-defaults.ts: `bundleAwsSDK: true` except the lazily loaded S3 client the
+   * ingest functions leave to the runtime (infra/constructs/webhook-api.ts), source map,
+   * `--enable-source-maps`.
+   */
   deployed: {
-    label: "as deployed: SDK bundled, source map + --enable-source-maps",
-    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [] },
+    label: "as deployed: SDK bundled (S3 client from the runtime), source map + --enable-source-maps",
+    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [S3_SDK_MODULE] },
     nodeOptions: "--enable-source-maps",
   },
   /** NodejsFunction's defaults for nodejs18.x and later (`@aws-sdk/*` left to the runtime), minified. */

@@ -25,6 +25,11 @@ export interface PipelineFunctionProps {
   memorySize: number;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /**
+   * Modules left to the Lambda runtime instead of bundled: only for code loaded lazily on a rare
+   * path, so the common path's bundle stays small (the runtime ships AWS SDK v3).
+   */
+  runtimeProvidedModules?: string[];
 }
 
 /**
@@ -74,6 +79,7 @@ export class PipelineFunction extends NodejsFunction {
         sourcesContent: false,
         // The SDK versions the tests ran against, not whatever the runtime happens to carry.
         bundleAwsSDK: true,
+        ...(props.runtimeProvidedModules ? { externalModules: props.runtimeProvidedModules } : {}),
       },
     });
 

@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import { DEFAULT_MAX_BODY_BYTES, SQS_MAX_MESSAGE_BYTES } from "../../shared/config/ingest-config";
 import type { EventFilters } from "../../shared/filters/event-filters";
 import { HEALTH_PATH } from "../../shared/health/health-check";
+import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
 import { PROVIDER_NAMES, type ProviderName } from "../../shared/providers/provider";
 import { WEBHOOK_ROUTES } from "../../shared/providers/registry";
 import type { SecretName } from "../../shared/secrets/secret-reader";
@@ -80,6 +81,9 @@ export class WebhookApi extends Construct {
         timeout: Duration.seconds(10),
         memorySize: 256,
         logRetention: props.logRetention,
+        // S3 is loaded only for a payload too large for one queue message; bundling it would double
+        // the bundle every cold start loads.
+        runtimeProvidedModules: [S3_SDK_MODULE],
         environment: {
           QUEUE_URL: props.queue.queueUrl,
           PROVIDER: provider,

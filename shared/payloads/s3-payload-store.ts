@@ -9,6 +9,12 @@ import {
 
 type S3Sdk = typeof import("@aws-sdk/client-s3");
 
+/**
+ * The module loaded lazily below. The stack leaves it to the Lambda runtime's AWS SDK for the ingest
+ * functions rather than bundling it, so the bundle every cold start loads stays small.
+ */
+export const S3_SDK_MODULE = "@aws-sdk/client-s3";
+
 let sdk: Promise<S3Sdk> | undefined;
 
 /**
