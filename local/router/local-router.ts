@@ -32,11 +32,19 @@ export async function startLocalRouter(options: LocalRouterOptions): Promise<{ s
     batchSize: options.batchSize,
     batchWindowMs: options.batchWindowMs,
     concurrency: options.concurrency,
-    handler: (event) =>
-      router.handler(
+    handler: async (event) => {
+      const started = Date.now();
+      const response = (await router.handler(
         event,
         localLambdaContext("webhook-router", options.timeoutSeconds * 1000),
-      ) as Promise<SQSBatchResponse>,
+      )) as SQSBatchResponse;
+      // Lambda would have stopped it: locally it runs on, and its messages may come back meanwhile.
+      const took = Date.now() - started;
+      if (took > options.timeoutSeconds * 1000) {
+        options.log(`router: an invocation took ${took} ms, past its ${options.timeoutSeconds} s timeout`);
+      }
+      return response;
+    },
     onError: (error) => options.log(`router: invocation failed: ${(error as Error).message}`),
   });
   eventSource.start();

@@ -21,6 +21,7 @@ export function superviseRouterProcess(
   let child: ChildProcess | undefined;
   let stopping = false;
   const start = () => {
+    if (stopping) return;
     const current = spawn(process.execPath, ["--import", "tsx", ENTRY, JSON.stringify(settings)], {
       stdio: ["ignore", "inherit", "inherit"],
       env: process.env,
@@ -29,7 +30,8 @@ export function superviseRouterProcess(
       // SIGTERM or a clean exit: the whole local pipeline is shutting down (its process group).
       if (stopping || signal === "SIGTERM" || code === 0) return;
       log(`router: process ${current.pid} ended (${signal ?? `exit ${code}`}); starting a new one`);
-      start();
+      // Killed on purpose: at once. Failed by itself (a bad setting?): not in a tight loop.
+      setTimeout(start, signal === "SIGKILL" ? 0 : 1000);
     });
     child = current;
   };

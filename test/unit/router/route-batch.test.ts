@@ -273,29 +273,25 @@ describe("router: one batch", () => {
     expect(f.agent.calls).toHaveLength(0);
   });
 
+  /** Sends, then cannot remember it: the idempotency table stayed unreachable until the deadline. */
+  const forgetfulGuard = {
+    async once<T extends object>(_key: string, send: () => Promise<T>): Promise<never> {
+      await send();
+      throw new Error("delivery was sent but could not be remembered");
+    },
+  };
+
   it("keeps the agent's answer when the idempotency record cannot be completed afterwards", async () => {
-    const f = fakeDeps();
+    const f = fakeDeps({ guard: forgetfulGuard });
     const envelope = slackEnvelope();
-    f.deps.guard = {
-      async once(_key, send) {
-        await send();
-        throw new Error("Failed to update success record to idempotency store");
-      },
-    };
     const response = await route(f.deps, [recordOf(envelope)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.events.last(envelope.id)?.status).toBe("delivered");
   });
 
   it("does not retry a delivery the guard could not remember, even when its outcome cannot be recorded", async () => {
-    const f = fakeDeps();
+    const f = fakeDeps({ guard: forgetfulGuard });
     const envelope = slackEnvelope();
-    f.deps.guard = {
-      async once(_key, send) {
-        await send();
-        throw new Error("delivery was sent but could not be remembered");
-      },
-    };
     f.events.failWith = new Error("read ECONNRESET");
     const response = await route(f.deps, [recordOf(envelope)]);
     // A retry would find no record of the delivery and send it again.

@@ -1,0 +1,226 @@
+import type { AgentRequestRecord } from "../../local/faults/soak-agent";
+import type { DeadLetterSummary } from "../../shared/operations/dead-letter-queue";
+import type { EventRow } from "./collect";
+import type { SendResult } from "./sender";
+import type { SendKind, WebhookClass } from "./webhooks";
+
+/** What became of one acknowledged event (envelope id), checked in this order. */
+export const FATES = [
+  /** The agent accepted this very copy. */
+  "delivered",
+  /** The agent accepted its delivery key from another copy (a provider's resend): not sent again. */
+  "delivered as another copy",
+  /** The agent refused it for good (4xx): recorded `failed`. */
+  "failed (agent 4xx)",
+  /** No team claims it: recorded `unrouted`. */
+  "unrouted",
+  "rejected",
+  "in the dead-letter queue",
+  "unaccounted",
+] as const;
+export type Fate = (typeof FATES)[number];
+
+export interface ReconcileInput {
+  sends: readonly SendResult[];
+  agent: readonly AgentRequestRecord[];
+  /** Agent requests whose router signature did not verify. */
+  agentUnverified: number;
+  outcomes: ReadonlyMap<string, EventRow>;
+  deadLetters: readonly DeadLetterSummary[];
+  /** When the router was killed (ms since the epoch). */
+  crashes: readonly number[];
+  /** The router's timeout: the longest an invocation takes from the agent's answer to recording it. */
+  routerTimeoutMs: number;
+  /** How late the agent may see a request the router sent just before it was killed. */
+  agentLagMs: number;
+}
+
+export interface Reconciliation {
+  sent: number;
+  httpRequests: number;
+  /** Every answer ingest gave, retries included, by HTTP status (0: none). */
+  ingestAnswers: Map<number, number>;
+  byClass: Record<WebhookClass, number>;
+  byKind: Record<SendKind, number>;
+  acknowledged: number;
+  acknowledgedEvents: number;
+  ignored: number;
+  refused: Map<string, number>;
+  fates: Record<Fate, number>;
+  /** Event ids with no fate, and what the events table says of each. */
+  unaccounted: Array<{ eventId: string; key: string; status: string }>;
+  agent: {
+    requests: number;
+    accepted: number;
+    uniqueKeys: number;
+    refusedByStatus: Map<number, number>;
+    /** Accepted after the router had gone (timed out, or was killed with the request in flight). */
+    callerGone: number;
+    unverified: number;
+  };
+  /** Extra 2xx acceptances of a delivery key, by what explains them. */
+  duplicates: { unheard: number; afterCrash: number; unexplained: UnexplainedDuplicate[] };
+  /** The highest receive count an acknowledged event's outcome was reached on. */
+  maxAttempts: number;
+  /** Dead-letter messages; those whose key reached the agent anyway; those recorded `dead` with a reason. */
+  deadLetters: { messages: number; keyDelivered: number; recordedDead: number };
+  /** Keys the agent accepted that should never reach it. */
+  badSignatureDelivered: string[];
+  unknownTeamDelivered: string[];
+  /** Keys the agent accepted that no acknowledged webhook carried. */
+  deliveredUnacknowledged: string[];
+  problems: string[];
+}
+
+/** A delivery key the agent accepted twice with nothing to explain it, and the two event ids. */
+export interface UnexplainedDuplicate {
+  key: string;
+  eventIds: [string, string];
+}
+
+const count = <K>(map: Map<K, number>, key: K, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+
+function refusalReason(result: SendResult): string {
+  const last = result.statuses.at(-1) ?? 0;
+  if (last === 401) return "401 bad signature";
+  const retried = result.statuses.length > 1 ? ` after ${result.statuses.length} attempts` : "";
+  return `${last === 0 ? "no answer" : String(last)}${retried}`;
+}
+
+/**
+ * Every extra acceptance of a delivery key, explained if it can be. An acceptance made after the
+ * router had gone (timed out, or killed) cannot have told it the key was delivered, whenever it
+ * happened: extra ones beside it are "unheard". Of the acceptances the router could have heard, a
+ * second one is explained only if the router was killed between the request reaching the agent
+ * (less the agent's lag) and its timeout after the answer, and before the second: it died before
+ * recording the answer. Neither can be told apart from a delivery the agent never got; anything
+ * else is a real duplicate.
+ */
+function classifyDuplicates(input: ReconcileInput, accepted: AgentRequestRecord[]) {
+  const byKey = new Map<string, AgentRequestRecord[]>();
+  for (const record of accepted) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record]);
+  const duplicates = { unheard: 0, afterCrash: 0, unexplained: [] as UnexplainedDuplicate[] };
+  for (const [key, records] of byKey) {
+    const heard = records.filter((r) => !r.callerGone).sort((a, b) => a.at - b.at);
+    duplicates.unheard += records.length - 1 - Math.max(0, heard.length - 1);
+    for (let i = 1; i < heard.length; i++) {
+      const before = heard[i - 1]!;
+      const again = heard[i]!;
+      const crashed = input.crashes.some(
+        (k) =>
+          k >= before.receivedAt - input.agentLagMs &&
+          k <= before.at + input.routerTimeoutMs &&
+          k <= again.at,
+      );
+      if (crashed) duplicates.afterCrash += 1;
+      else duplicates.unexplained.push({ key, eventIds: [before.eventId, again.eventId] });
+    }
+  }
+  return duplicates;
+}
+
+export function reconcile(input: ReconcileInput): Reconciliation {
+  const byClass: Record<WebhookClass, number> = { routable: 0, "unknown-team": 0, "bad-signature": 0 };
+  const byKind: Record<SendKind, number> = { original: 0, duplicate: 0, "slack-retry": 0 };
+  const refused = new Map<string, number>();
+  const classOfKey = new Map<string, WebhookClass>();
+  const acknowledged: Array<{ eventId: string; key: string }> = [];
+  let httpRequests = 0;
+  const ingestAnswers = new Map<number, number>();
+  let ignored = 0;
+  const problems: string[] = [];
+  for (const result of input.sends) {
+    const { cls, kind, key } = result.webhook;
+    byClass[cls] += 1;
+    byKind[kind] += 1;
+    httpRequests += result.statuses.length;
+    for (const status of result.statuses) count(ingestAnswers, status);
+    classOfKey.set(key, cls);
+    if (result.outcome === "ignored") ignored += 1;
+    if (result.outcome === "refused") count(refused, refusalReason(result));
+    if (result.outcome === "accepted") {
+      for (const eventId of result.ids) acknowledged.push({ eventId, key });
+      if (cls === "bad-signature") problems.push(`a tampered webhook was acknowledged (${key})`);
+    }
+  }
+
+  const accepted = input.agent.filter((r) => r.status >= 200 && r.status < 300);
+  const acceptedKeys = new Set(accepted.map((r) => r.key));
+  const acceptedIds = new Set(accepted.map((r) => r.eventId));
+  const deadLetterIds = new Set(input.deadLetters.map((d) => d.event_id));
+  const refusedByStatus = new Map<number, number>();
+  for (const r of input.agent) if (r.status >= 300) count(refusedByStatus, r.status);
+
+  const fates = Object.fromEntries(FATES.map((f) => [f, 0])) as Record<Fate, number>;
+  const unaccounted: Reconciliation["unaccounted"] = [];
+  for (const { eventId, key } of acknowledged) {
+    const status = input.outcomes.get(eventId)?.status;
+    let fate: Fate;
+    if (acceptedIds.has(eventId)) fate = "delivered";
+    else if (acceptedKeys.has(key)) fate = "delivered as another copy";
+    else if (status === "failed") fate = "failed (agent 4xx)";
+    else if (status === "unrouted" || status === "rejected") fate = status;
+    else if (deadLetterIds.has(eventId)) fate = "in the dead-letter queue";
+    else {
+      fate = "unaccounted";
+      unaccounted.push({ eventId, key, status: status ?? "no record" });
+    }
+    fates[fate] += 1;
+  }
+
+  const acknowledgedKeys = new Set(acknowledged.map((a) => a.key));
+  const attempts = acknowledged.map((a) => input.outcomes.get(a.eventId)?.attempts ?? 0);
+  const keysOf = (cls: WebhookClass) => [...acceptedKeys].filter((key) => classOfKey.get(key) === cls);
+  const duplicates = classifyDuplicates(input, accepted);
+  const result: Reconciliation = {
+    sent: input.sends.length,
+    httpRequests,
+    ingestAnswers,
+    byClass,
+    byKind,
+    acknowledged: input.sends.filter((s) => s.outcome === "accepted").length,
+    acknowledgedEvents: acknowledged.length,
+    ignored,
+    refused,
+    fates,
+    unaccounted,
+    agent: {
+      requests: input.agent.length,
+      accepted: accepted.length,
+      uniqueKeys: acceptedKeys.size,
+      refusedByStatus,
+      callerGone: accepted.filter((r) => r.callerGone).length,
+      unverified: input.agentUnverified,
+    },
+    duplicates,
+    maxAttempts: Math.max(0, ...attempts),
+    deadLetters: {
+      messages: input.deadLetters.length,
+      keyDelivered: input.deadLetters.filter((d) => acceptedKeys.has(`${d.provider}:${d.delivery_key}`))
+        .length,
+      recordedDead: input.deadLetters.filter((d) => {
+        const row = d.event_id ? input.outcomes.get(d.event_id) : undefined;
+        return row?.status === "dead" && row.last_error !== undefined;
+      }).length,
+    },
+    badSignatureDelivered: keysOf("bad-signature"),
+    unknownTeamDelivered: keysOf("unknown-team"),
+    deliveredUnacknowledged: [...acceptedKeys].filter((key) => !acknowledgedKeys.has(key)),
+    problems,
+  };
+  const crashes = [...ingestAnswers].filter(([status]) => status >= 500 && status !== 503);
+  if (crashes.length > 0) {
+    problems.push(
+      `ingest answered ${crashes.map(([s, c]) => `${s} ×${c}`).join(", ")}: only a 503 says retry`,
+    );
+  }
+  if (unaccounted.length > 0) problems.push(`${unaccounted.length} acknowledged events are unaccounted for`);
+  if (duplicates.unexplained.length > 0) {
+    problems.push(`${duplicates.unexplained.length} delivery keys were accepted by the agent twice`);
+  }
+  if (result.badSignatureDelivered.length > 0) problems.push("a tampered webhook reached the agent");
+  if (result.unknownTeamDelivered.length > 0) problems.push("an unknown team's event reached the agent");
+  if (input.agentUnverified > 0)
+    problems.push("the agent got requests whose router signature did not verify");
+  return result;
+}
