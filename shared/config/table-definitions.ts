@@ -26,37 +26,54 @@ export const EVENTS_STATUS_INDEX_ATTRIBUTES = [
   "duplicate_of",
 ] as const;
 
-/** The events table: one outcome item per envelope id, listable by status newest first. */
-export function eventsTableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, statusIndex } = EVENTS_TABLE;
+interface IndexShape {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** Non-key attributes the index carries; all of them when absent. */
+  include?: readonly string[];
+}
+
+/** An on-demand table with a string hash key and, optionally, one string-keyed global index. */
+export function onDemandTable(
+  tableName: string,
+  partitionKey: string,
+  index?: IndexShape,
+): CreateTableCommandInput {
+  const keys = index ? [partitionKey, index.partitionKey, index.sortKey] : [partitionKey];
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [
-      { AttributeName: partitionKey, AttributeType: "S" },
-      { AttributeName: statusIndex.partitionKey, AttributeType: "S" },
-      { AttributeName: statusIndex.sortKey, AttributeType: "S" },
-    ],
+    AttributeDefinitions: [...new Set(keys)].map((name) => ({ AttributeName: name, AttributeType: "S" })),
     KeySchema: [{ AttributeName: partitionKey, KeyType: "HASH" }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: statusIndex.name,
-        KeySchema: [
-          { AttributeName: statusIndex.partitionKey, KeyType: "HASH" },
-          { AttributeName: statusIndex.sortKey, KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...EVENTS_STATUS_INDEX_ATTRIBUTES] },
-      },
-    ],
+    ...(index
+      ? {
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: "HASH" },
+                { AttributeName: index.sortKey, KeyType: "RANGE" },
+              ],
+              Projection: index.include
+                ? { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.include] }
+                : { ProjectionType: "ALL" },
+            },
+          ],
+        }
+      : {}),
   };
+}
+
+/** The events table: one outcome item per envelope id, listable by status newest first. */
+export function eventsTableDefinition(tableName: string): CreateTableCommandInput {
+  return onDemandTable(tableName, EVENTS_TABLE.partitionKey, {
+    ...EVENTS_TABLE.statusIndex,
+    include: EVENTS_STATUS_INDEX_ATTRIBUTES,
+  });
 }
 
 /** Powertools Idempotency's table: partition key `id`, TTL on `expiration`. */
 export function idempotencyTableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: "S" }],
-    KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: "HASH" }],
-  };
+  return onDemandTable(tableName, IDEMPOTENCY_TABLE.partitionKey);
 }

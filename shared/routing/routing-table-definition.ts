@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { ROUTING_TABLE } from "../config/resources";
+import { onDemandTable } from "../config/table-definitions";
 
 /**
  * The CreateTable input of the routing table, built from ROUTING_TABLE: `pk` hash key, on-demand
@@ -7,24 +8,5 @@ import { ROUTING_TABLE } from "../config/resources";
  * the tests create the table with this; the CDK stack builds the same shape from the same constants.
  */
 export function routingTableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, teamIndex } = ROUTING_TABLE;
-  return {
-    TableName: tableName,
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [
-      { AttributeName: partitionKey, AttributeType: "S" },
-      { AttributeName: teamIndex.partitionKey, AttributeType: "S" },
-    ],
-    KeySchema: [{ AttributeName: partitionKey, KeyType: "HASH" }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: teamIndex.name,
-        KeySchema: [
-          { AttributeName: teamIndex.partitionKey, KeyType: "HASH" },
-          { AttributeName: teamIndex.sortKey, KeyType: "RANGE" },
-        ],
-        Projection: { ProjectionType: "ALL" },
-      },
-    ],
-  };
+  return onDemandTable(tableName, ROUTING_TABLE.partitionKey, ROUTING_TABLE.teamIndex);
 }
