@@ -102,7 +102,7 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
     );
   }
 
-  let secrets: string[];
+  let secrets: readonly string[];
   try {
     secrets = await provider.loadSecrets(deps.secrets, route);
   } catch (error) {

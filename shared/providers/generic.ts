@@ -2,9 +2,9 @@ import { verifyHexSignature } from "../crypto/hex-hmac-signature";
 import { anySignatureMatches } from "../crypto/hmac";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { parseSecretMap } from "../secrets/secret-values";
 import { bodyFormat, bodyText, contentDeliveryKey, pick, readJsonObject, str } from "./body";
 import type { ParseOutcome, Provider, Verification } from "./provider";
+import { genericSourceSecrets } from "./secrets";
 
 export const GENERIC_SIGNATURE = { header: "X-Webhook-Signature", prefix: "sha256=" } as const;
 
@@ -62,7 +62,7 @@ function parse(req: WebhookRequest): ParseOutcome {
 export const generic: Provider = {
   name: "generic",
   async loadSecrets(reader, route) {
-    const secrets = parseSecretMap(await reader.read("GENERIC_WEBHOOK_SECRETS")).get(route.source ?? "");
+    const secrets = await genericSourceSecrets(reader, route.source ?? "");
     if (secrets === undefined) throw new UnknownSourceError(route.source ?? "");
     return secrets;
   },

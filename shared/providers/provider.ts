@@ -41,7 +41,7 @@ export type ParseOutcome =
 export interface Provider {
   name: ProviderName;
   /** The active secrets for this route (several during rotation). */
-  loadSecrets(reader: SecretReader, route: RouteMatch): Promise<string[]>;
+  loadSecrets(reader: SecretReader, route: RouteMatch): Promise<readonly string[]>;
   verify(req: WebhookRequest, secrets: readonly string[], now: Date): Verification;
   parse(req: WebhookRequest, route: RouteMatch): ParseOutcome;
   /** Every routing identifier found in one event's payload. */
