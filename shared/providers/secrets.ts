@@ -19,7 +19,10 @@ const genericSources = parsedOnce(parseSecretMap);
 /** The active secrets held under one secret name (a plain value or a JSON array during rotation). */
 export async function namedSecrets(reader: SecretReader, name: SecretName): Promise<readonly string[]> {
   let parse = secretLists.get(name);
-  if (!parse) secretLists.set(name, (parse = parsedOnce(parseSecretList)));
+  if (!parse) {
+    parse = parsedOnce(parseSecretList);
+    secretLists.set(name, parse);
+  }
   return parse(await reader.read(name));
 }
 
