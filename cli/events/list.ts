@@ -16,7 +16,7 @@ import { eventsTableOf } from "./context";
 import { decodeListToken, encodeListToken, type ListToken } from "./next-token";
 
 const usage =
-  "webhook-pipeline events list [--status S[,S…]] [--provider P] [--since 1h] [--limit N] [--next-token T] [--json] " +
+  "webhook-pipeline events list [--status S[,S…]] [--provider P] [--event-type T] [--delivery-key K] [--since 1h] [--limit N] [--next-token T] [--json] " +
   "[--local | --stack [NAME] | --events-table NAME]";
 
 const MAX_LIMIT = 1000;
@@ -50,28 +50,48 @@ function parseProvider(value: string | undefined): string | undefined {
   return value;
 }
 
+/** A filter matched exactly: given, it must not be blank. */
+function exactValue(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new UsageError(`${flag} must not be empty`, usage);
+  return value.trim();
+}
+
 const team = (e: EventSummary) => (e.org_id && e.team_node_id ? `${e.org_id}/${e.team_node_id}` : "-");
 
 /** The query of this page: from the flags, or carried by --next-token (which must not contradict them). */
 function pageQuery(values: {
   status?: string | undefined;
   provider?: string | undefined;
+  "event-type"?: string | undefined;
+  "delivery-key"?: string | undefined;
   since?: string | undefined;
   "next-token"?: string | undefined;
 }): ListToken {
   const statuses = parseStatuses(values.status);
   const provider = parseProvider(values.provider);
+  const event_type = exactValue(values["event-type"], "--event-type");
+  const delivery_key = exactValue(values["delivery-key"], "--delivery-key");
   if (values["next-token"] === undefined) {
     const since =
       values.since !== undefined ? parseSince(values.since, new Date(), usage).toISOString() : undefined;
-    return { statuses, ...(provider ? { provider } : {}), ...(since ? { since } : {}), cursor: {} };
+    return {
+      statuses,
+      ...(provider ? { provider } : {}),
+      ...(event_type ? { event_type } : {}),
+      ...(delivery_key ? { delivery_key } : {}),
+      ...(since ? { since } : {}),
+      cursor: {},
+    };
   }
   const token = decodeListToken(values["next-token"], usage);
   const sameStatuses = values.status === undefined || statuses.join() === token.statuses.join();
   const sameProvider = values.provider === undefined || provider === token.provider;
-  if (!sameStatuses || !sameProvider) {
+  const sameEventType = event_type === undefined || event_type === token.event_type;
+  const sameDeliveryKey = delivery_key === undefined || delivery_key === token.delivery_key;
+  if (!sameStatuses || !sameProvider || !sameEventType || !sameDeliveryKey) {
     throw new UsageError(
-      "--next-token continues the listing it came from: drop --status/--provider or give the same ones",
+      "--next-token continues the listing it came from: drop --status/--provider/--event-type/--delivery-key or give the same ones",
       usage,
     );
   }
@@ -91,6 +111,8 @@ merged by time.
 Filters:
   --status S[,S…]   ${EVENT_STATUSES.join(" | ")} (default: all)
   --provider P      ${PROVIDER_NAMES.join(" | ")}
+  --event-type T    only events of this provider event type (as listed in EVENT TYPE)
+  --delivery-key K  only events with this provider delivery id (X-GitHub-Delivery, …; the raw id)
   --since WHEN      only outcomes recorded since: 30m, 1h, 24h, 7d, or an ISO timestamp
   --limit N         events per page (default 20, at most ${MAX_LIMIT})
   --next-token T    the next page: the token printed after the last one (it carries the filters
@@ -108,6 +130,8 @@ Exit codes: 0 listed (even if none matched), 1 DynamoDB failure, 2 invalid argum
         ...pipelineOptions("eventsTable"),
         status: { type: "string" },
         provider: { type: "string" },
+        "event-type": { type: "string" },
+        "delivery-key": { type: "string" },
         since: { type: "string" },
         limit: { type: "string" },
         "next-token": { type: "string" },
@@ -125,6 +149,8 @@ Exit codes: 0 listed (even if none matched), 1 DynamoDB failure, 2 invalid argum
       const filters = [
         query.statuses.length < EVENT_STATUSES.length ? `status ${query.statuses.join(", ")}` : "",
         query.provider ? `provider ${query.provider}` : "",
+        query.event_type ? `event type ${query.event_type}` : "",
+        query.delivery_key ? `delivery key ${query.delivery_key}` : "",
         query.since ? `since ${query.since}` : "",
       ].filter(Boolean);
       if (page.events.length === 0) {

@@ -7,6 +7,8 @@ import { UsageError } from "../lib/errors";
 export interface ListToken {
   statuses: (typeof EVENT_STATUSES)[number][];
   provider?: string;
+  event_type?: string;
+  delivery_key?: string;
   since?: string;
   cursor: ListCursor;
 }
@@ -15,6 +17,8 @@ const tokenSchema = z.object({
   v: z.literal(1),
   statuses: z.array(z.enum(EVENT_STATUSES)).min(1),
   provider: z.string().optional(),
+  event_type: z.string().optional(),
+  delivery_key: z.string().optional(),
   since: z.string().optional(),
   cursor: z.partialRecord(z.enum(EVENT_STATUSES), z.record(z.string(), z.unknown()).nullable()),
 });

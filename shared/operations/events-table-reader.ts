@@ -31,6 +31,10 @@ export interface ListQuery {
   /** The statuses to list (one index query each), merged newest first. */
   statuses: readonly EventStatus[];
   provider?: string;
+  /** Only events of this provider event type (e.g. `pull_request`). */
+  event_type?: string;
+  /** Only events with this provider's raw delivery id (the envelope's `delivery_key`). */
+  delivery_key?: string;
   /** ISO timestamp: only events whose outcome was recorded at or after it. */
   since?: string;
   limit: number;
@@ -116,13 +120,7 @@ export class EventsTableReader {
     const items: EventSummary[] = [];
     let exclusiveStartKey = start;
     const condition = statusCondition(status, query.since);
-    const filter = query.provider
-      ? {
-          FilterExpression: "#provider = :provider",
-          ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#provider": "provider" },
-          ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ":provider": query.provider },
-        }
-      : {};
+    const filter = equalityFilter(query, condition);
     do {
       const page = await this.doc.send(
         new QueryCommand({
@@ -187,5 +185,30 @@ function statusCondition(status: EventStatus, since?: string) {
       string,
       unknown
     >,
+  };
+}
+
+/** The attributes `list` can match exactly, applied as a FilterExpression so pages stay correct. */
+const FILTERED_ATTRIBUTES = ["provider", "event_type", "delivery_key"] as const;
+
+function equalityFilter(
+  query: Pick<ListQuery, (typeof FILTERED_ATTRIBUTES)[number]>,
+  condition: {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  },
+) {
+  const wanted = FILTERED_ATTRIBUTES.filter((name) => query[name] !== undefined);
+  if (wanted.length === 0) return {};
+  return {
+    FilterExpression: wanted.map((name) => `#${name} = :${name}`).join(" AND "),
+    ExpressionAttributeNames: {
+      ...condition.ExpressionAttributeNames,
+      ...Object.fromEntries(wanted.map((name) => [`#${name}`, name])),
+    },
+    ExpressionAttributeValues: {
+      ...condition.ExpressionAttributeValues,
+      ...Object.fromEntries(wanted.map((name) => [`:${name}`, query[name]])),
+    },
   };
 }

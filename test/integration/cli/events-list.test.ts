@@ -27,7 +27,14 @@ interface Listed {
 let fx: OpsFixture;
 let dir: string;
 /** Every recorded event, newest first. */
-const recorded: Array<{ id: string; status: EventStatus; provider?: ProviderName; at: Date }> = [];
+const recorded: Array<{
+  id: string;
+  status: EventStatus;
+  provider?: ProviderName;
+  event_type?: string;
+  delivery_key?: string;
+  at: Date;
+}> = [];
 
 const STATUSES: EventStatus[] = [
   "delivered",
@@ -57,11 +64,13 @@ beforeAll(async () => {
     const provider: ProviderName | undefined = status === "rejected" ? undefined : i % 2 ? "github" : "slack";
     const at = new Date(now - (i < 21 ? i * MINUTE + 5000 : 2 * 60 * MINUTE + i * MINUTE));
     const envelope = slackEnvelope({}, "C0LISTIT");
+    const event_type = i % 4 === 3 ? "reaction_added" : "app_mention";
+    const described = provider ? { provider, event_type, delivery_key: envelope.delivery_key } : {};
     await record(
       {
         event_id: envelope.id,
         status,
-        ...(provider ? { provider, event_type: "app_mention", delivery_key: envelope.delivery_key } : {}),
+        ...described,
         ...(status === "failed" ? { agent_status: 400, last_error: "agent answered 400: bad request" } : {}),
         ...(status === "delivered"
           ? { org_id: "extend", team_node_id: "extend-sre", agent_status: 202 }
@@ -70,7 +79,7 @@ beforeAll(async () => {
       },
       at,
     );
-    recorded.push({ id: envelope.id, status, ...(provider ? { provider } : {}), at });
+    recorded.push({ id: envelope.id, status, ...described, at });
   }
   dir = await mkdtemp(join(tmpdir(), "events-cli-"));
   await mkdir(join(dir, "with-local", ".local"), { recursive: true });
@@ -166,6 +175,23 @@ describe("events list", () => {
     expect(iso.events.map((e) => e.event_id)).toEqual(newestFirst(recorded).slice(0, 3));
   });
 
+  it("filters by event type and by the provider's delivery id, paginating across the filter", async () => {
+    const reactions = await allPages(["--event-type", "reaction_added", "--limit", "2"]);
+    const expected = newestFirst(recorded.filter((e) => e.event_type === "reaction_added"));
+    expect(expected.length).toBeGreaterThan(2);
+    expect(reactions.flatMap((p) => p.events.map((e) => e.event_id))).toEqual(expected);
+
+    const target = recorded.find((e) => e.status === "failed" && e.delivery_key)!;
+    const byKey = json<Listed>(await events(["list", "--json", "--delivery-key", target.delivery_key!]));
+    expect(byKey.events.map((e) => e.event_id)).toEqual([target.id]);
+    const both = json<Listed>(
+      await events(["list", "--json", "--delivery-key", target.delivery_key!, "--event-type", "nope"]),
+    );
+    expect(both.events).toEqual([]);
+    const none = await events(["list", "--delivery-key", "no-such-delivery"]);
+    expect(none).toMatchObject({ code: 0, stdout: "no events (delivery key no-such-delivery)\n" });
+  });
+
   it("prints a table for people, with how to get the next page", async () => {
     const result = await events(["list", "--limit", "3"]);
     expect(result.code).toBe(0);
@@ -197,6 +223,8 @@ describe("events list", () => {
       [["--limit", "0"], "--limit must be a whole number from 1 to 1000"],
       [["--next-token", "garbage"], "--next-token is not a token printed by `events list`"],
       [["extra"], 'unexpected argument "extra"'],
+      [["--event-type", " "], "--event-type must not be empty"],
+      [["--delivery-key", ""], "--delivery-key must not be empty"],
     ] as const) {
       const result = await events(["list", ...args]);
       expect(result.code, args.join(" ")).toBe(2);
@@ -207,6 +235,18 @@ describe("events list", () => {
     const mixed = await events(["list", "--status", "dead", "--next-token", first.next_token!]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain("--next-token continues the listing it came from");
+    const typed = json<Listed>(
+      await events(["list", "--json", "--event-type", "app_mention", "--limit", "1"]),
+    );
+    const retyped = await events([
+      "list",
+      "--event-type",
+      "reaction_added",
+      "--next-token",
+      typed.next_token!,
+    ]);
+    expect(retyped.code).toBe(2);
+    expect(retyped.stderr).toContain("--next-token continues the listing it came from");
   });
 });
 
