@@ -141,6 +141,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       PAYLOAD_BUCKET: payloadBucket,
       AGENT_URL: agentUrl,
       MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
+      // Plain http agents on this machine, and team tokens from environment variables.
+      WEBHOOK_PIPELINE_LOCAL: "true",
     });
 
     await new RoutingTable({ tableName: tables.routingTable }).applyTeam(DEMO_TEAM);

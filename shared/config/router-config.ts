@@ -1,3 +1,4 @@
+import { agentUrlProblem } from "../agent/agent-url";
 import { WEBHOOK_QUEUE } from "./resources";
 
 /** SQS refuses a visibility timeout above 12 hours. */
@@ -26,10 +27,19 @@ export interface RouterConfig {
   /** Exponential backoff with equal jitter: delay ∈ [c/2, c] for c = min(max, base × 2^(attempt−1)). */
   retryBaseDelaySeconds: number;
   retryMaxDelaySeconds: number;
-  /** Consecutive retryable agent failures in one invocation after which the rest of the batch is not sent. */
+  /** Consecutive retryable failures of one destination (agent URL) after which its breaker opens. */
   circuitBreakerThreshold: number;
-  /** Agent calls in flight at once within one invocation. */
+  /** How long an open breaker refuses calls before it lets one probe through (half-open). */
+  circuitBreakerRecoverySeconds: number;
+  /** Agent calls in flight at once to one destination, across the invocations of a container. */
   agentConcurrency: number;
+  /**
+   * Started by `npm start`: plain http to 127.0.0.1 or localhost is an allowed agent URL, and a
+   * team's `agent.token_secret` names an environment variable rather than a Secrets Manager secret.
+   */
+  localPipeline: boolean;
+  /** How long a team's agent token read from Secrets Manager is reused. */
+  secretsCacheSeconds: number;
   defaultTeam?: DefaultTeam;
   /** Slack Web API base URL (tests point it at a local fake). */
   slackApiUrl: string;
@@ -80,6 +90,13 @@ function httpUrl(name: string, value: string): string {
   return value;
 }
 
+/** AGENT_URL under the same rule as every team's agent URL (checked again before each call). */
+function agentUrl(value: string, allowLocalHttp: boolean): string {
+  const problem = agentUrlProblem(value, { allowLocalHttp });
+  if (problem) throw new RouterConfigError(`AGENT_URL: ${problem}`);
+  return value;
+}
+
 /** `org/team` → the default team; anything else is a configuration error. */
 export function parseDefaultTeam(raw: string | undefined): DefaultTeam | undefined {
   const value = raw?.trim();
@@ -110,19 +127,24 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
   );
   const defaultTeam = parseDefaultTeam(env.DEFAULT_TEAM);
   const payloadBucket = env.PAYLOAD_BUCKET?.trim();
+  const localPipeline = env.WEBHOOK_PIPELINE_LOCAL === "true";
   return {
     queueUrl: required(env, "QUEUE_URL", "the webhook queue's URL"),
     routingTable: required(env, "ROUTING_TABLE", "the routing table"),
     eventsTable: required(env, "EVENTS_TABLE", "the events (outcome) table"),
     idempotencyTable: required(env, "IDEMPOTENCY_TABLE", "the idempotency table"),
-    agentUrl: httpUrl("AGENT_URL", required(env, "AGENT_URL", "the default agent endpoint URL")),
+    agentUrl: agentUrl(required(env, "AGENT_URL", "the default agent endpoint URL"), localPipeline),
     agentTimeoutMs: wholeNumber(env, "AGENT_TIMEOUT_MS", 10_000, 1, 900_000),
     idempotencyTtlSeconds: wholeNumber(env, "IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
     maxReceiveCount: wholeNumber(env, "MAX_RECEIVE_COUNT", WEBHOOK_QUEUE.maxReceiveCount, 1, 1000),
     retryBaseDelaySeconds,
     retryMaxDelaySeconds,
-    circuitBreakerThreshold: wholeNumber(env, "CIRCUIT_BREAKER_THRESHOLD", 3, 1, 10_000),
+    // Seed 001's breaker: open after 5 consecutive failures, probe again after 30 s.
+    circuitBreakerThreshold: wholeNumber(env, "CIRCUIT_BREAKER_THRESHOLD", 5, 1, 10_000),
+    circuitBreakerRecoverySeconds: wholeNumber(env, "CIRCUIT_BREAKER_RECOVERY_SECONDS", 30, 1, 3_600),
     agentConcurrency: wholeNumber(env, "AGENT_CONCURRENCY", 5, 1, 1000),
+    localPipeline,
+    secretsCacheSeconds: wholeNumber(env, "SECRETS_CACHE_SECONDS", 300, 0, 86_400),
     ...(defaultTeam ? { defaultTeam } : {}),
     slackApiUrl: httpUrl("SLACK_API_URL", env.SLACK_API_URL?.trim() || "https://slack.com/api"),
     slackTimeoutMs: wholeNumber(env, "SLACK_TIMEOUT_MS", 3_000, 1, 60_000),

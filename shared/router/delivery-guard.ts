@@ -7,7 +7,7 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { IDEMPOTENCY_TABLE } from "../config/resources";
-import { DeliveryInProgressError } from "./retry-later";
+import { DeliveryInProgressError } from "./router-errors";
 
 /** What `once` answers: the send's result, and whether it ran now (`fresh`) or was remembered. */
 export interface Guarded<T> {

@@ -1,25 +1,32 @@
-import type { Envelope } from "../envelope/envelope";
+import { type Envelope, inlinePayloadText } from "../envelope/envelope";
 import { payloadMismatch } from "../payloads/payload-ref";
 import { PayloadGoneError, type PayloadReader } from "../payloads/payload-store";
 
 export type LoadedPayload =
-  | { ok: true; envelope: Envelope }
+  | { ok: true; text: string }
   /** `retryable`: the store may answer later; otherwise the payload will never be readable. */
   | { ok: false; retryable: boolean; problem: string };
 
 const never = (problem: string): LoadedPayload => ({ ok: false, retryable: false, problem });
 
 /**
- * A v2 envelope with its payload read back from the payload store, checked against the size and
- * SHA-256 recorded at ingest, so the agent gets exactly what was received; a v1 envelope as it is.
- * Never throws.
+ * The payload's JSON text exactly as the provider sent it: carried in the envelope, or read back
+ * from the payload store and checked against the size and SHA-256 recorded at ingest. Never throws.
  */
-export async function loadPayload(
+export async function loadPayloadText(
   envelope: Envelope,
   reader: PayloadReader | undefined,
 ): Promise<LoadedPayload> {
   const ref = envelope.payload_ref;
-  if (!ref) return { ok: true, envelope };
+  if (!ref) {
+    try {
+      const text = inlinePayloadText(envelope);
+      if (text !== undefined) return { ok: true, text };
+    } catch (error) {
+      return never(`the payload cannot be serialised: ${(error as Error).message}`);
+    }
+    return never("the envelope carries no payload");
+  }
   const where = `s3://${ref.bucket}/${ref.key}`;
   if (!reader)
     return never(`the payload is stored at ${where}, but this router has no PAYLOAD_BUCKET to read it from`);
@@ -37,9 +44,5 @@ export async function loadPayload(
   }
   const mismatch = payloadMismatch(ref, body);
   if (mismatch) return never(`the stored payload is not the one ingest stored: ${mismatch}`);
-  try {
-    return { ok: true, envelope: { ...envelope, payload: JSON.parse(body.toString("utf8")) } };
-  } catch {
-    return never(`the stored payload at ${where} is not JSON`);
-  }
+  return { ok: true, text: body.toString("utf8") };
 }

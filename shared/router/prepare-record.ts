@@ -1,13 +1,26 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
 import type { SQSRecord } from "aws-lambda";
 import { type Envelope, parseEnvelope } from "../envelope/envelope";
 import type { PayloadReader } from "../payloads/payload-store";
 import { PROVIDERS } from "../providers/registry";
-import type { RoutingIdentifiers } from "../routing/identifiers";
-import { loadPayload } from "./load-payload";
+import { unusableLookupKey } from "../routing/claims";
+import type { IdentifierKind, RoutingIdentifiers } from "../routing/identifiers";
+import { loadPayloadText } from "./load-payload";
+import type { SkippedIdentifier } from "./routing-decision";
 
 export type PreparedRecord =
-  | { ok: true; eventId: string; envelope: Envelope; identifiers: RoutingIdentifiers }
+  | {
+      ok: true;
+      eventId: string;
+      envelope: Envelope;
+      /** The payload's exact JSON text, inserted verbatim into the agent request. */
+      payloadText: string;
+      payload: unknown;
+      /** The identifiers to look up: those found, less the skipped ones. */
+      identifiers: RoutingIdentifiers;
+      skipped: SkippedIdentifier[];
+      /** Set when the identifiers could not be extracted at all (the event is treated as carrying none). */
+      identifierProblem?: string;
+    }
   /**
    * Not routable: recorded as rejected and not retried, unless `retryable` (its stored payload could
    * not be read just now). `envelope` when the body was a valid envelope.
@@ -38,37 +51,54 @@ function fallbackEventId(record: SQSRecord): string {
   return `sqs-message:${record.messageId}`;
 }
 
+/** The identifiers that can be looked up, and those that cannot (too long for a DynamoDB key). */
+function usableIdentifiers(found: RoutingIdentifiers): {
+  identifiers: RoutingIdentifiers;
+  skipped: SkippedIdentifier[];
+} {
+  const identifiers: RoutingIdentifiers = {};
+  const skipped: SkippedIdentifier[] = [];
+  for (const [kind, value] of Object.entries(found) as Array<[IdentifierKind, string]>) {
+    const reason = unusableLookupKey(kind, value);
+    if (reason) skipped.push({ kind, reason });
+    else identifiers[kind] = value;
+  }
+  return { identifiers, skipped };
+}
+
 /**
- * Parses a record's envelope, reads its payload back from the payload store when it was stored
- * apart (v2), and extracts its routing identifiers. Never throws.
+ * Parses a record's envelope, gets its payload text (reading it back from the payload store when it
+ * was stored apart), and extracts the identifiers it can be routed by. Never throws: whatever is
+ * wrong with one record is that record's result alone.
  */
-export async function prepareRecord(
-  record: SQSRecord,
-  logger: Logger,
-  payloads?: PayloadReader,
-): Promise<PreparedRecord> {
+export async function prepareRecord(record: SQSRecord, payloads?: PayloadReader): Promise<PreparedRecord> {
   const parsed = parseEnvelope(record.body);
   if (!parsed.ok) return { ok: false, eventId: fallbackEventId(record), problem: parsed.problem };
-  const loaded = await loadPayload(parsed.envelope, payloads);
+  const envelope = parsed.envelope;
+  const loaded = await loadPayloadText(envelope, payloads);
   if (!loaded.ok) {
-    return {
-      ok: false,
-      eventId: parsed.envelope.id,
-      envelope: parsed.envelope,
-      problem: loaded.problem,
-      retryable: loaded.retryable,
-    };
+    return { ok: false, eventId: envelope.id, envelope, problem: loaded.problem, retryable: loaded.retryable };
   }
-  const envelope = loaded.envelope;
-  let identifiers: RoutingIdentifiers = {};
+  let payload: unknown;
   try {
-    identifiers = PROVIDERS[envelope.provider].identifiers(envelope.payload);
-  } catch (error) {
-    logger.warn("could not extract routing identifiers; treating the event as carrying none", {
-      event_id: envelope.id,
-      provider: envelope.provider,
-      error: (error as Error).message,
-    });
+    payload = JSON.parse(loaded.text);
+  } catch {
+    return { ok: false, eventId: envelope.id, envelope, problem: "the payload is not valid JSON text" };
   }
-  return { ok: true, eventId: envelope.id, envelope, identifiers };
+  let found: RoutingIdentifiers = {};
+  let identifierProblem: string | undefined;
+  try {
+    found = PROVIDERS[envelope.provider].identifiers(payload);
+  } catch (error) {
+    identifierProblem = `could not extract routing identifiers: ${(error as Error).message}`;
+  }
+  return {
+    ok: true,
+    eventId: envelope.id,
+    envelope,
+    payloadText: loaded.text,
+    payload,
+    ...usableIdentifiers(found),
+    ...(identifierProblem ? { identifierProblem } : {}),
+  };
 }

@@ -1,0 +1,61 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { HttpAgentClient } from "../../shared/agent/agent-client";
+import { routerConfigFromEnv } from "../../shared/config/router-config";
+import { DynamoDbEventStore } from "../../shared/events/event-store";
+import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
+import { createSqsClient } from "../../shared/queue/sqs-event-queue";
+import { PowertoolsDeliveryGuard } from "../../shared/router/delivery-guard";
+import { DestinationBreakers } from "../../shared/router/destination-breaker";
+import { SqsMessageVisibility } from "../../shared/router/message-visibility";
+import type { RouterDeps } from "../../shared/router/router-deps";
+import { createTeamResolver } from "../../shared/routing/resolve-team";
+import { SecretReader } from "../../shared/secrets/secret-reader";
+import { parseSecretList } from "../../shared/secrets/secret-values";
+import { EnvironmentTeamTokens, SecretsManagerTeamTokens } from "../../shared/secrets/team-tokens";
+import { SlackWebApiNotifier } from "../../shared/slack/slack-notifier";
+
+/** The signing secret: the first of the active ones (a JSON array during rotation). */
+export function firstSecret(reader: SecretReader, name: "AGENT_SIGNING_SECRET" | "SLACK_BOT_TOKEN") {
+  return async (): Promise<string> => {
+    const [first] = parseSecretList(await reader.read(name));
+    if (!first) throw new Error(`${name} holds no secret`);
+    return first;
+  };
+}
+
+/** The router's dependencies from the environment (AWS SDK clients honour AWS_ENDPOINT_URL_*). */
+export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterDeps {
+  const config = routerConfigFromEnv(env);
+  const secrets = new SecretReader(env);
+  const dynamo = new DynamoDBClient({});
+  return {
+    config,
+    teams: createTeamResolver(env),
+    agent: new HttpAgentClient({
+      timeoutMs: config.agentTimeoutMs,
+      signingSecret: firstSecret(secrets, "AGENT_SIGNING_SECRET"),
+      allowLocalHttp: config.localPipeline,
+    }),
+    breakers: new DestinationBreakers({
+      failureThreshold: config.circuitBreakerThreshold,
+      recoveryMs: config.circuitBreakerRecoverySeconds * 1000,
+      maxInFlight: config.agentConcurrency,
+    }),
+    tokens: config.localPipeline
+      ? new EnvironmentTeamTokens(env)
+      : new SecretsManagerTeamTokens(config.secretsCacheSeconds),
+    events: new DynamoDbEventStore(config.eventsTable, dynamo),
+    guard: new PowertoolsDeliveryGuard({
+      tableName: config.idempotencyTable,
+      client: dynamo,
+      expiresAfterSeconds: config.idempotencyTtlSeconds,
+    }),
+    visibility: new SqsMessageVisibility(config.queueUrl, createSqsClient()),
+    slack: new SlackWebApiNotifier({
+      apiUrl: config.slackApiUrl,
+      botToken: firstSecret(secrets, "SLACK_BOT_TOKEN"),
+      timeoutMs: config.slackTimeoutMs,
+    }),
+    ...(config.payloadBucket ? { payloads: new S3PayloadStore(config.payloadBucket) } : {}),
+  };
+}
