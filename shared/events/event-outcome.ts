@@ -2,7 +2,15 @@ import type { ProviderName } from "../providers/provider";
 import type { RoutingIdentifiers } from "../routing/identifiers";
 
 /** Every outcome the router records; the events table's `by-status` index lists them newest first. */
-export const EVENT_STATUSES = ["delivered", "unrouted", "rejected", "retrying", "failed", "dead"] as const;
+export const EVENT_STATUSES = [
+  "delivered",
+  "duplicate",
+  "unrouted",
+  "rejected",
+  "retrying",
+  "failed",
+  "dead",
+] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /** What happened to one event, as the router knows it when it records the outcome. */
@@ -30,7 +38,7 @@ export interface EventOutcome {
   /** The agent's HTTP status on the last call, when there was one. */
   agent_status?: number;
   last_error?: string;
-  /** When this delivery key was already handled under another event id (a provider retry). */
+  /** Status `duplicate`: the event id that first handled this delivery key (the provider resent it). */
   duplicate_of?: string;
   /** The raw SQS message body, kept so the event can be replayed. */
   body: string;

@@ -10,21 +10,35 @@ export interface EventRecorder {
   record(outcome: EventOutcome): Promise<void>;
 }
 
-/** DynamoDB's item limit is 400 KB including attribute names; the rest of an item stays well below this. */
+/** DynamoDB's item limit is 400 KB including attribute names. */
 const ITEM_LIMIT_BYTES = 400 * 1024;
-const ITEM_OVERHEAD_BUDGET_BYTES = 16 * 1024;
-export const MAX_STORED_BODY_BYTES = ITEM_LIMIT_BYTES - ITEM_OVERHEAD_BUDGET_BYTES;
+/** Kept free of the limit for attribute names, numbers and DynamoDB's own accounting. */
+const ITEM_MARGIN_BYTES = 4 * 1024;
+/** The largest body an item can hold beside a minimal record. */
+export const MAX_STORED_BODY_BYTES = ITEM_LIMIT_BYTES - 16 * 1024;
 const MAX_ERROR_CHARS = 1000;
+/**
+ * Any other text field is trimmed to this: a sender controls event types, delivery ids and
+ * identifiers, and one huge value must not make the record unwritable (the event would then sit in
+ * the dead-letter queue with no record, although the agent may have it).
+ */
+export const MAX_FIELD_CHARS = 1024;
+
+/** `value`, or its start with a note of how much was cut. */
+export function trimField(value: string, max = MAX_FIELD_CHARS): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…[${value.length - max} more characters]`;
+}
 
 /**
- * How an item keeps the message body for replay: `body` (the raw SQS body as a string) when it fits,
- * else `body_gzip` (gzip of its UTF-8 bytes) when that fits, else neither and `body_stored: false`.
+ * How an item keeps the message body for replay, in at most `budget` bytes: `body` (the raw SQS body
+ * as a string) when it fits, else `body_gzip` (gzip of its UTF-8 bytes) when that fits, else neither
+ * and `body_stored: false`.
  */
-export function bodyAttributes(body: string): Record<string, unknown> {
+export function bodyAttributes(body: string, budget = MAX_STORED_BODY_BYTES): Record<string, unknown> {
   const bytes = Buffer.byteLength(body, "utf8");
-  if (bytes <= MAX_STORED_BODY_BYTES) return { body, body_stored: true, body_bytes: bytes };
+  if (bytes <= budget) return { body, body_stored: true, body_bytes: bytes };
   const gzipped = gzipSync(Buffer.from(body, "utf8"));
-  if (gzipped.length <= MAX_STORED_BODY_BYTES) {
+  if (gzipped.length <= budget) {
     return { body_gzip: new Uint8Array(gzipped), body_stored: true, body_bytes: bytes };
   }
   return { body_stored: false, body_bytes: bytes };
@@ -37,20 +51,30 @@ export function storedBody(item: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** The DynamoDB item of one outcome: attribute names as in EVENTS_TABLE, TTL in epoch seconds. */
+const trimStrings = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(record)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? trimField(v) : v]),
+  );
+
+/**
+ * The DynamoDB item of one outcome: attribute names as in EVENTS_TABLE, TTL in epoch seconds, every
+ * field trimmed, and the body kept in whatever room the rest leaves, so the item always fits.
+ */
 export function eventItem(outcome: EventOutcome, now: Date): Record<string, unknown> {
-  const { body, last_error, ...rest } = outcome;
+  const { body, last_error, identifiers, ...rest } = outcome;
   const item: Record<string, unknown> = {
-    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    ...trimStrings(rest),
     [EVENTS_TABLE.partitionKey]: outcome.event_id,
     [EVENTS_TABLE.statusIndex.partitionKey]: outcome.status,
     [EVENTS_TABLE.statusIndex.sortKey]: now.toISOString(),
     [EVENTS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + EVENTS_TABLE.retentionDays * 86_400,
-    ...bodyAttributes(body),
   };
-  if (last_error !== undefined) item.last_error = last_error.slice(0, MAX_ERROR_CHARS);
-  if (outcome.identifiers && Object.keys(outcome.identifiers).length === 0) delete item.identifiers;
-  return item;
+  if (identifiers && Object.keys(identifiers).length > 0) item.identifiers = trimStrings(identifiers);
+  if (last_error !== undefined) item.last_error = trimField(last_error, MAX_ERROR_CHARS);
+  const rootBytes = Buffer.byteLength(JSON.stringify(item), "utf8");
+  return { ...item, ...bodyAttributes(body, ITEM_LIMIT_BYTES - ITEM_MARGIN_BYTES - rootBytes) };
 }
 
 /**

@@ -51,8 +51,30 @@ describe("eventItem", () => {
 
   it("caps a long last_error and leaves out empty identifiers", () => {
     const item = eventItem({ ...outcome, identifiers: {}, last_error: "e".repeat(5000) }, NOW);
-    expect((item.last_error as string).length).toBe(1000);
+    expect(item.last_error).toMatch(/^e{1000}…\[4000 more characters\]$/);
     expect(item).not.toHaveProperty("identifiers");
+  });
+
+  it("trims sender-controlled fields and fits the body in the room left, so the item stays under 400 KB", () => {
+    const huge = "x".repeat(500_000);
+    const item = eventItem(
+      {
+        ...outcome,
+        event_type: huge,
+        delivery_key: huge,
+        action: huge,
+        identifiers: { github_repo: huge, service: huge },
+        body: "b".repeat(MAX_STORED_BODY_BYTES),
+      },
+      NOW,
+    );
+    expect(item.event_type).toMatch(/^x{1024}…\[498976 more characters\]$/);
+    expect((item.identifiers as Record<string, string>).github_repo).toHaveLength(
+      (item.event_type as string).length,
+    );
+    expect(Buffer.byteLength(JSON.stringify(item), "utf8")).toBeLessThan(400 * 1024);
+    expect(item.body_stored).toBe(true); // a run of one letter gzips into the room left
+    expect(storedBody(item)).toHaveLength(MAX_STORED_BODY_BYTES);
   });
 });
 
