@@ -8,8 +8,23 @@ import type { SecretName } from "../shared/secrets/secret-reader";
  * with a message naming the setting instead of failing half-way through a deployment.
  */
 
-/** Seed 001's default webhook rate limit, and the lowest the stage may be set to. */
-export const THROTTLE_FLOOR = { rateLimit: 10, burstLimit: 20 } as const;
+/**
+ * Per-route stage throttling by default. It is there to stop a runaway sender, not to shape traffic:
+ * the queue absorbs any storm an incident produces, while a sender answered 429 may drop the event
+ * for good (GitHub never retries). Explicit rather than unset (which leaves each route only the
+ * account's regional quota, 10,000 requests/s by default, shared by every API in the account), so
+ * one flooded route cannot take the whole quota from the other routes and the account's other APIs.
+ */
+export const DEFAULT_THROTTLE = { rateLimit: 1_000, burstLimit: 2_000 } as const;
+
+/** Where teams' agent token secrets live; the router may read only secrets under this name prefix. */
+export const DEFAULT_TEAM_TOKEN_SECRET_PREFIX = "webhook-pipeline/team-tokens/";
+
+/**
+ * The start of a secret name: the characters Secrets Manager allows in one (at most 512), so no `*`
+ * or `?` can widen the grant. Never empty: an empty prefix would be every secret in the account.
+ */
+const SECRET_NAME_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,511}$/;
 
 export const SECRET_NAMES = [
   "SLACK_SIGNING_SECRET",
@@ -30,8 +45,12 @@ const LOG_RETENTION_DAYS = [
 export interface PipelineSettings {
   /** Default for the `AgentUrl` stack parameter; without it `cdk deploy` needs `--parameters AgentUrl=…`. */
   agentUrl?: string;
+  /** Requests per second per route (API Gateway takes a fraction too). */
   throttleRateLimit: number;
+  /** Requests a route may take at once above the rate (a whole number). */
   throttleBurstLimit: number;
+  /** The router may read the agent token of a team only from a secret whose name starts with this. */
+  teamTokenSecretPrefix: string;
   maxReceiveCount: number;
   routerBatchSize: number;
   routerMaxBatchingWindowSeconds: number;
@@ -57,8 +76,9 @@ export interface PipelineSettings {
 }
 
 export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
-  throttleRateLimit: THROTTLE_FLOOR.rateLimit,
-  throttleBurstLimit: THROTTLE_FLOOR.burstLimit,
+  throttleRateLimit: DEFAULT_THROTTLE.rateLimit,
+  throttleBurstLimit: DEFAULT_THROTTLE.burstLimit,
+  teamTokenSecretPrefix: DEFAULT_TEAM_TOKEN_SECRET_PREFIX,
   maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
   routerBatchSize: 10,
   routerMaxBatchingWindowSeconds: 1,
@@ -97,6 +117,22 @@ function integer(lookup: Lookup, name: keyof PipelineSettings, min: number, max:
     throw new InvalidSettingError(name, `must be a whole number, got '${String(raw)}'`);
   if (value < min || value > max) {
     throw new InvalidSettingError(name, `must be between ${min} and ${max}${why}, got ${value}`);
+  }
+  return value;
+}
+
+/** Any positive number (no upper bound: above the account's quota the quota applies), or a whole one. */
+function positive(lookup: Lookup, name: keyof PipelineSettings, whole: boolean, why = ""): number {
+  const raw = lookup(name);
+  const fallback = DEFAULT_SETTINGS[name] as number;
+  if (raw === undefined || raw === null || raw === "") return fallback;
+  const value = typeof raw === "number" ? raw : Number(String(raw).trim());
+  const valid = Number.isFinite(value) && value > 0 && (!whole || Number.isInteger(value));
+  if (!valid) {
+    throw new InvalidSettingError(
+      name,
+      `must be a positive ${whole ? "whole " : ""}number${why}, got '${String(raw)}'`,
+    );
   }
   return value;
 }
@@ -192,26 +228,13 @@ function eventFilters(lookup: Lookup): EventFilters {
 
 /** The settings from a context lookup (`(name) => node.tryGetContext(name)`), validated. */
 export function readSettings(lookup: Lookup): PipelineSettings {
-  const throttleRateLimit = integer(
-    lookup,
-    "throttleRateLimit",
-    THROTTLE_FLOOR.rateLimit,
-    10_000,
-    ` (requests per second; ${THROTTLE_FLOOR.rateLimit} is seed 001's webhook limit and the floor)`,
-  );
-  const throttleBurstLimit = integer(
+  const throttleRateLimit = positive(lookup, "throttleRateLimit", false, " (requests per second per route)");
+  const throttleBurstLimit = positive(
     lookup,
     "throttleBurstLimit",
-    THROTTLE_FLOOR.burstLimit,
-    5_000,
-    ` (${THROTTLE_FLOOR.burstLimit} is seed 001's webhook burst and the floor)`,
+    true,
+    " (requests a route may take at once)",
   );
-  if (throttleBurstLimit < throttleRateLimit) {
-    throw new InvalidSettingError(
-      "throttleBurstLimit",
-      `must be at least throttleRateLimit (${throttleRateLimit}), got ${throttleBurstLimit}`,
-    );
-  }
   const routerMaxBatchingWindowSeconds = integer(lookup, "routerMaxBatchingWindowSeconds", 0, 300);
   const routerBatchSize = integer(lookup, "routerBatchSize", 1, 10_000);
   if (routerBatchSize > 10 && routerMaxBatchingWindowSeconds === 0) {
@@ -232,6 +255,13 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     agentUrl: text(lookup, "agentUrl", /^https:\/\/\S+$/, "an https:// URL"),
     throttleRateLimit,
     throttleBurstLimit,
+    teamTokenSecretPrefix:
+      text(
+        lookup,
+        "teamTokenSecretPrefix",
+        SECRET_NAME_PREFIX,
+        "the start of a Secrets Manager secret name (letters, digits and / _ + = . @ -)",
+      ) ?? DEFAULT_TEAM_TOKEN_SECRET_PREFIX,
     maxReceiveCount: integer(lookup, "maxReceiveCount", 1, 1000),
     routerBatchSize,
     routerMaxBatchingWindowSeconds,

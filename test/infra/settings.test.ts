@@ -1,17 +1,23 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, InvalidSettingError, readSettings, THROTTLE_FLOOR } from "../../infra/settings";
+import {
+  DEFAULT_SETTINGS,
+  DEFAULT_TEAM_TOKEN_SECRET_PREFIX,
+  InvalidSettingError,
+  readSettings,
+} from "../../infra/settings";
 import { WEBHOOK_QUEUE } from "../../shared/config/resources";
 
 const from = (values: Record<string, unknown>) => (name: string) => values[name];
 
 describe("stack settings (CDK context)", () => {
-  it("defaults to seed 001's webhook limits and the shared queue settings", () => {
+  it("defaults to a throttle sized for incident storms and the shared queue settings", () => {
     const settings = readSettings(from({}));
     expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(settings.throttleRateLimit).toBe(10);
-    expect(settings.throttleBurstLimit).toBe(20);
+    expect(settings.throttleRateLimit).toBeGreaterThanOrEqual(1_000);
+    expect(settings.throttleBurstLimit).toBeGreaterThanOrEqual(2_000);
+    expect(settings.teamTokenSecretPrefix).toBe("webhook-pipeline/team-tokens/");
     expect(settings.maxReceiveCount).toBe(WEBHOOK_QUEUE.maxReceiveCount);
     expect(settings.routingTableDeletionProtection).toBe(true);
     expect(settings.agentUrl).toBeUndefined();
@@ -32,6 +38,7 @@ describe("stack settings (CDK context)", () => {
         alarmEmail: "oncall@example.com",
         logRetentionDays: "90",
         existingSecrets: '{"SLACK_SIGNING_SECRET":"prod/slack-signing-secret"}',
+        teamTokenSecretPrefix: " prod/agent-tokens/ ",
       }),
     );
     expect(settings).toMatchObject({
@@ -47,6 +54,7 @@ describe("stack settings (CDK context)", () => {
       alarmEmail: "oncall@example.com",
       logRetentionDays: 90,
       existingSecrets: { SLACK_SIGNING_SECRET: "prod/slack-signing-secret" },
+      teamTokenSecretPrefix: "prod/agent-tokens/",
     });
   });
 
@@ -57,23 +65,43 @@ describe("stack settings (CDK context)", () => {
     expect(readSettings(from({})).eventFilters).toEqual({});
   });
 
-  it("refuses a rate limit below seed 001's floor, naming the setting and the floor", () => {
-    expect(() => readSettings(from({ throttleRateLimit: 9 }))).toThrowError(InvalidSettingError);
-    expect(() => readSettings(from({ throttleRateLimit: 9 }))).toThrowError(
-      /'throttleRateLimit' must be between 10 and .*seed 001's webhook limit and the floor.*got 9/,
-    );
+  it.each([
+    [{ throttleRateLimit: 1, throttleBurstLimit: 1 }, 1, 1],
+    [{ throttleRateLimit: "0.5", throttleBurstLimit: "3" }, 0.5, 3],
+    // A burst below the rate is API Gateway's to accept: the stack does not second-guess it.
+    [{ throttleRateLimit: 40, throttleBurstLimit: 30 }, 40, 30],
+    [{ throttleRateLimit: "250000", throttleBurstLimit: 500_000 }, 250_000, 500_000],
+  ])("takes any positive throttle: %j", (values, rateLimit, burstLimit) => {
+    expect(readSettings(from(values))).toMatchObject({
+      throttleRateLimit: rateLimit,
+      throttleBurstLimit: burstLimit,
+    });
   });
 
-  it("refuses a burst limit below seed 001's floor", () => {
-    expect(() => readSettings(from({ throttleBurstLimit: "19" }))).toThrowError(
-      new RegExp(`'throttleBurstLimit' must be between ${THROTTLE_FLOOR.burstLimit} and .*got 19`),
-    );
+  it.each([
+    [
+      { throttleRateLimit: 0 },
+      /'throttleRateLimit' must be a positive number \(requests per second per route\), got '0'/,
+    ],
+    [{ throttleRateLimit: "-5" }, /'throttleRateLimit' must be a positive number .*got '-5'/],
+    [{ throttleRateLimit: "fast" }, /'throttleRateLimit' must be a positive number .*got 'fast'/],
+    [{ throttleRateLimit: "Infinity" }, /'throttleRateLimit' must be a positive number .*got 'Infinity'/],
+    [{ throttleBurstLimit: 0 }, /'throttleBurstLimit' must be a positive whole number .*got '0'/],
+    [{ throttleBurstLimit: "2.5" }, /'throttleBurstLimit' must be a positive whole number .*got '2.5'/],
+  ])("refuses a throttle that is not a positive number: %j", (values, message) => {
+    expect(() => readSettings(from(values))).toThrowError(InvalidSettingError);
+    expect(() => readSettings(from(values))).toThrowError(message);
   });
 
-  it("refuses a burst below the rate", () => {
-    expect(() => readSettings(from({ throttleRateLimit: 40, throttleBurstLimit: 30 }))).toThrowError(
-      /'throttleBurstLimit' must be at least throttleRateLimit \(40\), got 30/,
+  it("keeps the default team token prefix for an unset or empty value, and refuses a wildcard", () => {
+    expect(readSettings(from({ teamTokenSecretPrefix: "" })).teamTokenSecretPrefix).toBe(
+      DEFAULT_TEAM_TOKEN_SECRET_PREFIX,
     );
+    for (const prefix of ["team-tokens/*", "tokens?", "team tokens/", "x".repeat(512)]) {
+      expect(() => readSettings(from({ teamTokenSecretPrefix: prefix })), prefix).toThrowError(
+        /'teamTokenSecretPrefix' must be the start of a Secrets Manager secret name/,
+      );
+    }
   });
 
   it.each([
@@ -111,13 +139,13 @@ describe("stack settings (CDK context)", () => {
     const root = fileURLToPath(new URL("../../", import.meta.url));
     const result = spawnSync(process.execPath, ["--import", "tsx", "infra/app.ts"], {
       cwd: root,
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ throttleRateLimit: 5 }) },
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ throttleBurstLimit: -1 }) },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      "Invalid setting: context value 'throttleRateLimit' must be between 10 and 10000 (requests per second; 10 is seed 001's webhook limit and the floor), got 5",
+      "Invalid setting: context value 'throttleBurstLimit' must be a positive whole number (requests a route may take at once), got '-1'",
     );
   });
 });
