@@ -84,6 +84,7 @@ export class WebhookPipelineStack extends Stack {
       ...(settings.defaultTeam ? { defaultTeam: settings.defaultTeam } : {}),
       slackApiUrl: settings.slackApiUrl,
       secretsCacheSeconds: settings.secretsCacheSeconds,
+      teamTokenSecretPrefix: settings.teamTokenSecretPrefix,
       logRetention,
     });
     new Observability(this, "Observability", {

@@ -47,6 +47,7 @@ export const AGENT_ERROR_CLASSES = [
   "timeout",
   "network",
   "permanent",
+  "bad_url",
 ] as const satisfies readonly AgentErrorClass[];
 type UncountedAgentErrorClass = Exclude<AgentErrorClass, (typeof AGENT_ERROR_CLASSES)[number]>;
 const everyAgentErrorClassCounted: [UncountedAgentErrorClass] extends [never]

@@ -1,4 +1,4 @@
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -30,6 +30,8 @@ export interface RouterProps {
   defaultTeam?: string;
   slackApiUrl: string;
   secretsCacheSeconds: number;
+  /** Teams' agent token secrets are named under this prefix; the router may read no other. */
+  teamTokenSecretPrefix: string;
   logRetention: RetentionDays;
 }
 
@@ -48,8 +50,8 @@ const TABLE_READ_WRITE = [
  * The router function, fed by the webhook queue in batches with partial batch responses, its
  * concurrency capped to protect the agent. It reads the routing table, writes outcome and
  * idempotency records, reads the agent signing secret and the Slack bot token, reads large payloads
- * back from the payload bucket, and may change a message's visibility to back off retries
- * (`sqs:ChangeMessageVisibility`).
+ * back from the payload bucket, may change a message's visibility to back off retries
+ * (`sqs:ChangeMessageVisibility`), and reads teams' agent tokens from secrets under one name prefix.
  */
 export class Router extends Construct {
   readonly function: PipelineFunction;
@@ -74,6 +76,7 @@ export class Router extends Construct {
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
         ROUTING_CACHE_SECONDS: String(props.routingCacheSeconds),
         SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
+        TEAM_TOKEN_SECRET_PREFIX: props.teamTokenSecretPrefix,
         ...(props.defaultTeam ? { DEFAULT_TEAM: props.defaultTeam } : {}),
         ...props.secrets.environment("AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN"),
       },
@@ -99,5 +102,27 @@ export class Router extends Construct {
     ]);
     props.secrets.grantRead(fn, "ReadAgentSecretAndSlackToken", "AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN");
     props.payloads.grantObjects(fn, "ReadLargePayloads", "s3:GetObject");
+    this.grantTeamTokens(props.teamTokenSecretPrefix);
+  }
+
+  /**
+   * `secretsmanager:GetSecretValue` on the secrets named under the prefix, in this account and
+   * region only. Teams create their token secrets after the stack is deployed, so their names (and
+   * Secrets Manager's random suffix) cannot be listed here.
+   */
+  private grantTeamTokens(prefix: string): void {
+    const resourceName = `${prefix}*`;
+    const arn = Stack.of(this).formatArn({
+      service: "secretsmanager",
+      resource: "secret",
+      resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    allow(this.function, "ReadTeamAgentTokens", ["secretsmanager:GetSecretValue"], [arn]);
+    // On the role: its policy is where the finding is raised.
+    Validations.of(this.function.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${resourceName}]`,
+      reason: `Team agent tokens are secrets each team's operator creates under ${prefix} after deployment (teamTokenSecretPrefix), so no full ARN exists at synth time; the wildcard is limited to that name prefix in this account and region, and to GetSecretValue alone.`,
+    });
   }
 }

@@ -24,6 +24,8 @@ const EXPECTED_ACKNOWLEDGED_RULES = [
   "AwsSolutions-IAM5[Resource::*]", // X-Ray tracing has no resource-level permissions
   // payload object keys are only known when a webhook arrives: put (ingest) / get (router) on one prefix
   "AwsSolutions-IAM5[Resource::<PayloadBucket.Arn>/payloads/*]",
+  // team agent tokens are created by their teams after deployment: get on one name prefix
+  "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:webhook-pipeline/team-tokens/*]",
   "AwsSolutions-L1", // the runtime is fixed at nodejs22.x by the architecture
   "AwsSolutions-S1", // the payload bucket holds short-lived copies only: no access-log bucket kept longer
   "AwsSolutions-SMG4", // provider-issued secrets are rotated in the provider's settings screen

@@ -9,6 +9,7 @@ import {
   envOf,
   functionProps,
   type Json,
+  joinedText,
   refId,
   resourcesOf,
   type SynthesizedPipeline,
@@ -26,8 +27,9 @@ describe("a stack with every setting changed", () => {
     synth = synthPipeline(
       {
         agentUrl: "https://agent.example.com/webhooks",
-        throttleRateLimit: 50,
-        throttleBurstLimit: 100,
+        throttleRateLimit: 2.5,
+        throttleBurstLimit: 7,
+        teamTokenSecretPrefix: "prod/agent-tokens/",
         maxReceiveCount: 8,
         routerBatchSize: 50,
         routerMaxBatchingWindowSeconds: 5,
@@ -56,8 +58,8 @@ describe("a stack with every setting changed", () => {
   it("applies throttling, redrive, event source and router settings", () => {
     const [, stage] = ofType("AWS::ApiGatewayV2::Stage")[0]!;
     expect(stage.Properties.DefaultRouteSettings).toEqual({
-      ThrottlingRateLimit: 50,
-      ThrottlingBurstLimit: 100,
+      ThrottlingRateLimit: 2.5,
+      ThrottlingBurstLimit: 7,
     });
     const queue = ofType("AWS::SQS::Queue").find(([, q]) => q.Properties.RedrivePolicy)![1];
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(8);
@@ -73,6 +75,19 @@ describe("a stack with every setting changed", () => {
       AGENT_TIMEOUT_MS: "20000",
       DEFAULT_TEAM: "acme/sre",
     });
+  });
+
+  it("lets the router read team tokens under the configured prefix only", () => {
+    const router = functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID);
+    expect(envOf(router).TEAM_TOKEN_SECRET_PREFIX).toBe("prod/agent-tokens/");
+    const tokenArns = statementsOfRole(synth.template, refId(router.Role))
+      .filter((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"))
+      .flatMap(resourcesOf)
+      .map(joinedText)
+      .filter((arn) => arn?.endsWith("*"));
+    expect(tokenArns).toEqual([
+      "arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:prod/agent-tokens/*",
+    ]);
   });
 
   it("gives each ingest function its own provider's event filters only", () => {

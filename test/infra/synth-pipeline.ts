@@ -63,6 +63,23 @@ export function objectArnOf(value: unknown): { id: string; suffix: string } | un
   return { id: refId(parts[0]), suffix: parts[1] };
 }
 
+/**
+ * A `Fn::Join` of strings and pseudo-parameter `Ref`s as text, the Refs as `<AWS::Region>` the way
+ * cdk-nag names them (`arn:<AWS::Partition>:secretsmanager:…`); undefined for anything else.
+ */
+export function joinedText(value: unknown): string | undefined {
+  const join = (value as Json)?.["Fn::Join"];
+  if (!Array.isArray(join) || join[0] !== "" || !Array.isArray(join[1])) return undefined;
+  const parts = (join[1] as unknown[]).map((part) =>
+    typeof part === "string"
+      ? part
+      : typeof (part as Json)?.Ref === "string"
+        ? `<${(part as Json).Ref}>`
+        : undefined,
+  );
+  return parts.every((part) => part !== undefined) ? parts.join("") : undefined;
+}
+
 export interface PolicyStatement {
   Sid?: string;
   Effect: string;

@@ -6,7 +6,7 @@ import { AGENT_ERROR_CLASSES } from "../../infra/constructs/observability";
 import { PAYLOAD_BUCKET_LOGICAL_ID } from "../../infra/constructs/payload-bucket";
 import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
 import { ingestFunctionLogicalId, PROVIDER_SECRET } from "../../infra/constructs/webhook-api";
-import { SECRET_NAMES } from "../../infra/settings";
+import { DEFAULT_TEAM_TOKEN_SECRET_PREFIX, DEFAULT_THROTTLE, SECRET_NAMES } from "../../infra/settings";
 import { PACKAGE_VERSION, secretArnOutputId, webhookUrlOutputId } from "../../infra/webhook-pipeline-stack";
 import {
   EVENTS_TABLE,
@@ -24,6 +24,7 @@ import {
   envOf,
   functionProps,
   type Json,
+  joinedText,
   objectArnOf,
   refId,
   resourcesOf,
@@ -107,13 +108,19 @@ describe("HTTP API", () => {
     }
   });
 
-  it("throttles every route at seed 001's default (10 rps, burst 20) and writes JSON access logs", () => {
+  it("throttles every route only above what an incident storm sends (1,000 rps, burst 2,000) and writes JSON access logs", () => {
     const [, stage] = only("AWS::ApiGatewayV2::Stage");
     expect(stage.Properties).toMatchObject({
       StageName: "$default",
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      },
     });
+    expect(DEFAULT_THROTTLE).toEqual({ rateLimit: 1_000, burstLimit: 2_000 });
+    // No route overrides the stage's limits with lower ones.
+    expect(stage.Properties.RouteSettings).toBeUndefined();
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
     expect(format).toMatchObject({
       requestId: "$context.requestId",
@@ -276,8 +283,10 @@ describe("router", () => {
         "AGENT_TIMEOUT_MS",
         "MAX_RECEIVE_COUNT",
         "ROUTING_CACHE_SECONDS",
+        "TEAM_TOKEN_SECRET_PREFIX",
       ]),
     );
+    expect(env.TEAM_TOKEN_SECRET_PREFIX).toBe(DEFAULT_TEAM_TOKEN_SECRET_PREFIX);
     expect(env.AGENT_URL).toEqual({ Ref: "AgentUrl" });
     expect(env.MAX_RECEIVE_COUNT).toBe(String(WEBHOOK_QUEUE.maxReceiveCount));
     expect(env.AGENT_TIMEOUT_MS).toBe("10000");
@@ -298,12 +307,14 @@ describe("router", () => {
     expect(refId(mapping.Properties.FunctionName)).toBe(ROUTER_FUNCTION_LOGICAL_ID);
   });
 
-  it("reads routing, writes outcomes and idempotency records, reads its two secrets, and backs off retries", () => {
+  it("reads routing, writes outcomes and idempotency records, reads its two secrets and team tokens, and backs off retries", () => {
     const statements = statementsOfRole(synth.template, roleOf(ROUTER_FUNCTION_LOGICAL_ID));
     const allowedOn = (id: string) =>
       statements
         .filter((s) =>
-          resourcesOf(s).some((r) => typeof r !== "string" && !objectArnOf(r) && refId(r) === id),
+          resourcesOf(s).some(
+            (r) => typeof r !== "string" && !objectArnOf(r) && !joinedText(r) && refId(r) === id,
+          ),
         )
         .flatMap(actionsOf);
     const tableId = (prefix: string) =>
@@ -327,14 +338,19 @@ describe("router", () => {
       );
       expect(allowedOn(table)).not.toContain("dynamodb:Scan");
     }
-    const secretResources = statements
-      .filter((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"))
-      .flatMap(resourcesOf)
-      .map(refId)
-      .sort();
-    expect(secretResources).toEqual(
-      [secretIdOf("AGENT_SIGNING_SECRET"), secretIdOf("SLACK_BOT_TOKEN")].sort(),
-    );
+    const secretReads = statements.filter((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"));
+    for (const read of secretReads) expect(actionsOf(read)).toEqual(["secretsmanager:GetSecretValue"]);
+    const secretResources = secretReads.flatMap(resourcesOf);
+    expect(
+      secretResources
+        .filter((r) => !joinedText(r))
+        .map(refId)
+        .sort(),
+    ).toEqual([secretIdOf("AGENT_SIGNING_SECRET"), secretIdOf("SLACK_BOT_TOKEN")].sort());
+    // Team tokens: only secrets named under the prefix, in the stack's own account and region.
+    expect(secretResources.map(joinedText).filter(Boolean)).toEqual([
+      `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${DEFAULT_TEAM_TOKEN_SECRET_PREFIX}*`,
+    ]);
     const payloadStatements = statements.filter((s) => resourcesOf(s).some((r) => objectArnOf(r)));
     expect(payloadStatements.flatMap(actionsOf)).toEqual(["s3:GetObject"]);
     expect(payloadStatements.flatMap(resourcesOf).map(objectArnOf)).toEqual([
@@ -401,6 +417,16 @@ describe("least privilege", () => {
         if (typeof resource === "string") expect(resource === "*" || !resource.includes("*")).toBe(true);
       }
     }
+  });
+
+  it("uses a wildcard in an ARN only for payload objects under their prefix and team tokens under theirs", () => {
+    const wildcards = allStatements(synth.template)
+      .flatMap(resourcesOf)
+      .filter((r) => typeof r !== "string" && JSON.stringify(r).includes("*"));
+    const allowed = (r: unknown) =>
+      objectArnOf(r)?.suffix === `/${PAYLOAD_BUCKET.keyPrefix}*` ||
+      joinedText(r)?.endsWith(`:secret:${DEFAULT_TEAM_TOKEN_SECRET_PREFIX}*`);
+    expect(wildcards.filter((r) => !allowed(r))).toEqual([]);
   });
 
   it("attaches no managed policies to any role", () => {
