@@ -1,22 +1,23 @@
-import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { describe, expect, it } from "vitest";
-import { createRouterHandler } from "../../../functions/router/handler";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
+import { DestinationBreakers } from "../../../shared/router/destination-breaker";
 import {
   BAD_REQUEST,
   CONFIG,
   DELIVERED,
+  envelopeWith,
+  failedIds,
   fakeDeps,
+  githubEnvelope,
+  MapTokens,
   recordOf,
+  route,
   SERVER_ERROR,
   slackEnvelope,
   sqsRecord,
 } from "./router-fakes";
 
-const route = (deps: RouterDeps, records: SQSRecord[]) =>
-  createRouterHandler(() => deps)({ Records: records } as SQSEvent);
-const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
-  response.batchItemFailures.map((f) => f.itemIdentifier).sort();
+afterEach(() => vi.restoreAllMocks());
 
 describe("router: one batch", () => {
   it("delivers a routed event to its team's agent and records it", async () => {
@@ -25,18 +26,25 @@ describe("router: one batch", () => {
     const response = await route(f.deps, [recordOf(envelope)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.agent.calls).toHaveLength(1);
-    expect(f.agent.calls[0]!.url).toBe(CONFIG.agentUrl);
-    expect(f.agent.calls[0]!.correlationId).toBe(envelope.correlation_id);
-    expect(f.agent.calls[0]!.request.team).toEqual({
-      org_id: "extend",
-      team_node_id: "extend-sre",
-      matched_by: "slack_channel_id",
-      identifier: "C0A4967KRBM",
+    expect(f.agent.calls[0]).toMatchObject({
+      url: CONFIG.agentUrl,
+      webhookId: envelope.id,
+      correlationId: envelope.correlation_id,
+    });
+    expect(f.agent.calls[0]!.token).toBeUndefined();
+    const [request] = f.agent.requests();
+    expect(request!.meta).toEqual({
+      id: envelope.id,
+      provider: "slack",
+      event_type: "app_mention",
+      delivery_key: `/webhooks/slack/events:${envelope.delivery_key}`,
+      received_at: envelope.received_at,
+      team: { org_id: "extend", team_node_id: "extend-sre", matched_by: "slack_channel_id", identifier: "C0A4967KRBM" },
     });
     expect(f.events.last(envelope.id)).toMatchObject({
       status: "delivered",
       provider: "slack",
-      delivery_key: envelope.delivery_key,
+      delivery_key: `/webhooks/slack/events:${envelope.delivery_key}`,
       org_id: "extend",
       team_node_id: "extend-sre",
       matched_by: "slack_channel_id",
@@ -44,23 +52,70 @@ describe("router: one batch", () => {
       agent_status: 202,
       body: JSON.stringify(envelope),
     });
-    expect(f.counts).toMatchObject({ EventsRouted: 1, EventsDelivered: 1, EndToEndLatency: 1 });
+    expect(f.counts).toMatchObject({ EventsDelivered: 1, EndToEndLatency: 1 });
     expect(f.values.EndToEndLatency![0]).toBeGreaterThanOrEqual(1500);
+    expect(f.lines.filter((l) => l.fields.event_id === envelope.id)).toHaveLength(1);
   });
 
-  it("sends to the team's agent override", async () => {
+  it("inserts the payload text verbatim: big integers, key order, spacing and deep nesting survive", async () => {
     const f = fakeDeps();
+    const deep = `${"[".repeat(5000)}1${"]".repeat(5000)}`;
+    const text = `{ "z":12345678901234567890,"event" : {"type":"app_mention","channel":"C0A4967KRBM"},\n "a":1.50, "deep":${deep}, "emoji":"🔥\\ufffe" }`;
+    const envelope = envelopeWith({}, text);
+    expect(failedIds(await route(f.deps, [recordOf(envelope)]))).toEqual([]);
+    expect(f.agent.requests()[0]!.payloadText).toBe(text);
+    expect(f.agent.calls[0]!.body.endsWith(`"payload":${text}}`)).toBe(true);
+  });
+
+  it("reads a legacy v1 envelope's payload (queued by an older deployment)", async () => {
+    const f = fakeDeps();
+    const { payload_text, v: _v, ...meta } = slackEnvelope() as Extract<ReturnType<typeof slackEnvelope>, { v: 3 }>;
+    const legacy = { ...meta, v: 1, payload: JSON.parse(payload_text) };
+    await route(f.deps, [sqsRecord(JSON.stringify(legacy))]);
+    expect(f.agent.requests()[0]!.payloadText).toBe(payload_text);
+  });
+
+  it("sends to the team's agent override, with the team's token when it has one", async () => {
+    const f = fakeDeps({ tokens: new MapTokens({ "teams/acme-payments": "tok-123" }) });
+    f.teams = Object.assign(f.teams, {});
+    f.deps.teams = {
+      resolveTeams: async (batch) =>
+        batch.map(() => ({
+          org_id: "acme",
+          team_node_id: "payments",
+          matched_by: "slack_channel_id" as const,
+          identifier: "COVERRIDE1",
+          agent: { url: "https://acme-agent.example.com/run", token_secret: "teams/acme-payments" },
+        })),
+    };
     await route(f.deps, [recordOf(slackEnvelope({}, "COVERRIDE1"))]);
-    expect(f.agent.calls[0]!.url).toBe("http://acme-agent.local/run");
+    expect(f.agent.calls[0]).toMatchObject({ url: "https://acme-agent.example.com/run", token: "tok-123" });
+    expect(JSON.stringify(f.lines)).not.toContain("tok-123");
+  });
+
+  it("defers an event whose team token cannot be read, without calling the agent", async () => {
+    const f = fakeDeps();
+    f.deps.teams = {
+      resolveTeams: async (batch) =>
+        batch.map(() => ({
+          org_id: "acme",
+          team_node_id: "payments",
+          matched_by: "slack_channel_id" as const,
+          identifier: "COVERRIDE1",
+          agent: { token_secret: "teams/missing" },
+        })),
+    };
+    const envelope = slackEnvelope({}, "COVERRIDE1");
+    const record = recordOf(envelope);
+    expect(failedIds(await route(f.deps, [record]))).toEqual([record.messageId]);
+    expect(f.agent.calls).toHaveLength(0);
+    expect(f.events.last(envelope.id)).toMatchObject({ status: "retrying" });
+    expect(f.events.last(envelope.id)!.last_error).toContain("teams/missing");
   });
 
   it("resolves the whole batch's teams in one call", async () => {
     const f = fakeDeps();
-    await route(f.deps, [
-      recordOf(slackEnvelope()),
-      recordOf(slackEnvelope({}, "CUNKNOWN1")),
-      recordOf(slackEnvelope()),
-    ]);
+    await route(f.deps, [recordOf(slackEnvelope()), recordOf(slackEnvelope({}, "CUNKNOWN1")), recordOf(slackEnvelope())]);
     expect(f.teams.calls).toHaveLength(1);
     expect(f.teams.calls[0]).toHaveLength(3);
   });
@@ -78,12 +133,27 @@ describe("router: one batch", () => {
     expect(f.counts.EventsUnrouted).toBe(1);
   });
 
+  it("skips an identifier too long to be a key: its event ends unrouted, the rest of the batch routes", async () => {
+    const f = fakeDeps();
+    const poison = githubEnvelope(`acme/${"x".repeat(3000)}`);
+    const good = slackEnvelope();
+    const response = await route(f.deps, [recordOf(poison), recordOf(good)]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(f.teams.calls[0]![0]).toEqual({}); // never sent to the lookup
+    expect(f.events.last(poison.id)).toMatchObject({ status: "unrouted" });
+    expect(f.events.last(poison.id)!.last_error).toContain("github_repo");
+    expect(f.events.last(poison.id)).not.toHaveProperty("identifiers");
+    expect(f.events.last(good.id)?.status).toBe("delivered");
+    const logged = f.lines.find((l) => l.fields.event_id === poison.id)!;
+    expect(logged.fields.skipped_identifiers).toEqual([expect.objectContaining({ kind: "github_repo" })]);
+  });
+
   it("hands unrouted events to DEFAULT_TEAM when configured", async () => {
     const f = fakeDeps();
     f.deps.config = { ...CONFIG, defaultTeam: { org_id: "ops", team_node_id: "triage" } };
     const envelope = slackEnvelope({}, "CUNKNOWN1");
     await route(f.deps, [recordOf(envelope)]);
-    expect(f.agent.calls[0]!.request.team).toEqual({
+    expect(f.agent.requests()[0]!.meta.team).toEqual({
       org_id: "ops",
       team_node_id: "triage",
       matched_by: "default_team",
@@ -147,9 +217,7 @@ describe("router: one batch", () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(f.events.last(envelope.id)).toMatchObject({ status: "failed", agent_status: 400 });
     expect(f.counts["AgentErrors:permanent"]).toBe(1);
-    expect(f.slack.notices).toEqual([
-      expect.objectContaining({ channel: "C0A4967KRBM", threadTs: "1700000000.000100" }),
-    ]);
+    expect(f.slack.notices).toEqual([expect.objectContaining({ channel: "C0A4967KRBM", threadTs: "1700000000.000100" })]);
     expect(f.slack.notices[0]!.text).toContain(envelope.id);
     expect(f.slack.notices[0]!.text).toContain("HTTP 400");
   });
@@ -162,38 +230,65 @@ describe("router: one batch", () => {
     const response = await route(f.deps, [recordOf(envelope)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.events.last(envelope.id)?.status).toBe("failed");
-    expect(f.counts.SlackNoticeErrors).toBe(1);
+    const line = f.lines.find((l) => l.fields.event_id === envelope.id)!;
+    expect(String(line.fields.problems)).toContain("channel_not_found");
   });
 
-  it("posts no Slack notice for a permanent failure of a non-Slack event", async () => {
+  it("posts a failed or dead event of any provider to the team's notify.slack_channel", async () => {
+    const f = fakeDeps();
+    f.agent.script = () => BAD_REQUEST;
+    const failed = githubEnvelope("extend/api");
+    await route(f.deps, [recordOf(failed)]);
+    expect(f.slack.notices).toEqual([expect.objectContaining({ channel: "CNOTIFY001" })]);
+    expect(f.slack.notices[0]!.text).toContain("github issues");
+    expect(f.slack.notices[0]!.text).not.toContain("example.com");
+    f.agent.script = () => SERVER_ERROR;
+    await route(f.deps, [recordOf(githubEnvelope("extend/api"), CONFIG.maxReceiveCount)]);
+    expect(f.slack.notices.map((n) => n.channel)).toEqual(["CNOTIFY001", "CNOTIFY001"]);
+  });
+
+  it("posts no notice for a failed event of a team without a channel that did not come from Slack", async () => {
     const f = fakeDeps();
     f.agent.script = () => BAD_REQUEST;
     f.deps.config = { ...CONFIG, defaultTeam: { org_id: "ops", team_node_id: "triage" } };
-    const envelope = slackEnvelope({
-      provider: "github",
-      route: "/webhooks/github",
-      event_type: "issues",
-      payload: { repository: { full_name: "acme/api" } },
-    });
+    const envelope = githubEnvelope("acme/api");
     await route(f.deps, [recordOf(envelope)]);
     expect(f.events.last(envelope.id)?.status).toBe("failed");
     expect(f.slack.notices).toEqual([]);
   });
 
-  it("sends copies of one delivery key in a batch once; the copy is acknowledged as a duplicate", async () => {
+  it("sends copies of one delivery key once; a provider's resend is recorded as a duplicate of the first", async () => {
     const f = fakeDeps();
     const first = slackEnvelope();
-    const retry = {
-      ...first,
-      id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f40",
-      headers: { "x-slack-retry-num": "1" },
-    };
-    const response = await route(f.deps, [recordOf(first), recordOf(retry), recordOf(first)]);
+    const resend = { ...first, id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f40", headers: { "x-slack-retry-num": "1" } };
+    const response = await route(f.deps, [recordOf(first), recordOf(resend), recordOf(first)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.agent.calls).toHaveLength(1);
-    expect(f.events.last(retry.id)).toMatchObject({ status: "delivered", duplicate_of: first.id });
+    expect(f.events.last(resend.id)).toMatchObject({ status: "duplicate", duplicate_of: first.id });
+    // The same event seen again keeps its own outcome: it is no duplicate of itself.
     expect(f.events.last(first.id)).toMatchObject({ status: "delivered" });
-    expect(f.counts.EventsDuplicate).toBe(2);
+    expect(f.events.last(first.id)).not.toHaveProperty("duplicate_of");
+    expect(f.counts.EventsDuplicate).toBe(1);
+  });
+
+  it("keeps two generic sources' identical ids apart: both alerts reach the agent", async () => {
+    const f = fakeDeps();
+    f.deps.config = { ...CONFIG, defaultTeam: { org_id: "ops", team_node_id: "triage" } };
+    const text = '{"id":"42","title":"disk full"}';
+    const from = (source: string) =>
+      envelopeWith(
+        { provider: "generic", route: "/webhooks/generic/{source}", source, event_type: "alert", delivery_key: "42" },
+        text,
+      );
+    const datadog = from("datadog");
+    const grafana = from("grafana");
+    await route(f.deps, [recordOf(datadog), recordOf(grafana)]);
+    expect(f.agent.calls).toHaveLength(2);
+    expect(f.agent.requests().map((r) => r.meta.delivery_key).sort()).toEqual([
+      namespacedDeliveryKey({ route: "/webhooks/generic/{source}", source: "datadog", delivery_key: "42" }),
+      namespacedDeliveryKey({ route: "/webhooks/generic/{source}", source: "grafana", delivery_key: "42" }),
+    ]);
+    expect(f.events.last(grafana.id)?.status).toBe("delivered");
   });
 
   it("retries later copies of a key when the first copy in the batch failed, without calling the agent again", async () => {
@@ -210,32 +305,11 @@ describe("router: one batch", () => {
   it("returns a copy whose delivery is in progress elsewhere for a later retry", async () => {
     const f = fakeDeps();
     const envelope = slackEnvelope();
-    f.guard.entries.set(`slack:${envelope.delivery_key}`, { state: "in-progress" });
+    f.guard.entries.set(namespacedDeliveryKey(envelope), { state: "in-progress" });
     const record = recordOf(envelope);
-    const response = await route(f.deps, [record]);
-    expect(failedIds(response)).toEqual([record.messageId]);
+    expect(failedIds(await route(f.deps, [record]))).toEqual([record.messageId]);
     expect(f.agent.calls).toHaveLength(0);
     expect(f.events.last(envelope.id)?.last_error).toContain("being sent right now");
-  });
-
-  it("opens the circuit after consecutive agent failures: the rest of the batch is not sent", async () => {
-    const f = fakeDeps();
-    f.deps.config = { ...CONFIG, agentConcurrency: 1, circuitBreakerThreshold: 3 };
-    f.agent.script = () => SERVER_ERROR;
-    const records = Array.from({ length: 8 }, () => recordOf(slackEnvelope()));
-    const response = await route(f.deps, records);
-    expect(response.batchItemFailures).toHaveLength(8);
-    expect(f.agent.calls).toHaveLength(3);
-    expect(f.events.outcomes.filter((o) => o.last_error?.includes("circuit open"))).toHaveLength(5);
-  });
-
-  it("keeps the circuit closed while failures are interleaved with successes", async () => {
-    const f = fakeDeps();
-    f.deps.config = { ...CONFIG, agentConcurrency: 1, circuitBreakerThreshold: 3 };
-    f.agent.script = (call) => (call % 3 === 0 ? DELIVERED : SERVER_ERROR);
-    const records = Array.from({ length: 6 }, () => recordOf(slackEnvelope()));
-    await route(f.deps, records);
-    expect(f.agent.calls).toHaveLength(6);
   });
 
   it("retries every routable record when the routing table is unavailable; invalid ones are still rejected", async () => {
@@ -247,9 +321,7 @@ describe("router: one batch", () => {
     expect(failedIds(response)).toEqual(records.map((r) => r.messageId).sort());
     expect(f.agent.calls).toHaveLength(0);
     expect(f.events.outcomes.find((o) => o.message_id === invalid.messageId)?.status).toBe("rejected");
-    expect(f.events.outcomes.filter((o) => o.status === "retrying")[0]!.last_error).toContain(
-      "routing table",
-    );
+    expect(f.events.outcomes.filter((o) => o.status === "retrying")[0]!.last_error).toContain("routing table");
   });
 
   it("retries a record whose outcome cannot be recorded, and a later copy is not sent again", async () => {
@@ -273,60 +345,73 @@ describe("router: one batch", () => {
     expect(f.agent.calls).toHaveLength(0);
   });
 
-  /** Sends, then cannot remember it: the idempotency table stayed unreachable until the deadline. */
-  const forgetfulGuard = {
-    async once<T extends object>(_key: string, send: () => Promise<T>): Promise<never> {
-      await send();
-      throw new Error("delivery was sent but could not be remembered");
-    },
-  };
-
-  it("keeps the agent's answer when the idempotency record cannot be completed afterwards", async () => {
-    const f = fakeDeps({ guard: forgetfulGuard });
-    const envelope = slackEnvelope();
-    const response = await route(f.deps, [recordOf(envelope)]);
-    expect(response.batchItemFailures).toEqual([]);
-    expect(f.events.last(envelope.id)?.status).toBe("delivered");
-  });
-
-  it("does not retry a delivery the guard could not remember, even when its outcome cannot be recorded", async () => {
-    const f = fakeDeps({ guard: forgetfulGuard });
-    const envelope = slackEnvelope();
-    f.events.failWith = new Error("read ECONNRESET");
-    const response = await route(f.deps, [recordOf(envelope)]);
-    // A retry would find no record of the delivery and send it again.
-    expect(response.batchItemFailures).toEqual([]);
-    expect(f.agent.calls).toHaveLength(1);
-    expect(f.counts.DeliveriesNotRemembered).toBe(1);
-  });
-
   it("does not start an agent call the invocation has no time left to finish", async () => {
     const f = fakeDeps();
     const record = recordOf(slackEnvelope());
-    const router = createRouterHandler(() => f.deps);
-    const context = { getRemainingTimeInMillis: () => 500 } as never;
-    const response = await router({ Records: [record] } as SQSEvent, context);
+    const response = await route(f.deps, [record], { getRemainingTimeInMillis: () => 500 } as never);
     expect(failedIds(response)).toEqual([record.messageId]);
     expect(f.agent.calls).toHaveLength(0);
   });
+});
 
-  it("limits the agent calls in flight to AGENT_CONCURRENCY", async () => {
+describe("router: one team's broken agent costs the others nothing", () => {
+  const brokenAgent = (f: ReturnType<typeof fakeDeps>) => {
+    f.agent.script = (call) => (call.url.includes("broken") ? SERVER_ERROR : DELIVERED);
+  };
+
+  it("delivers the healthy team's events on their first attempt while another destination fails", async () => {
     const f = fakeDeps();
-    f.deps.config = { ...CONFIG, agentConcurrency: 2 };
-    let inFlight = 0;
-    let peak = 0;
-    f.agent.script = async () => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 20));
-      inFlight -= 1;
+    brokenAgent(f);
+    const healthy = Array.from({ length: 4 }, () => slackEnvelope());
+    const broken = Array.from({ length: 6 }, () => slackEnvelope({}, "CBROKEN001"));
+    const records = [...broken, ...healthy].map((e) => recordOf(e));
+    const response = await route(f.deps, records);
+    for (const e of healthy) expect(f.events.last(e.id)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(failedIds(response)).toEqual(records.slice(0, 6).map((r) => r.messageId).sort());
+  });
+
+  it("opens the broken destination's breaker after 5 failures: later events are deferred without a call", async () => {
+    const f = fakeDeps();
+    f.deps.breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 1 });
+    brokenAgent(f);
+    const broken = Array.from({ length: 8 }, () => slackEnvelope({}, "CBROKEN001"));
+    await route(f.deps, broken.map((e) => recordOf(e)));
+    expect(f.agent.calls).toHaveLength(5);
+    const deferred = f.events.outcomes.filter((o) => o.last_error?.includes("circuit open"));
+    expect(deferred).toHaveLength(3);
+    // The breaker outlives the invocation: the next batch does not call the broken agent at all.
+    const healthy = slackEnvelope();
+    await route(f.deps, [recordOf(slackEnvelope({}, "CBROKEN001")), recordOf(healthy)]);
+    expect(f.agent.calls).toHaveLength(6);
+    expect(f.agent.calls[5]!.url).toBe(CONFIG.agentUrl);
+    expect(f.events.last(healthy.id)?.status).toBe("delivered");
+    // Deferred at least until the breaker lets a probe through.
+    expect(Math.max(...f.visibility.changes.map((c) => c.seconds))).toBeGreaterThanOrEqual(30);
+  });
+
+  it("a hanging destination holds only its own slots", async () => {
+    const f = fakeDeps();
+    f.deps.breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 2 });
+    let release!: () => void;
+    const hang = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    f.agent.script = async (call) => {
+      if (call.url.includes("broken")) {
+        await hang;
+        return SERVER_ERROR;
+      }
       return DELIVERED;
     };
-    await route(
-      f.deps,
-      Array.from({ length: 6 }, () => recordOf(slackEnvelope())),
-    );
-    expect(f.agent.calls).toHaveLength(6);
-    expect(peak).toBe(2);
+    const healthy = Array.from({ length: 5 }, () => slackEnvelope());
+    const pending = route(f.deps, [
+      ...Array.from({ length: 4 }, () => recordOf(slackEnvelope({}, "CBROKEN001"))),
+      ...healthy.map((e) => recordOf(e)),
+    ]);
+    await vi.waitFor(() => expect(f.agent.calls.filter((c) => !c.url.includes("broken"))).toHaveLength(5));
+    expect(f.agent.calls.filter((c) => c.url.includes("broken"))).toHaveLength(2);
+    release();
+    await pending;
+    for (const e of healthy) expect(f.events.last(e.id)?.status).toBe("delivered");
   });
 });

@@ -23,8 +23,11 @@ describe("routerConfigFromEnv", () => {
       maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
       retryBaseDelaySeconds: 10,
       retryMaxDelaySeconds: 900,
-      circuitBreakerThreshold: 3,
+      circuitBreakerThreshold: 5,
+      circuitBreakerRecoverySeconds: 30,
       agentConcurrency: 5,
+      localPipeline: false,
+      secretsCacheSeconds: 300,
       slackApiUrl: "https://slack.com/api",
       slackTimeoutMs: 3_000,
     });
@@ -39,6 +42,7 @@ describe("routerConfigFromEnv", () => {
       RETRY_BASE_DELAY_SECONDS: "5",
       RETRY_MAX_DELAY_SECONDS: "600",
       CIRCUIT_BREAKER_THRESHOLD: "4",
+      CIRCUIT_BREAKER_RECOVERY_SECONDS: "60",
       AGENT_CONCURRENCY: "2",
       DEFAULT_TEAM: "ops/triage",
       SLACK_API_URL: "http://127.0.0.1:9999/api",
@@ -52,6 +56,7 @@ describe("routerConfigFromEnv", () => {
       retryBaseDelaySeconds: 5,
       retryMaxDelaySeconds: 600,
       circuitBreakerThreshold: 4,
+      circuitBreakerRecoverySeconds: 60,
       agentConcurrency: 2,
       defaultTeam: { org_id: "ops", team_node_id: "triage" },
       slackApiUrl: "http://127.0.0.1:9999/api",
@@ -63,8 +68,12 @@ describe("routerConfigFromEnv", () => {
   it.each([
     ["QUEUE_URL", undefined, /QUEUE_URL is not set/],
     ["AGENT_URL", undefined, /AGENT_URL is not set/],
-    ["AGENT_URL", "agent.example.com", /AGENT_URL must be an absolute http\(s\) URL/],
-    ["AGENT_URL", "ftp://agent.example.com", /AGENT_URL must be an http\(s\) URL/],
+    ["AGENT_URL", "agent.example.com", /AGENT_URL: /],
+    ["AGENT_URL", "ftp://agent.example.com", /AGENT_URL: .*https/],
+    ["AGENT_URL", "http://agent.example.com/run", /AGENT_URL: .*https/],
+    ["AGENT_URL", "https://169.254.169.254/latest", /AGENT_URL: /],
+    ["AGENT_URL", "http://127.0.0.1:8080/agent", /AGENT_URL: /],
+    ["CIRCUIT_BREAKER_RECOVERY_SECONDS", "0", /CIRCUIT_BREAKER_RECOVERY_SECONDS must be a whole number from 1/],
     ["EVENTS_TABLE", " ", /EVENTS_TABLE is not set/],
     ["AGENT_TIMEOUT_MS", "ten", /AGENT_TIMEOUT_MS must be a whole number/],
     ["AGENT_TIMEOUT_MS", "0", /AGENT_TIMEOUT_MS must be a whole number from 1/],
@@ -72,6 +81,14 @@ describe("routerConfigFromEnv", () => {
     ["DEFAULT_TEAM", "just-a-team", /DEFAULT_TEAM must look like 'org_id\/team_node_id'/],
   ])("names the bad variable: %s=%s", (name, value, message) => {
     expect(() => routerConfigFromEnv({ ...BASE, [name]: value })).toThrow(message);
+  });
+});
+
+describe("routerConfigFromEnv in the local pipeline", () => {
+  it("allows a plain http agent on this machine only when started by npm start", () => {
+    const local = { ...BASE, AGENT_URL: "http://127.0.0.1:8080/agent", WEBHOOK_PIPELINE_LOCAL: "true" };
+    expect(routerConfigFromEnv(local)).toMatchObject({ agentUrl: local.AGENT_URL, localPipeline: true });
+    expect(() => routerConfigFromEnv({ ...local, AGENT_URL: "http://10.0.0.5/agent" })).toThrow(/AGENT_URL: /);
   });
 });
 

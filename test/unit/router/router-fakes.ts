@@ -1,20 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { Logger } from "@aws-lambda-powertools/logger";
-import type { Metrics } from "@aws-lambda-powertools/metrics";
-import type { SQSRecord } from "aws-lambda";
-import type { AgentClient } from "../../../shared/agent/agent-client";
-import type { AgentRequest } from "../../../shared/agent/agent-request";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { vi } from "vitest";
+import { createRouterHandler } from "../../../functions/router/handler";
+import type { AgentCall, AgentClient } from "../../../shared/agent/agent-client";
+import { splitAgentRequestBody } from "../../../shared/agent/agent-request";
 import type { AgentResult } from "../../../shared/agent/agent-result";
 import type { RouterConfig } from "../../../shared/config/router-config";
-import type { Envelope } from "../../../shared/envelope/envelope";
+import { ENVELOPE_VERSION, type Envelope } from "../../../shared/envelope/envelope";
 import type { EventOutcome } from "../../../shared/events/event-outcome";
 import type { EventRecorder } from "../../../shared/events/event-store";
+import { logger, metrics } from "../../../shared/observability/powertools";
 import type { DeliveryGuard, Guarded } from "../../../shared/router/delivery-guard";
+import { DestinationBreakers } from "../../../shared/router/destination-breaker";
 import type { MessageVisibility } from "../../../shared/router/message-visibility";
-import { DeliveryInProgressError } from "../../../shared/router/retry-later";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import { DeliveryInProgressError } from "../../../shared/router/router-errors";
+import type { RouterDeps } from "../../../shared/router/router-deps";
 import type { RoutingIdentifiers } from "../../../shared/routing/identifiers";
 import type { TeamMatch, TeamResolver } from "../../../shared/routing/team";
+import type { TeamTokens } from "../../../shared/secrets/team-tokens";
 import type { SlackNotice, SlackNotifier } from "../../../shared/slack/slack-notifier";
 
 export const CONFIG: RouterConfig = {
@@ -22,21 +25,27 @@ export const CONFIG: RouterConfig = {
   routingTable: "routing",
   eventsTable: "events",
   idempotencyTable: "idempotency",
-  agentUrl: "http://agent.local/invoke",
+  agentUrl: "https://agent.example.com/invoke",
   agentTimeoutMs: 1_000,
   idempotencyTtlSeconds: 3600,
   maxReceiveCount: 5,
   retryBaseDelaySeconds: 2,
   retryMaxDelaySeconds: 900,
-  circuitBreakerThreshold: 3,
+  circuitBreakerThreshold: 5,
+  circuitBreakerRecoverySeconds: 30,
   agentConcurrency: 5,
+  localPipeline: false,
+  secretsCacheSeconds: 300,
   slackApiUrl: "http://slack.local/api",
   slackTimeoutMs: 1_000,
 };
 
-export function slackEnvelope(overrides: Partial<Envelope> = {}, channel = "C0A4967KRBM"): Envelope {
+type Meta = Omit<Extract<Envelope, { v: 3 }>, "v" | "payload_text">;
+
+/** A v3 envelope carrying `payloadText` verbatim, as ingest queues it. */
+export function envelopeWith(meta: Partial<Meta>, payloadText: string): Envelope {
   return {
-    v: 1,
+    v: ENVELOPE_VERSION,
     id: randomUUID(),
     provider: "slack",
     route: "/webhooks/slack/events",
@@ -45,12 +54,35 @@ export function slackEnvelope(overrides: Partial<Envelope> = {}, channel = "C0A4
     received_at: new Date(Date.now() - 1500).toISOString(),
     correlation_id: `req-${randomUUID()}`,
     headers: {},
-    payload: {
+    ...meta,
+    payload_text: payloadText,
+  };
+}
+
+export function slackEnvelope(overrides: Partial<Meta> = {}, channel = "C0A4967KRBM"): Envelope {
+  return envelopeWith(
+    overrides,
+    JSON.stringify({
       type: "event_callback",
       event: { type: "app_mention", channel, text: "<@U1> investigate", ts: "1700000000.000100" },
+    }),
+  );
+}
+
+/** A GitHub `issues` envelope for `repo`, as ingest would queue it. */
+export function githubEnvelope(repo: string, overrides: Partial<Meta> = {}): Envelope {
+  return envelopeWith(
+    {
+      provider: "github",
+      route: "/webhooks/github",
+      event_type: "issues",
+      action: "opened",
+      delivery_key: randomUUID(),
+      headers: { "x-github-event": "issues" },
+      ...overrides,
     },
-    ...overrides,
-  };
+    JSON.stringify({ action: "opened", repository: { full_name: repo }, issue: { number: 7 } }),
+  );
 }
 
 export function sqsRecord(body: string, receiveCount = 1, messageId = randomUUID()): SQSRecord {
@@ -72,10 +104,9 @@ export function sqsRecord(body: string, receiveCount = 1, messageId = randomUUID
   };
 }
 
-export const recordOf = (envelope: Envelope, receiveCount = 1) =>
-  sqsRecord(JSON.stringify(envelope), receiveCount);
+export const recordOf = (envelope: Envelope, receiveCount = 1) => sqsRecord(JSON.stringify(envelope), receiveCount);
 
-/** Resolves slack channels from a fixed map; counts calls. */
+/** Resolves Slack channels and GitHub repos from a fixed map; counts calls. */
 export class MapResolver implements TeamResolver {
   calls: RoutingIdentifiers[][] = [];
   failWith?: Error;
@@ -84,22 +115,27 @@ export class MapResolver implements TeamResolver {
     this.calls.push([...batch]);
     if (this.failWith) throw this.failWith;
     return batch.map((ids) => {
-      const channel = ids.slack_channel_id;
-      const team = channel ? this.teams[channel] : undefined;
-      return team && channel
-        ? { ...team, matched_by: "slack_channel_id" as const, identifier: channel }
-        : undefined;
+      for (const kind of ["slack_channel_id", "github_repo"] as const) {
+        const value = ids[kind];
+        const team = value ? this.teams[value] : undefined;
+        if (team && value) return { ...team, matched_by: kind, identifier: value };
+      }
+      return undefined;
     });
   }
 }
 
-/** Answers from a script (default: delivered), remembering every request. */
+/** Answers from a script (default: delivered), remembering every call. */
 export class ScriptedAgent implements AgentClient {
-  calls: Array<{ url: string; request: AgentRequest; correlationId: string }> = [];
-  constructor(public script: (call: number) => AgentResult | Promise<AgentResult> = () => DELIVERED) {}
-  async deliver(url: string, request: AgentRequest, correlationId: string) {
-    this.calls.push({ url, request, correlationId });
-    return this.script(this.calls.length);
+  calls: AgentCall[] = [];
+  constructor(public script: (call: AgentCall, n: number) => AgentResult | Promise<AgentResult> = () => DELIVERED) {}
+  async deliver(call: AgentCall) {
+    this.calls.push(call);
+    return this.script(call, this.calls.length);
+  }
+  /** The agent request bodies, split into their metadata and payload text. */
+  requests() {
+    return this.calls.map((c) => splitAgentRequestBody(c.body)!);
   }
 }
 
@@ -168,71 +204,85 @@ export class RecordingSlack implements SlackNotifier {
   }
 }
 
-/** Counts metrics by name (and AgentErrors by class). */
-export function recordingMetrics() {
+/** Team tokens from a map; a name not in it cannot be read. */
+export class MapTokens implements TeamTokens {
+  constructor(private readonly tokens: Record<string, string> = {}) {}
+  async read(name: string) {
+    const token = this.tokens[name];
+    if (!token) throw new Error(`the team's agent token secret ${name} is not set`);
+    return token;
+  }
+}
+
+/**
+ * Counts the metrics the router publishes, by name (AgentErrors as `AgentErrors:<class>`), and
+ * silences its log lines while keeping them for assertions. Restored by vi.restoreAllMocks.
+ */
+export function observeRouter() {
   const counts: Record<string, number> = {};
   const values: Record<string, number[]> = {};
-  const add = (name: string, value: number) => {
+  const add = (name: string, value = 1) => {
     counts[name] = (counts[name] ?? 0) + 1;
     values[name] = [...(values[name] ?? []), value];
   };
-  const metrics = {
-    addMetric: (name: string, _unit: string, value: number) => add(name, value),
-    singleMetric: () => {
-      const dims: Record<string, string> = {};
-      return {
-        addDimension: (k: string, v: string) => {
-          dims[k] = v;
-        },
-        addMetric: (name: string, _unit: string, value: number) =>
-          add(dims.class ? `${name}:${dims.class}` : name, value),
-      };
-    },
-  } as unknown as Metrics;
-  return { metrics, counts, values };
+  vi.spyOn(metrics, "addMetric").mockImplementation((name: string, _unit: unknown, value: number) => add(name, value));
+  vi.spyOn(metrics, "singleMetric").mockImplementation(() => {
+    const dims: Record<string, string> = {};
+    const stub = {
+      addDimension: (k: string, v: string) => {
+        dims[k] = v;
+        return stub;
+      },
+      addMetric: (name: string) => add(dims.class ? `${name}:${dims.class}` : name),
+    };
+    return stub as unknown as ReturnType<typeof metrics.singleMetric>;
+  });
+  const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+  for (const level of ["info", "warn", "error"] as const) {
+    vi.spyOn(logger, level).mockImplementation(((message: string, fields?: Record<string, unknown>) => {
+      lines.push({ level, message, fields: fields ?? {} });
+    }) as never);
+  }
+  return { counts, values, lines };
 }
 
+export const TEAMS = {
+  C0A4967KRBM: { org_id: "extend", team_node_id: "extend-sre" },
+  COVERRIDE1: { org_id: "acme", team_node_id: "payments", agent: { url: "https://acme-agent.example.com/run" } },
+  CBROKEN001: { org_id: "acme", team_node_id: "broken", agent: { url: "https://broken.example.com/run" } },
+  "extend/api": { org_id: "extend", team_node_id: "api", notify: { slack_channel: "CNOTIFY001" } },
+} satisfies Record<string, Omit<TeamMatch, "matched_by" | "identifier">>;
+
 export function fakeDeps(overrides: Partial<RouterDeps> = {}) {
-  const teams = new MapResolver({
-    C0A4967KRBM: { org_id: "extend", team_node_id: "extend-sre" },
-    COVERRIDE1: { org_id: "acme", team_node_id: "payments", agent: { url: "http://acme-agent.local/run" } },
-  });
+  const teams = new MapResolver(TEAMS);
   const agent = new ScriptedAgent();
   const guard = new InMemoryGuard();
   const events = new RecordingEvents();
   const visibility = new RecordingVisibility();
   const slack = new RecordingSlack();
-  const { metrics, counts, values } = recordingMetrics();
+  const observed = observeRouter();
   const deps: RouterDeps = {
     config: CONFIG,
     teams,
     agent,
+    breakers: new DestinationBreakers({
+      failureThreshold: CONFIG.circuitBreakerThreshold,
+      recoveryMs: CONFIG.circuitBreakerRecoverySeconds * 1000,
+      maxInFlight: CONFIG.agentConcurrency,
+    }),
+    tokens: new MapTokens(),
     events,
     guard,
     visibility,
     slack,
-    logger: new Logger({ serviceName: "router-test", logLevel: "SILENT" }),
-    metrics,
     random: () => 0.5,
     ...overrides,
   };
-  return { deps, teams, agent, guard, events, visibility, slack, counts, values };
+  return { deps, teams, agent, guard, events, visibility, slack, ...observed };
 }
 
-/** A GitHub `issues` envelope for `repo`, as ingest would queue it. */
-export function githubEnvelope(repo: string, overrides: Partial<Envelope> = {}): Envelope {
-  return {
-    v: 1,
-    id: randomUUID(),
-    provider: "github",
-    route: "/webhooks/github",
-    event_type: "issues",
-    action: "opened",
-    delivery_key: randomUUID(),
-    received_at: new Date().toISOString(),
-    correlation_id: `req-${randomUUID()}`,
-    headers: { "x-github-event": "issues" },
-    payload: { action: "opened", repository: { full_name: repo }, issue: { number: 7 } },
-    ...overrides,
-  };
-}
+export const route = (deps: RouterDeps, records: SQSRecord[], context?: never) =>
+  createRouterHandler(() => deps)({ Records: records } as SQSEvent, context);
+
+export const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((f) => f.itemIdentifier).sort();

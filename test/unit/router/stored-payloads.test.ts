@@ -1,56 +1,45 @@
-import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { describe, expect, it } from "vitest";
-import { createRouterHandler } from "../../../functions/router/handler";
-import { type Envelope, PAYLOAD_REF_ENVELOPE_VERSION } from "../../../shared/envelope/envelope";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Envelope, inlinePayloadText, PAYLOAD_REF_ENVELOPE_VERSION } from "../../../shared/envelope/envelope";
 import { type PayloadRef, payloadRef } from "../../../shared/payloads/payload-ref";
-import { loadPayload } from "../../../shared/router/load-payload";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import { loadPayloadText } from "../../../shared/router/load-payload";
 import { InMemoryPayloadStore } from "../../support/in-memory-payload-store";
-import { CONFIG, fakeDeps, slackEnvelope, sqsRecord } from "./router-fakes";
+import { CONFIG, fakeDeps, route, slackEnvelope, sqsRecord } from "./router-fakes";
+
+afterEach(() => vi.restoreAllMocks());
 
 /** The v2 envelope ingest queues for `envelope` when its payload is stored in `store`. */
 async function stored(
   envelope: Envelope,
   store: InMemoryPayloadStore,
-  text = JSON.stringify(envelope.payload),
-): Promise<Envelope & { payload_ref: PayloadRef }> {
+  text = inlinePayloadText(envelope)!,
+): Promise<Extract<Envelope, { v: 2 }>> {
   const key = `payloads/2024/06/01/${envelope.id}.json`;
   await store.put(key, Buffer.from(text));
-  const { payload: _inline, ...meta } = envelope;
-  return {
-    ...meta,
-    v: PAYLOAD_REF_ENVELOPE_VERSION,
-    payload_ref: payloadRef(store.bucket, key, Buffer.from(text)),
-  };
+  const { payload_text: _inline, v: _v, ...meta } = envelope as Extract<Envelope, { v: 3 }>;
+  return { ...meta, v: PAYLOAD_REF_ENVELOPE_VERSION, payload_ref: payloadRef(store.bucket, key, Buffer.from(text)) };
 }
 
-const route = (deps: RouterDeps, records: SQSRecord[]) =>
-  createRouterHandler(() => deps)({ Records: records } as SQSEvent);
-
-describe("loadPayload", () => {
-  it("returns a v1 envelope as it is, without asking the store", async () => {
+describe("loadPayloadText", () => {
+  it("returns an inline payload's text as it is, without asking the store", async () => {
     const envelope = slackEnvelope();
-    expect(await loadPayload(envelope, new InMemoryPayloadStore().failWith())).toEqual({
+    expect(await loadPayloadText(envelope, new InMemoryPayloadStore().failWith())).toEqual({
       ok: true,
-      envelope,
+      text: inlinePayloadText(envelope),
     });
   });
 
-  it("reads a v2 envelope's payload back, checked against its size and SHA-256", async () => {
+  it("reads a v2 envelope's payload back byte for byte, checked against its size and SHA-256", async () => {
     const store = new InMemoryPayloadStore();
-    const envelope = slackEnvelope();
-    const v2 = await stored(envelope, store);
-    expect(await loadPayload(v2, store)).toEqual({
-      ok: true,
-      envelope: { ...v2, payload: envelope.payload },
-    });
+    const text = '{ "event": {"channel":"C0A4967KRBM"}, "n": 12345678901234567890 }';
+    const v2 = await stored(slackEnvelope(), store, text);
+    expect(await loadPayloadText(v2, store)).toEqual({ ok: true, text });
   });
 
   it("fails for good on a missing object, another bucket, changed bytes, or no store; retryably when S3 fails", async () => {
     const store = new InMemoryPayloadStore("payloads-here");
     const v2 = await stored(slackEnvelope(), store);
     const problem = async (envelope: Envelope, reader = store) => {
-      const loaded = await loadPayload(envelope, reader);
+      const loaded = await loadPayloadText(envelope, reader);
       return loaded.ok ? "loaded" : { retryable: loaded.retryable, problem: loaded.problem };
     };
     expect(await problem({ ...v2, payload_ref: { ...v2.payload_ref, key: "payloads/none.json" } })).toEqual({
@@ -66,7 +55,7 @@ describe("loadPayload", () => {
       retryable: false,
       problem: expect.stringMatching(/not the one ingest stored/),
     });
-    expect(await loadPayload(v2, undefined)).toMatchObject({
+    expect(await loadPayloadText(v2, undefined)).toMatchObject({
       ok: false,
       retryable: false,
       problem: expect.stringMatching(/no PAYLOAD_BUCKET/),
@@ -75,11 +64,14 @@ describe("loadPayload", () => {
       retryable: true,
       problem: "S3 is down: 503 Slow Down",
     });
-    const notJson = await stored(slackEnvelope(), store, "{not json");
-    expect(await problem(notJson)).toMatchObject({
-      retryable: false,
-      problem: expect.stringMatching(/is not JSON/),
-    });
+  });
+
+  it("rejects a stored payload that is not JSON text, not retrying it", async () => {
+    const store = new InMemoryPayloadStore();
+    const f = fakeDeps({ payloads: store });
+    const envelope = slackEnvelope();
+    await route(f.deps, [sqsRecord(JSON.stringify(await stored(envelope, store, "{not json")))]);
+    expect(f.events.last(envelope.id)).toMatchObject({ status: "rejected", last_error: expect.stringMatching(/not valid JSON/) });
   });
 });
 
@@ -90,8 +82,9 @@ describe("router: envelopes whose payload is stored apart", () => {
     const envelope = slackEnvelope();
     const record = sqsRecord(JSON.stringify(await stored(envelope, store)));
     expect(await route(f.deps, [record])).toEqual({ batchItemFailures: [] });
-    expect(f.agent.calls[0]!.request).toMatchObject({ id: envelope.id, payload: envelope.payload });
-    expect(f.agent.calls[0]!.request.team).toMatchObject({ matched_by: "slack_channel_id" });
+    const [request] = f.agent.requests();
+    expect(request!.meta).toMatchObject({ id: envelope.id, team: { matched_by: "slack_channel_id" } });
+    expect(request!.payloadText).toBe(inlinePayloadText(envelope));
     // The recorded body is the small message, replayable while the payload is kept.
     expect(f.events.last(envelope.id)).toMatchObject({ status: "delivered", body: record.body });
   });
@@ -107,7 +100,7 @@ describe("router: envelopes whose payload is stored apart", () => {
     expect(f.events.last(envelope.id)).toMatchObject({
       status: "rejected",
       provider: "slack",
-      delivery_key: envelope.delivery_key,
+      delivery_key: `/webhooks/slack/events:${envelope.delivery_key}`,
       last_error: expect.stringMatching(/cannot be read \(NoSuchKey\)/),
     });
     expect(f.counts.EventsRejected).toBe(1);
@@ -121,7 +114,7 @@ describe("router: envelopes whose payload is stored apart", () => {
     store.failWith();
     const response = await route(f.deps, [stuck, sqsRecord(JSON.stringify(inline))]);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: stuck.messageId }]);
-    expect(f.agent.calls.map((c) => c.request.id)).toEqual([inline.id]);
+    expect(f.agent.calls.map((c) => c.webhookId)).toEqual([inline.id]);
     expect(f.visibility.changes).toEqual([
       { receiptHandle: stuck.receiptHandle, seconds: expect.any(Number) },
     ]);
