@@ -1,5 +1,8 @@
-/** Why an agent call failed, as counted in the AgentErrors metric's `class` dimension. */
-export type AgentErrorClass = "retryable" | "permanent" | "timeout" | "network";
+/**
+ * Why an agent call failed, as counted in the AgentErrors metric's `class` dimension. `bad_url`: the
+ * agent URL breaks the agent URL rule (agentUrlProblem), so no call was made.
+ */
+export type AgentErrorClass = "retryable" | "permanent" | "timeout" | "network" | "bad_url";
 
 export type AgentResult =
   | { outcome: "delivered"; status: number; durationMs: number }
@@ -13,7 +16,14 @@ export type AgentResult =
       retryAfterSeconds?: number;
       durationMs: number;
     }
-  | { outcome: "permanent"; errorClass: "permanent"; status: number; error: string; durationMs: number };
+  | {
+      outcome: "permanent";
+      errorClass: "permanent" | "bad_url";
+      /** The HTTP status, when the agent answered (absent for `bad_url`: nothing was called). */
+      status?: number;
+      error: string;
+      durationMs: number;
+    };
 
 /**
  * The contract's classification of an HTTP answer: 2xx delivered; 408, 429 and 5xx retryable; any
