@@ -1,4 +1,4 @@
-import { type Envelope, inlinePayloadText } from "../envelope/envelope";
+import { type Envelope, inlinePayloadText, PAYLOAD_REF_ENVELOPE_VERSION } from "../envelope/envelope";
 import { payloadMismatch } from "../payloads/payload-ref";
 import { PayloadGoneError, type PayloadReader } from "../payloads/payload-store";
 
@@ -17,16 +17,8 @@ export async function loadPayloadText(
   envelope: Envelope,
   reader: PayloadReader | undefined,
 ): Promise<LoadedPayload> {
+  if (envelope.v !== PAYLOAD_REF_ENVELOPE_VERSION) return { ok: true, text: inlinePayloadText(envelope) };
   const ref = envelope.payload_ref;
-  if (!ref) {
-    try {
-      const text = inlinePayloadText(envelope);
-      if (text !== undefined) return { ok: true, text };
-    } catch (error) {
-      return never(`the payload cannot be serialised: ${(error as Error).message}`);
-    }
-    return never("the envelope carries no payload");
-  }
   const where = `s3://${ref.bucket}/${ref.key}`;
   if (!reader)
     return never(`the payload is stored at ${where}, but this router has no PAYLOAD_BUCKET to read it from`);

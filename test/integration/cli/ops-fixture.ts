@@ -10,14 +10,15 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { inject, vi } from "vitest";
 import { captureIO } from "../../../cli/lib/io";
 import { main } from "../../../cli/main";
-import { createRouterHandler, routerDepsFromEnv } from "../../../functions/router/handler";
+import { createRouterHandler } from "../../../functions/router/handler";
+import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import type { HttpAgentClient } from "../../../shared/agent/agent-client";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import type { RouterDeps } from "../../../shared/router/router-deps";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import type { TeamConfig } from "../../../shared/routing/team-config";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
-import { recordingMetrics } from "../../unit/router/router-fakes";
+import { observeRouter } from "../../unit/router/router-fakes";
 import {
   createQueue,
   createRouterTables,
@@ -155,9 +156,11 @@ export function startRouter(
     SLACK_API_URL: settings.slackApiUrl,
     AGENT_TIMEOUT_MS: "2000",
     ROUTING_CACHE_SECONDS: "0",
+    WEBHOOK_PIPELINE_LOCAL: "true",
     ...settings.env,
   });
-  const deps: RouterDeps = { ...base, metrics: recordingMetrics().metrics, random: () => 0.5 };
+  observeRouter();
+  const deps: RouterDeps = { ...base, random: () => 0.5 };
   const handler = createRouterHandler(() => deps);
   return {
     deps,

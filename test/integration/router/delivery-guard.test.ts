@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DeliveryNotRememberedError, PowertoolsDeliveryGuard } from "../../../shared/router/delivery-guard";
-import { DeliveryInProgressError } from "../../../shared/router/retry-later";
+import { DeliveryInProgressError } from "../../../shared/router/router-errors";
 import { createRouterTables, dynamoClient } from "./router-fixture";
 
 let endpoint: string;

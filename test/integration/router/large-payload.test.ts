@@ -12,22 +12,24 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
-import { createRouterHandler, routerDepsFromEnv } from "../../../functions/router/handler";
+import { createRouterHandler } from "../../../functions/router/handler";
+import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import { createPayloadBucket } from "../../../local/resources/create-payload-bucket";
 import type { HttpAgentClient } from "../../../shared/agent/agent-client";
+import { splitAgentRequestBody } from "../../../shared/agent/agent-request";
 import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
 import { storedBody } from "../../../shared/events/event-store";
 import { createS3Client, S3PayloadStore } from "../../../shared/payloads/s3-payload-store";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import type { RouterDeps } from "../../../shared/router/router-deps";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
 import { stubEmulatorEnv, unreachableS3Client } from "../../support/emulator-env";
 import { envelopeOf } from "../../support/envelopes";
 import { largeGithubBody } from "../../support/large-github-body";
 import { signedGithubEvent, testSecretEnv } from "../../support/signed-requests";
-import { recordingMetrics } from "../../unit/router/router-fakes";
+import { observeRouter } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "./fake-agent";
 import {
   createQueue,
@@ -53,12 +55,8 @@ const builtAgents: HttpAgentClient[] = [];
 
 const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
 
-/** The payload's JSON text exactly as the agent received it: the last member of the request body. */
-function payloadTextOf(raw: Buffer): string {
-  const text = raw.toString("utf8");
-  const start = text.indexOf('"payload":'); // every member before it is a short string or `team`
-  return text.slice(start + '"payload":'.length, -1);
-}
+/** The payload's JSON text exactly as the agent received it. */
+const payloadTextOf = (raw: Buffer): string => splitAgentRequestBody(raw.toString("utf8"))!.payloadText;
 
 /** Posts `body` as a signed GitHub webhook through the real ingest handler; returns its queue's records. */
 async function ingest(body: string) {
@@ -92,9 +90,11 @@ function routerFor(queueUrl: string, overrides: Partial<RouterDeps> = {}) {
     SLACK_BOT_TOKEN: "xoxb-unused",
     PAYLOAD_BUCKET: bucket,
     ROUTING_CACHE_SECONDS: "0",
+    WEBHOOK_PIPELINE_LOCAL: "true",
   });
   builtAgents.push(base.agent as HttpAgentClient);
-  const deps: RouterDeps = { ...base, metrics: recordingMetrics().metrics, random: () => 0.5, ...overrides };
+  observeRouter();
+  const deps: RouterDeps = { ...base, random: () => 0.5, ...overrides };
   return (event: SQSEvent) => createRouterHandler(() => deps)(event);
 }
 
@@ -151,7 +151,7 @@ describe("a 3 MB payload through S3 (fauxqs + DynamoDB Local + local agent)", ()
   it("records a payload that is gone as rejected and does not retry it", async () => {
     agent.reset();
     const { queueUrl, id, records } = await ingest(largeGithubBody(1_500_000, REPO));
-    const key = envelopeOf(records[0]!.body).payload_ref!.key;
+    const key = (envelopeOf(records[0]!.body) as { payload_ref: { key: string } }).payload_ref.key;
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 
     expect(await routerFor(queueUrl)({ Records: records } as SQSEvent)).toEqual({ batchItemFailures: [] });

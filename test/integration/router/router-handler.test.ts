@@ -9,20 +9,22 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { createRouterHandler, routerDepsFromEnv } from "../../../functions/router/handler";
+import { createRouterHandler } from "../../../functions/router/handler";
+import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import type { HttpAgentClient } from "../../../shared/agent/agent-client";
 import { verifyStandardWebhook } from "../../../shared/crypto/standard-webhooks";
-import type { Envelope } from "../../../shared/envelope/envelope";
+import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
+import { type Envelope, inlinePayloadText } from "../../../shared/envelope/envelope";
 import { DynamoDbEventStore, storedBody } from "../../../shared/events/event-store";
 import { logger } from "../../../shared/observability/powertools";
 import { createSqsClient } from "../../../shared/queue/sqs-event-queue";
 import { PowertoolsDeliveryGuard } from "../../../shared/router/delivery-guard";
-import type { RouterDeps } from "../../../shared/router/route-batch";
+import type { RouterDeps } from "../../../shared/router/router-deps";
 import { CachedTeamResolver } from "../../../shared/routing/resolve-team";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
-import { githubEnvelope, recordingMetrics, slackEnvelope } from "../../unit/router/router-fakes";
+import { githubEnvelope, observeRouter, slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "./fake-agent";
 import { type FakeSlack, startFakeSlack } from "./fake-slack";
 import {
@@ -70,15 +72,18 @@ function routerFor(queueUrl: string, env: Record<string, string> = {}) {
     AGENT_TIMEOUT_MS: "400",
     RETRY_BASE_DELAY_SECONDS: "20",
     ROUTING_CACHE_SECONDS: "0",
+    WEBHOOK_PIPELINE_LOCAL: "true",
     ...env,
   });
   builtAgents.push(base.agent as HttpAgentClient);
-  const { metrics, counts } = recordingMetrics();
-  const deps: RouterDeps = { ...base, metrics, random: () => 0.5 };
+  const observed = observeRouter();
+  const deps: RouterDeps = { ...base, random: () => 0.5 };
   const handler = createRouterHandler(() => deps);
   return {
     deps,
-    counts,
+    get counts() {
+      return observed.counts;
+    },
     invoke: (records: SQSRecord[]) => handler({ Records: records } as SQSEvent),
   };
 }
@@ -98,7 +103,7 @@ async function onQueue(messages: Array<Envelope | string>, options: { maxReceive
 const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
   response.batchItemFailures.map((f) => f.itemIdentifier).sort();
 
-function slackEvent(channel = CHANNEL, overrides: Partial<Envelope> = {}): Envelope {
+function slackEvent(channel = CHANNEL, overrides: Parameters<typeof slackEnvelope>[0] = {}): Envelope {
   return slackEnvelope(overrides, channel);
 }
 
@@ -148,8 +153,8 @@ afterEach(() => {
   for (const secret of [AGENT_SECRET, OLD_AGENT_SECRET, SLACK_TOKEN, "v1,", "Bearer "]) {
     expect(logged).not.toContain(secret);
   }
-  for (const spy of logSpies) spy.mockRestore();
   logSpies = [];
+  vi.restoreAllMocks();
   agent.reset();
   slack.posts.length = 0;
   slack.answer(200, { ok: true });
@@ -190,7 +195,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
       id: envelope.id,
       provider: "slack",
       event_type: envelope.event_type,
-      delivery_key: envelope.delivery_key,
+      delivery_key: namespacedDeliveryKey(envelope),
       received_at: envelope.received_at,
       team: {
         org_id: "extend",
@@ -198,8 +203,9 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
         matched_by: "slack_channel_id",
         identifier: CHANNEL,
       },
-      payload: envelope.payload,
+      payload: JSON.parse(inlinePayloadText(envelope)!),
     });
+    expect(request.raw.toString("utf8").endsWith(`"payload":${inlinePayloadText(envelope)}}`)).toBe(true);
 
     const item = await events.get(envelope.id);
     expect(item).toMatchObject({
@@ -207,7 +213,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
       status: "delivered",
       provider: "slack",
       event_type: envelope.event_type,
-      delivery_key: envelope.delivery_key,
+      delivery_key: namespacedDeliveryKey(envelope),
       org_id: "extend",
       team_node_id: "extend-sre",
       matched_by: "slack_channel_id",
@@ -219,7 +225,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(typeof item!.expires_at).toBe("number");
     expect(storedBody(item!)).toBe(JSON.stringify(envelope));
     expect((await events.byStatus("delivered")).map((i) => i.event_id)).toContain(envelope.id);
-    expect(router.counts).toMatchObject({ EventsRouted: 1, EventsDelivered: 1, EndToEndLatency: 1 });
+    expect(router.counts).toMatchObject({ EventsDelivered: 1, EndToEndLatency: 1 });
     expect(JSON.stringify(logSpies.flatMap((spy) => spy.mock.calls))).toContain("delivered to the agent");
   });
 
@@ -243,7 +249,8 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(await router.invoke(two.records)).toEqual({ batchItemFailures: [] });
 
     expect(agent.requests).toHaveLength(1);
-    expect(await events.get(slackRetry.id)).toMatchObject({ status: "delivered", duplicate_of: first.id });
+    expect(await events.get(slackRetry.id)).toMatchObject({ status: "duplicate", duplicate_of: first.id });
+    expect((await events.byStatus("duplicate")).map((i) => i.event_id)).toContain(slackRetry.id);
     expect(router.counts.EventsDuplicate).toBe(1);
   });
 
@@ -355,7 +362,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(await routerFor(queueUrl).invoke(records)).toEqual({ batchItemFailures: [] });
     expect(agent.requests).toHaveLength(1);
     for (const copy of copies.slice(1)) {
-      expect(await events.get(copy.id)).toMatchObject({ status: "delivered", duplicate_of: first.id });
+      expect(await events.get(copy.id)).toMatchObject({ status: "duplicate", duplicate_of: first.id });
     }
   });
 
@@ -429,7 +436,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(agent.requests).toHaveLength(1);
   });
 
-  it("stops calling the agent after consecutive failures (circuit breaker)", async () => {
+  it("stops calling a failing agent after consecutive failures (its circuit breaker)", async () => {
     agent.behave({ kind: "fail", status: 502 });
     const batch = Array.from({ length: 6 }, () => slackEvent());
     const { queueUrl, records } = await onQueue(batch);
