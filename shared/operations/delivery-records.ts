@@ -11,9 +11,6 @@ import type { DeliverySummary } from "../router/route-batch";
  */
 export const DELIVERY_KEY_PREFIX = KEY_PREFIX;
 
-/** The key the router guards a delivery on: the provider's own delivery id, per provider. */
-export const deliveryKeyOf = (provider: string, deliveryKey: string): string => `${provider}:${deliveryKey}`;
-
 /**
  * The idempotency table's `id` for a delivery key, formed as Powertools forms it:
  * `<prefix>#<base64 of the MD5 of the JSON of the key>` (the guard's event key path `key` selects the

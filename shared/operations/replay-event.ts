@@ -1,9 +1,10 @@
+import { namespacedDeliveryKey } from "../envelope/delivery-key";
 import { parseEnvelope } from "../envelope/envelope";
 import { envelopeAttributes } from "../envelope/message-attributes";
 import type { EventStatus } from "../events/event-outcome";
 import { storedBody } from "../events/event-store";
 import type { EventQueue } from "../queue/event-queue";
-import { type DeliveryRecord, type DeliveryRecords, deliveryKeyOf } from "./delivery-records";
+import type { DeliveryRecord, DeliveryRecords } from "./delivery-records";
 import type { EventsTableReader } from "./events-table-reader";
 
 /** Why a replay was not done; the message says what to do instead. */
@@ -37,7 +38,7 @@ export interface ReplayResult {
   event_id: string;
   previous_status: EventStatus;
   forced: boolean;
-  /** `provider:delivery_key`, when the body is an envelope. */
+  /** The namespaced delivery key (`<route>[:<source>]:<id>`), when the body is an envelope. */
   delivery_key?: string;
   /** The idempotency record removed so the router delivers again (absent: there was none). */
   forgotten?: { status: string; outcome?: string; agent_status?: number; event_id?: string };
@@ -106,7 +107,7 @@ export async function replayEvent(
     return result;
   }
   const envelope = parsed.envelope;
-  const key = deliveryKeyOf(envelope.provider, envelope.delivery_key);
+  const key = namespacedDeliveryKey(envelope);
   result.delivery_key = key;
   const deliveries = deps.deliveries();
   const record = await deliveries.get(key);

@@ -9,9 +9,10 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDEMPOTENCY_TABLE } from "../../../shared/config/resources";
+import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
 import type { Envelope } from "../../../shared/envelope/envelope";
 import { DynamoDbEventStore } from "../../../shared/events/event-store";
-import { deliveryKeyOf, deliveryRecordId } from "../../../shared/operations/delivery-records";
+import { deliveryRecordId } from "../../../shared/operations/delivery-records";
 import { slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "../router/fake-agent";
 import { type FakeSlack, startFakeSlack } from "../router/fake-slack";
@@ -68,9 +69,7 @@ const idempotencyRecord = async (envelope: Envelope) =>
       new GetCommand({
         TableName: fx.tables.idempotencyTable,
         Key: {
-          [IDEMPOTENCY_TABLE.partitionKey]: deliveryRecordId(
-            deliveryKeyOf(envelope.provider, envelope.delivery_key),
-          ),
+          [IDEMPOTENCY_TABLE.partitionKey]: deliveryRecordId(namespacedDeliveryKey(envelope)),
         },
         ConsistentRead: true,
       }),
