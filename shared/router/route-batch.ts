@@ -22,7 +22,7 @@ function outcomeOf({ record, prepared }: Prepared): Omit<EventOutcome, "status">
     ...(e.source ? { source: e.source } : {}),
     event_type: e.event_type,
     ...(e.action ? { action: e.action } : {}),
-    delivery_key: namespacedDeliveryKey(e),
+    delivery_key: e.delivery_key,
     received_at: e.received_at,
     correlation_id: e.correlation_id,
     ...(prepared.ok && Object.keys(prepared.identifiers).length > 0 ? { identifiers: prepared.identifiers } : {}),
@@ -107,7 +107,7 @@ async function decideRecord(
     team_node_id: destination.team.team_node_id,
     matched_by: destination.team.matched_by,
   });
-  const key = outcome.delivery_key!;
+  const key = namespacedDeliveryKey(prepared.envelope);
   const decision = await inOrder(chains, key, () =>
     deliverToAgent(deps, { key, envelope: prepared.envelope, payloadText: prepared.payloadText, destination }, remainingTimeMs),
   );

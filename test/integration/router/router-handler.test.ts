@@ -213,7 +213,7 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
       status: "delivered",
       provider: "slack",
       event_type: envelope.event_type,
-      delivery_key: namespacedDeliveryKey(envelope),
+      delivery_key: envelope.delivery_key,
       org_id: "extend",
       team_node_id: "extend-sre",
       matched_by: "slack_channel_id",

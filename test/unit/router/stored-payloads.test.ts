@@ -100,7 +100,7 @@ describe("router: envelopes whose payload is stored apart", () => {
     expect(f.events.last(envelope.id)).toMatchObject({
       status: "rejected",
       provider: "slack",
-      delivery_key: `/webhooks/slack/events:${envelope.delivery_key}`,
+      delivery_key: envelope.delivery_key,
       last_error: expect.stringMatching(/cannot be read \(NoSuchKey\)/),
     });
     expect(f.counts.EventsRejected).toBe(1);
