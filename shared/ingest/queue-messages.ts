@@ -28,8 +28,9 @@ const refused = (reason: "too_large" | "unavailable", problem: string): QueueMes
 });
 
 /**
- * The queue message of each event: its envelope with the payload inline when it fits the queue's
- * message limit, else (given a payload store) a v2 envelope pointing at the payload, which is
+ * The queue message of each event: its envelope with the payload's text inline (v3) when the message
+ * as sent fits the queue's limit (the text is escaped inside the envelope, so it counts for more
+ * than its own bytes), else (given a payload store) a v2 envelope pointing at the payload, which is
  * stored first. Every event is checked before anything is stored, so a request refused as too large
  * leaves nothing behind; resolves only once every payload that needed storing is stored.
  */
@@ -41,15 +42,16 @@ export async function toQueueMessages(
   const planned: Planned[] = [];
   for (const { meta, event } of events) {
     const attributes = envelopeAttributes(meta);
-    const inline: QueueMessage = { body: serialiseEnvelope(meta, event), attributes };
+    const inline: QueueMessage = { body: serialiseEnvelope(meta, event.payloadText), attributes };
     if (queueMessageBytes(inline) <= maxMessageBytes) {
       planned.push({ message: inline });
       continue;
     }
     const tooLarge = `the event does not fit in one queue message (limit ${maxMessageBytes} bytes)`;
     if (!payloads) return refused("too_large", `${tooLarge} and no payload bucket is configured`);
-    // The payload's own bytes (the request body itself when it is the payload), not the SQS-safe copy.
-    const body = Buffer.from(event.payloadJson ?? JSON.stringify(event.payload), "utf8");
+    // The payload's exact bytes as sent (the request body itself when it is the payload), not the
+    // escaped, SQS-safe copy the inline message would have carried.
+    const body = Buffer.from(event.payloadText, "utf8");
     const key = payloadKey(meta.id, new Date(meta.received_at));
     const message: QueueMessage = {
       body: serialiseRefEnvelope(meta, payloadRef(payloads.bucket, key, body)),

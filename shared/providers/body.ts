@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { FORM_MEDIA_TYPE, isJsonMediaType, mediaTypeOf } from "../http/media-type";
 import type { WebhookRequest } from "../http/webhook-request";
@@ -54,6 +55,18 @@ export function readJsonObject(text: string, what = "the request body"): BodyRea
 
 /** The body as UTF-8 text: the bytes the sender signed, decoded once. */
 export const bodyText = (req: WebhookRequest): string => req.bodyText ?? req.rawBody.toString("utf8");
+
+/**
+ * A JSON body that must hold an object. Bytes that are not UTF-8 are refused rather than decoded
+ * with replacement characters: the text queued for the agent would no longer be the bytes signed.
+ */
+export function readJsonBody(req: WebhookRequest): BodyRead<Record<string, unknown>> {
+  // Text the transport already had is well-formed, so its UTF-8 encoding is the raw body.
+  if (req.bodyText === undefined && !isUtf8(req.rawBody)) {
+    return invalid(400, "the request body is not valid UTF-8: JSON must be sent as UTF-8");
+  }
+  return readJsonObject(bodyText(req));
+}
 
 /** Form fields as an object (a repeated field keeps its last value). */
 export function readForm(req: WebhookRequest): Record<string, string> {

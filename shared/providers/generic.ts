@@ -2,7 +2,7 @@ import { verifyHexSignature } from "../crypto/hex-hmac-signature";
 import { anySignatureMatches } from "../crypto/hmac";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, bodyText, contentDeliveryKey, pick, readJsonObject, str } from "./body";
+import { bodyFormat, contentDeliveryKey, pick, readJsonBody, str } from "./body";
 import type { ParseOutcome, Provider, Verification } from "./provider";
 import { genericSourceSecrets } from "./secrets";
 
@@ -37,7 +37,7 @@ function verify(req: WebhookRequest, secrets: readonly string[]): Verification {
 function parse(req: WebhookRequest): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
-  const body = readJsonObject(bodyText(req));
+  const body = readJsonBody(req);
   if (!body.ok) return body;
   const p = body.value;
   return {
@@ -52,7 +52,7 @@ function parse(req: WebhookRequest): ParseOutcome {
           str(p.id) ??
           contentDeliveryKey(req.rawBody),
         payload: p,
-        payloadJson: body.text,
+        payloadText: body.text,
       },
     ],
   };

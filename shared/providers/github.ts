@@ -1,7 +1,7 @@
 import { verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, bodyText, pick, readForm, readFormPayloadField, readJsonObject, str } from "./body";
+import { bodyFormat, pick, readForm, readFormPayloadField, readJsonBody, str } from "./body";
 import type { ParseOutcome, Provider } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -15,7 +15,7 @@ function parse(req: WebhookRequest): ParseOutcome {
   // A webhook can be set to either content type in GitHub's settings; both carry the same JSON.
   const format = bodyFormat(req, ["json", "form"]);
   if (typeof format !== "string") return format;
-  const body = format === "json" ? readJsonObject(bodyText(req)) : readFormPayloadField(readForm(req));
+  const body = format === "json" ? readJsonBody(req) : readFormPayloadField(readForm(req));
   if (!body.ok) return body;
   if (eventName === "ping") return { kind: "ignore", reason: "github ping: the webhook is set up correctly" };
   const action = str(body.value.action);
@@ -27,7 +27,7 @@ function parse(req: WebhookRequest): ParseOutcome {
         ...(action ? { action } : {}),
         deliveryKey,
         payload: body.value,
-        ...(format === "json" ? { payloadJson: body.text } : {}),
+        payloadText: body.text,
       },
     ],
   };

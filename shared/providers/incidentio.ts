@@ -1,14 +1,14 @@
 import { standardWebhookHeader, verifyStandardWebhook } from "../crypto/standard-webhooks";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, bodyText, isObject, pick, readJsonObject, str } from "./body";
+import { bodyFormat, isObject, pick, readJsonBody, str } from "./body";
 import type { ParseOutcome, Provider } from "./provider";
 import { namedSecrets } from "./secrets";
 
 function parse(req: WebhookRequest): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
-  const body = readJsonObject(bodyText(req));
+  const body = readJsonBody(req);
   if (!body.ok) return body;
   const eventType = str(body.value.event_type);
   if (!eventType) return { kind: "invalid", statusCode: 400, problem: "the body has no `event_type`" };
@@ -20,7 +20,7 @@ function parse(req: WebhookRequest): ParseOutcome {
         eventType,
         deliveryKey: standardWebhookHeader(req.headers, "id")!,
         payload: body.value,
-        payloadJson: body.text,
+        payloadText: body.text,
       },
     ],
   };

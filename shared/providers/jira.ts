@@ -1,7 +1,7 @@
 import { verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, bodyText, contentDeliveryKey, pick, readJsonObject, str } from "./body";
+import { bodyFormat, contentDeliveryKey, pick, readJsonBody, str } from "./body";
 import type { ParseOutcome, Provider } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -11,7 +11,7 @@ export const JIRA_SIGNATURE = { header: "X-Hub-Signature", prefix: "sha256=" } a
 function parse(req: WebhookRequest): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
-  const body = readJsonObject(bodyText(req));
+  const body = readJsonBody(req);
   if (!body.ok) return body;
   return {
     kind: "events",
@@ -20,7 +20,7 @@ function parse(req: WebhookRequest): ParseOutcome {
         eventType: str(body.value.webhookEvent) ?? "jira:webhook",
         deliveryKey: str(req.headers["x-atlassian-webhook-identifier"]) ?? contentDeliveryKey(req.rawBody),
         payload: body.value,
-        payloadJson: body.text,
+        payloadText: body.text,
       },
     ],
   };

@@ -1,7 +1,8 @@
 import { verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, bodyText, contentDeliveryKey, isObject, pick, readJsonObject, str } from "./body";
+import { bodyFormat, contentDeliveryKey, isObject, pick, readJsonBody, str } from "./body";
+import { arrayMemberTexts } from "./json-spans";
 import type { ParseOutcome, Provider, WebhookEvent } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -14,7 +15,8 @@ export const PAGERDUTY_SIGNATURE = {
 /** V2 (`messages`) bodies are still sent by some accounts; `PAGERDUTY_ACCEPT_V2=false` refuses them. */
 const acceptsV2 = () => (process.env.PAGERDUTY_ACCEPT_V2 ?? "true").toLowerCase() !== "false";
 
-function parseV2(messages: unknown[]): ParseOutcome {
+/** One event per V2 message, each carrying its own text of the body (`bodyText`) as its payload. */
+function parseV2(messages: unknown[], bodyText: string): ParseOutcome {
   if (!acceptsV2()) {
     return {
       kind: "invalid",
@@ -23,26 +25,29 @@ function parseV2(messages: unknown[]): ParseOutcome {
     };
   }
   if (messages.length === 0) return { kind: "ignore", reason: "PagerDuty V2 body with no messages" };
-  const events: WebhookEvent[] = [];
-  for (const message of messages) {
-    if (!isObject(message))
-      return { kind: "invalid", statusCode: 400, problem: "every PagerDuty V2 message must be an object" };
-    events.push({
+  if (!messages.every(isObject))
+    return { kind: "invalid", statusCode: 400, problem: "every PagerDuty V2 message must be an object" };
+  // The body parsed with a `messages` array, so the scan finds exactly one text per message.
+  const texts = arrayMemberTexts(bodyText, "messages")!;
+  const events = messages.map(
+    (message, i): WebhookEvent => ({
       eventType: str(message.event) ?? "v2.message",
-      deliveryKey: str(message.id) ?? contentDeliveryKey(JSON.stringify(message)),
+      // The message's own text: identical on an exact redelivery, whatever else the body holds.
+      deliveryKey: str(message.id) ?? contentDeliveryKey(texts[i]!),
       payload: message,
-    });
-  }
+      payloadText: texts[i]!,
+    }),
+  );
   return { kind: "events", events };
 }
 
 function parse(req: WebhookRequest): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
-  const body = readJsonObject(bodyText(req));
+  const body = readJsonBody(req);
   if (!body.ok) return body;
   const { event, messages } = body.value;
-  if (Array.isArray(messages)) return parseV2(messages);
+  if (Array.isArray(messages)) return parseV2(messages, body.text);
   if (!isObject(event)) {
     return {
       kind: "invalid",
@@ -57,7 +62,7 @@ function parse(req: WebhookRequest): ParseOutcome {
         eventType: str(event.event_type) ?? "unknown",
         deliveryKey: str(event.id) ?? str(req.headers["x-webhook-id"]) ?? contentDeliveryKey(req.rawBody),
         payload: body.value,
-        payloadJson: body.text,
+        payloadText: body.text,
       },
     ],
   };

@@ -20,9 +20,14 @@ export interface WebhookEvent {
   action?: string;
   /** The provider's own id of this delivery, stable across its retries: the idempotency key. */
   deliveryKey: string;
+  /** The parsed payload, for what ingest reads in it (filters, identifiers, delivery keys). */
   payload: unknown;
-  /** The payload's JSON text when it is the whole request body, so it is queued without re-serialising. */
-  payloadJson?: string;
+  /**
+   * The payload's JSON text exactly as the sender wrote it (the request body, the `payload` form
+   * field, one PagerDuty V2 message's own text): what is queued and what the agent receives, so big
+   * integers, key order, spacing and escapes survive.
+   */
+  payloadText: string;
   retry?: { num: number; reason?: string };
 }
 

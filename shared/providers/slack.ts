@@ -4,13 +4,12 @@ import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
 import {
   bodyFormat,
-  bodyText,
   contentDeliveryKey,
   isObject,
   pick,
   readForm,
   readFormPayloadField,
-  readJsonObject,
+  readJsonBody,
   str,
 } from "./body";
 import type { ParseOutcome, Provider, Verification, WebhookEvent } from "./provider";
@@ -57,7 +56,7 @@ function isBotMessage(event: unknown): boolean {
 }
 
 function parseEventsApi(req: WebhookRequest): ParseOutcome {
-  const body = readJsonObject(bodyText(req));
+  const body = readJsonBody(req);
   if (!body.ok) return body;
   const payload = body.value;
   switch (payload.type) {
@@ -71,7 +70,7 @@ function parseEventsApi(req: WebhookRequest): ParseOutcome {
         eventType: str(payload.event.type) ?? "event_callback",
         deliveryKey: str(payload.event_id) ?? contentDeliveryKey(req.rawBody),
         payload,
-        payloadJson: body.text,
+        payloadText: body.text,
       };
       const retry = retryOf(req);
       return { kind: "events", events: [retry ? { ...event, retry } : event] };
@@ -95,12 +94,23 @@ function parseForm(req: WebhookRequest): ParseOutcome {
       str(pick(p, "actions", "0", "action_ts")) ??
       str(pick(p, "container", "message_ts")) ??
       contentDeliveryKey(req.rawBody);
-    const event: WebhookEvent = { eventType: str(p.type) ?? "interaction", deliveryKey, payload: p };
+    const event: WebhookEvent = {
+      eventType: str(p.type) ?? "interaction",
+      deliveryKey,
+      payload: p,
+      payloadText: body.text,
+    };
     return { kind: "events", events: [retry ? { ...event, retry } : event] };
   }
   if (fields.command !== undefined) {
     const deliveryKey = str(fields.trigger_id) ?? contentDeliveryKey(req.rawBody);
-    const event: WebhookEvent = { eventType: "slash_command", deliveryKey, payload: fields };
+    // A slash command is plain form fields: no JSON was sent, so their JSON is the payload's text.
+    const event: WebhookEvent = {
+      eventType: "slash_command",
+      deliveryKey,
+      payload: fields,
+      payloadText: JSON.stringify(fields),
+    };
     return { kind: "events", events: [retry ? { ...event, retry } : event] };
   }
   return {

@@ -4,8 +4,10 @@
  *   1. random headers, bodies, paths and methods never give a 5xx or an exception, and nothing
  *      is queued (random input has no valid signature);
  *   2. correctly signed but otherwise random requests never give a 5xx or an exception either, and
- *      queue exactly what they acknowledge, as valid SQS-safe envelopes;
- *   3. changing any one byte of a signed body makes it a 401 with nothing queued.
+ *      queue exactly what they acknowledge, as valid SQS-safe envelopes carrying the payload's text
+ *      as signed;
+ *   3. any JSON a sender writes (its own spacing, escapes, number spellings) is queued as that text;
+ *   4. changing any one byte of a signed body makes it a 401 with nothing queued.
  */
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import fc from "fast-check";
@@ -14,9 +16,11 @@ import { createIngestHandler } from "../../functions/ingest/handler";
 import { parseEnvelope } from "../../shared/envelope/envelope";
 import { isJsonMediaType, mediaTypeOf } from "../../shared/http/media-type";
 import { PROVIDER_NAMES, type ProviderName } from "../../shared/providers/provider";
+import { queuedPayloadText } from "../support/envelopes";
 import { type TestIngestDeps, testIngestDeps } from "../support/in-memory-event-queue";
 import { spyOnObservability } from "../support/observability-spies";
-import { apiGatewayEvent, signedEventFor, signedGenericEvent } from "../support/signed-requests";
+import { apiGatewayEvent, bodyAround, signedEventFor, signedGenericEvent } from "../support/signed-requests";
+import { jsonValueText, whitespace } from "./json-text-arbitrary";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's allowed characters, named exactly
 const REFUSED_BY_SQS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -196,6 +200,25 @@ const withBody = (event: APIGatewayProxyEventV2, body: string | Buffer | undefin
     isBase64Encoded: base64,
   };
 };
+
+/**
+ * What an accepted request must have queued as payload texts: the JSON body itself; each PagerDuty
+ * V2 message as it stands in the body; a form's `payload` field; a slash command's fields as JSON.
+ */
+function expectPayloadTexts(provider: string, body: string, contentType: string, texts: string[]): void {
+  if (!isJsonMediaType(mediaTypeOf(contentType))) {
+    const fields = Object.fromEntries(new URLSearchParams(body));
+    expect(texts).toEqual([fields.payload ?? JSON.stringify(fields)]);
+    return;
+  }
+  const messages = (JSON.parse(body) as { messages?: unknown }).messages;
+  if (provider !== "pagerduty" || !Array.isArray(messages)) {
+    expect(texts).toEqual([body]);
+    return;
+  }
+  expect(texts.map((text) => JSON.parse(text))).toEqual(messages);
+  for (const text of texts) expect(body).toContain(text);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Properties
@@ -405,15 +428,12 @@ describe("ingest handler over random input", () => {
             expect(parsed.ok).toBe(true);
             if (parsed.ok) expect(parsed.envelope.id).toBe(ids[i]);
           });
-          const wholeBodyIsPayload =
-            isJsonMediaType(mediaTypeOf(contentType)) &&
-            provider !== "slack" &&
-            !(provider === "pagerduty" && Array.isArray(JSON.parse(body).messages));
-          if (wholeBodyIsPayload) {
-            // The JSON body is the payload: the envelope decodes to exactly what was signed.
-            const parsed = parseEnvelope(deps.queue.messages[0]!.body);
-            expect(parsed.ok && parsed.envelope.payload).toEqual(JSON.parse(body));
-          }
+          expectPayloadTexts(
+            provider,
+            body,
+            contentType,
+            deps.queue.messages.map((m) => queuedPayloadText(m.body)),
+          );
           outcomes.accepted++;
         } else {
           outcomes[response.statusCode === 200 ? "answered" : "refused"]++;
@@ -424,6 +444,23 @@ describe("ingest handler over random input", () => {
     );
     // The generators must reach the queueing path often, or this property proves little.
     expect(outcomes.accepted).toBeGreaterThan(80);
+  });
+
+  it("queues the exact text of any JSON object a sender writes, for every provider", async () => {
+    // Fixed member names: a random one could be `type` or `messages` and change what the body is.
+    const members = fc
+      .array(fc.tuple(whitespace, jsonValueText), { minLength: 1, maxLength: 4 })
+      .map((values) => values.map(([space, value], i) => `"x${i}"${space}:${value}`).join(" ,"));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...PROVIDER_NAMES), members, fc.boolean(), async (name, m, base64) => {
+        const body = bodyAround(name, m);
+        const deps = testIngestDeps();
+        const { response } = await run(signedEventFor[name]({ body, base64 }), deps);
+        expect(response.statusCode).toBe(200);
+        expect(deps.queue.messages.map((message) => queuedPayloadText(message.body))).toEqual([body]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("refuses a signed body with any one byte changed", async () => {

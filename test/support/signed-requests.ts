@@ -454,6 +454,24 @@ export const signedEventFor: Readonly<Record<ProviderName, (opts?: SignOptions) 
     generic: (opts) => signedGenericEvent(DEFAULT_GENERIC_SOURCE, opts),
   };
 
+/**
+ * A JSON body each provider queues as one event, written as text the way a sender might (spacing of
+ * its own, not JSON.stringify's) around `members`, JSON object members given as text. Members named
+ * `type`, `event`, `event_id`, `event_type` or `messages` would change what the body is.
+ */
+export function bodyAround(provider: ProviderName, members: string): string {
+  switch (provider) {
+    case "slack":
+      return `{ "type":"event_callback",  "event_id" : "Ev9", ${members},\n "event": {"type": "message", "channel": "C1"} }`;
+    case "pagerduty":
+      return `{"event": { "id": "01X" , "event_type": "incident.triggered", "data": {} } , ${members}}`;
+    case "incidentio":
+      return `{ "event_type" : "public_incident.incident_created_v2", ${members} }`;
+    default:
+      return `{ ${members} ,\t"event_type": "alert.fired" }`;
+  }
+}
+
 // WebhookRequest variants: the same requests as the ingest domain sees them.
 export const signedSlackRequest = (opts?: SignOptions) => toWebhookRequest(signedSlackEvent(opts));
 export const signedSlackInteractionRequest = (payload?: unknown, opts?: SignOptions) =>

@@ -1,6 +1,7 @@
 /**
  * The ingest handler against a real SQS (and S3) wire protocol: fauxqs, started in this process.
- * Every provider's signed request must land on the queue with its envelope and message attributes;
+ * Every provider's signed request must land on the queue with its envelope and message attributes,
+ * the payload's text exactly as sent (in the message, or as the stored object's bytes);
  * a filtered event is answered and never queued; a payload too large for one message is stored in
  * the bucket, the message pointing at it; GET /health asks the real queue; a queue (or bucket) that
  * is gone must give 503 with nothing acknowledged.
@@ -22,7 +23,12 @@ import { createIngestHandler } from "../../../functions/ingest/handler";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import { createPayloadBucket } from "../../../local/resources/create-payload-bucket";
 import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
-import { type Envelope, parseEnvelope } from "../../../shared/envelope/envelope";
+import {
+  type Envelope,
+  inlinePayloadText,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+  parseEnvelope,
+} from "../../../shared/envelope/envelope";
 import { HealthCheck } from "../../../shared/health/health-check";
 import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
 import { createS3Client, S3PayloadStore } from "../../../shared/payloads/s3-payload-store";
@@ -36,6 +42,7 @@ import { spyOnObservability } from "../../support/observability-spies";
 import { SEED_EVENT_FILTERS } from "../../support/seed-event-filters";
 import {
   apiGatewayEvent,
+  bodyAround,
   samplePayloads,
   signedEventFor,
   signedGenericEvent,
@@ -74,6 +81,14 @@ const fullDeps = (overrides: Partial<IngestDeps> = {}): IngestDeps => {
     ...overrides,
   };
 };
+
+/** Members no re-serialisation keeps: a 64-bit integer, odd spacing, emoji, U+FFFE, escapes, 5,000-deep nesting. */
+const EXACT_MEMBERS = [
+  '"id" : 12345678901234567890',
+  '"f": 1.50',
+  '"t": "🔥 checkout down 🚒 [\uFFFE\uFFFF] 𝄞 \\u00e9 — naïve café"',
+  `"deep": ${'{"a":['.repeat(5_000)}1${"]}".repeat(5_000)}`,
+].join(" ,  ");
 
 const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -154,11 +169,11 @@ describe("ingest handler → fauxqs", () => {
       expect(messages).toHaveLength(1);
       const envelope = envelopeOf(messages[0]!);
       expect(envelope).toMatchObject({
-        v: 1,
+        v: 3,
         id,
         provider: name,
         correlation_id: `it-${name}`,
-        payload: JSON.parse(event.body!),
+        payload_text: event.body,
       });
       expect(attributesOf(messages[0]!)).toEqual({
         provider: name,
@@ -186,27 +201,31 @@ describe("ingest handler → fauxqs", () => {
     );
   });
 
-  it("queues PagerDuty V2 messages as one SQS message each", async () => {
+  it("queues PagerDuty V2 messages as one SQS message each, each carrying its own text of the body", async () => {
+    const first = '{ "id" : "msg-1", "event": "incident.trigger", "n": 12345678901234567890 }';
+    const second = '{"event":"incident.resolve","id":"msg-2","t":"🔥 \uFFFE"}';
     const response = await createIngestHandler(() => depsFor(queueUrl))(
-      signedPagerDutyEvent({ body: JSON.stringify(samplePayloads.pagerdutyV2()) }),
+      signedPagerDutyEvent({ body: `{"messages": [\n ${first},\t${second} ]}` }),
     );
     expect(JSON.parse(response.body!).ids).toHaveLength(2);
-    const keys = (await drain()).map((m) => envelopeOf(m).delivery_key).sort();
-    expect(keys).toEqual(["msg-1", "msg-2"]);
+    const queued = (await drain()).map(envelopeOf);
+    const byKey = Object.fromEntries(queued.map((e) => [e.delivery_key, inlinePayloadText(e)]));
+    expect(byKey).toEqual({ "msg-1": first, "msg-2": second });
   });
 
-  it("round-trips emoji and U+FFFE/U+FFFF through the emulator", async () => {
-    const text = "🔥 checkout down 🚒 [\uFFFE\uFFFF] 𝄞 — naïve café";
-    const body = JSON.stringify({ ...samplePayloads.genericAlert(), text });
-    const response = await createIngestHandler(() => depsFor(queueUrl))(
-      signedGenericEvent("datadog", { body, base64: true }),
-    );
-    expect(response.statusCode).toBe(200);
-    const [message] = await drain();
-    const envelope = envelopeOf(message!);
-    expect((envelope.payload as { text: string }).text).toBe(text);
-    expect(envelope.payload).toEqual(JSON.parse(body));
-  });
+  it.each(PROVIDER_NAMES)(
+    "%s: the message's payload_text is the sent body exactly: big integers, spacing, emoji, U+FFFE, deep nesting",
+    async (name) => {
+      const body = bodyAround(name, EXACT_MEMBERS);
+      const response = await createIngestHandler(() => depsFor(queueUrl))(
+        signedEventFor[name]({ body, base64: true }),
+      );
+      expect(response.statusCode).toBe(200);
+      const [message] = await drain();
+      expect(JSON.parse(message!.Body!).payload_text).toBe(body);
+      expect(inlinePayloadText(envelopeOf(message!))).toBe(body);
+    },
+  );
 
   it("refuses with 413, instead of a 503 retry loop, an envelope whose body fits but attributes do not", async () => {
     const handler = createIngestHandler(() => depsFor(queueUrl));
@@ -284,7 +303,8 @@ describe("event filters → fauxqs", () => {
 
 describe("large payloads → fauxqs S3 + SQS", () => {
   it("stores a 3 MB body in the bucket, byte for byte, and queues a small message pointing at it", async () => {
-    const body = largeGithubBody(3_000_000);
+    // Written as a sender might, so a re-serialised copy could not pass for it.
+    const body = largeGithubBody(3_000_000).replace(/^\{/, `{ ${EXACT_MEMBERS} ,\n`);
     const handler = createIngestHandler(() => fullDeps());
     const response = await handler(signedGithubEvent({ event: "pull_request", body }));
     expect(response.statusCode).toBe(200);
@@ -294,8 +314,10 @@ describe("large payloads → fauxqs S3 + SQS", () => {
     expect(others).toHaveLength(0);
     expect(Buffer.byteLength(message!.Body!)).toBeLessThan(2048);
     const envelope = envelopeOf(message!);
-    const ref = envelope.payload_ref!;
-    expect(envelope).toMatchObject({ v: 2, id, event_type: "pull_request", action: "opened" });
+    if (envelope.v !== PAYLOAD_REF_ENVELOPE_VERSION)
+      throw new Error(`expected a v2 envelope, got v${envelope.v}`);
+    const ref = envelope.payload_ref;
+    expect(envelope).toMatchObject({ id, event_type: "pull_request", action: "opened" });
     expect(ref).toEqual({
       bucket,
       key: expect.stringMatching(new RegExp(`^payloads/\\d{4}/\\d{2}/\\d{2}/${id}\\.json$`)),
@@ -306,7 +328,7 @@ describe("large payloads → fauxqs S3 + SQS", () => {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: ref.key }));
     expect(object.ContentType).toBe("application/json");
     const stored = Buffer.from(await object.Body!.transformToByteArray());
-    expect(sha256(stored)).toBe(sha256(body));
+    expect(stored.equals(Buffer.from(body, "utf8"))).toBe(true);
   });
 
   it("answers 503 and queues nothing when the bucket cannot be reached", async () => {

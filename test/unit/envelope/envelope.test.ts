@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
+  ENVELOPE_VERSION,
+  type Envelope,
   envelopeMeta,
+  inlinePayloadText,
+  LEGACY_ENVELOPE_VERSION,
+  PAYLOAD_REF_ENVELOPE_VERSION,
   parseEnvelope,
   serialiseEnvelope,
   serialiseRefEnvelope,
 } from "../../../shared/envelope/envelope";
 import { payloadRef } from "../../../shared/payloads/payload-ref";
 import type { WebhookEvent } from "../../../shared/providers/provider";
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: fauxqs's allowed characters (no astral range)
+const REFUSED_BY_FAUXQS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/;
 
 const ctx = {
   id: "6f1c0f39-0a8e-4c53-9d0c-6a4b1f5b8f0e",
@@ -22,10 +30,16 @@ const ctx = {
 };
 
 describe("envelopeMeta", () => {
-  it("builds the v1 envelope metadata, carrying only forwarded headers", () => {
-    const event: WebhookEvent = { eventType: "issues", action: "labeled", deliveryKey: "d-1", payload: {} };
+  it("builds the v3 envelope metadata, carrying only forwarded headers", () => {
+    const event: WebhookEvent = {
+      eventType: "issues",
+      action: "labeled",
+      deliveryKey: "d-1",
+      payload: {},
+      payloadText: "{}",
+    };
     expect(envelopeMeta(event, ctx)).toEqual({
-      v: 1,
+      v: 3,
       id: ctx.id,
       provider: "github",
       route: "/webhooks/github",
@@ -40,86 +54,121 @@ describe("envelopeMeta", () => {
 
   it("carries the generic source and a retry", () => {
     const meta = envelopeMeta(
-      { eventType: "x", deliveryKey: "k", payload: {}, retry: { num: 1, reason: "http_timeout" } },
+      {
+        eventType: "x",
+        deliveryKey: "k",
+        payload: {},
+        payloadText: "{}",
+        retry: { num: 1, reason: "http_timeout" },
+      },
       { ...ctx, route: { provider: "generic", route: "/webhooks/generic/{source}", source: "datadog" } },
     );
     expect(meta).toMatchObject({ source: "datadog", retry: { num: 1, reason: "http_timeout" } });
   });
 
   it("refuses an empty delivery key or event type", () => {
-    expect(() => envelopeMeta({ eventType: "x", deliveryKey: "", payload: {} }, ctx)).toThrow();
-    expect(() => envelopeMeta({ eventType: "", deliveryKey: "k", payload: {} }, ctx)).toThrow();
+    expect(() =>
+      envelopeMeta({ eventType: "x", deliveryKey: "", payload: {}, payloadText: "{}" }, ctx),
+    ).toThrow();
+    expect(() =>
+      envelopeMeta({ eventType: "", deliveryKey: "k", payload: {}, payloadText: "{}" }, ctx),
+    ).toThrow();
   });
 });
 
-describe("serialiseEnvelope / parseEnvelope", () => {
-  const meta = envelopeMeta({ eventType: "issues", deliveryKey: "d-1", payload: {} }, ctx);
+const event: WebhookEvent = { eventType: "issues", deliveryKey: "d-1", payload: {}, payloadText: "{}" };
+const meta = envelopeMeta(event, ctx);
 
-  it("splices the payload's JSON text in as received", () => {
-    const payloadJson = '{ "a" : 1,  "n": 12345678901234567890 }';
-    const body = serialiseEnvelope(meta, {
-      eventType: "issues",
-      deliveryKey: "d-1",
-      payload: {},
-      payloadJson,
-    });
-    expect(body.endsWith(`"payload":${payloadJson}}`)).toBe(true);
-    const parsed = parseEnvelope(body);
-    expect(parsed.ok && parsed.envelope).toMatchObject({ ...meta, payload: { a: 1 } });
+/** The envelope a body parses to; fails the test when it is refused. */
+function parsed(body: string): Envelope {
+  const result = parseEnvelope(body);
+  if (!result.ok) throw new Error(result.problem);
+  return result.envelope;
+}
+
+const problemOf = (value: unknown) => {
+  const result = parseEnvelope(typeof value === "string" ? value : JSON.stringify(value));
+  return result.ok ? "accepted" : result.problem;
+};
+
+const nested = (depth: number) => `${'{"a":['.repeat(depth)}1${"]}".repeat(depth)}`;
+
+describe("v3 envelopes: the payload's text as sent", () => {
+  it.each([
+    ["a number beyond 2^53, odd spacing and key order", '{ "z" : 1,  "n": 12345678901234567890 ,"a":[ ] }'],
+    ["emoji, U+FFFE and U+FFFF", '{"text":"🔥 fire \uFFFE\uFFFF 𝄞 \u{10FFFF}"}'],
+    ["escapes spelled as the sender spelled them", '{"t":"\\u00e9 \\ud83d\\udd25 \\" \\\\"}'],
+    ["5,000-deep nesting", nested(5_000)],
+    ["text that is not even an object", "[1, 2.50]"],
+  ])("round-trip %s exactly, in a body SQS accepts", (_, payloadText) => {
+    const body = serialiseEnvelope(meta, payloadText);
+    expect(body).not.toMatch(REFUSED_BY_FAUXQS);
+    const envelope = parsed(body);
+    expect(envelope).toEqual({ ...meta, v: ENVELOPE_VERSION, payload_text: payloadText });
+    expect(inlinePayloadText(envelope)).toBe(payloadText);
   });
 
-  it("serialises a payload given as a value", () => {
-    const body = serialiseEnvelope(meta, {
-      eventType: "issues",
-      deliveryKey: "d-1",
-      payload: { b: [1, "x"] },
-    });
-    expect(parseEnvelope(body)).toEqual({ ok: true, envelope: { ...meta, payload: { b: [1, "x"] } } });
+  it("carries the text as one JSON string member, not as a JSON value", () => {
+    const body = serialiseEnvelope(meta, '{"a" : 1}');
+    expect(body).toBe(`${JSON.stringify(meta).slice(0, -1)},"payload_text":"{\\"a\\" : 1}"}`);
   });
 
-  it("round-trips emoji and U+FFFE/U+FFFF, written as escapes SQS accepts", () => {
-    const payload = { text: "🔥 fire \uFFFE\uFFFF 𝄞" };
-    const body = serialiseEnvelope(meta, {
-      eventType: "issues",
-      deliveryKey: "d-1",
-      payload,
-      payloadJson: JSON.stringify(payload),
-    });
-    expect(body).not.toMatch(/[\uFFFE\uFFFF\uD800-\uDFFF]/);
-    const parsed = parseEnvelope(body);
-    expect(parsed.ok && (parsed.envelope.payload as { text: string }).text).toBe(payload.text);
+  it("is refused without payload_text, with a non-string one, or with a v1 payload beside it", () => {
+    expect(problemOf({ ...meta })).toMatch(/not a v3, v2 or v1 envelope[\s\S]*payload_text/);
+    expect(problemOf({ ...meta, payload_text: { a: 1 } })).toMatch(/payload_text/);
+    expect(problemOf({ ...meta, payload_text: "{}", payload: {} })).toMatch(/payload/);
+  });
+});
+
+describe("parseEnvelope", () => {
+  it("reports bodies that are not JSON, not an envelope or of an unknown version, without throwing", () => {
+    expect(problemOf("nope")).toMatch(/not JSON/);
+    expect(problemOf({ v: 4 })).toMatch(/not a v3, v2 or v1 envelope[\s\S]*`v` is not one of v3, v2 or v1/);
+    expect(problemOf({ ...meta, payload_text: "{}", extra: 1 })).toMatch(/not a v3/);
+    expect(problemOf([])).toMatch(/not a v3/);
   });
 
-  it("reports bodies that are not JSON or not an envelope, without throwing", () => {
-    expect(parseEnvelope("nope")).toMatchObject({ ok: false, problem: expect.stringMatching(/not JSON/) });
-    expect(parseEnvelope('{"v":3}')).toMatchObject({
-      ok: false,
-      problem: expect.stringMatching(/not a v1 or v2 envelope/),
-    });
-    expect(parseEnvelope(JSON.stringify({ ...meta, payload: {}, extra: 1 })).ok).toBe(false);
+  it("never throws or overflows, however deep the message body nests", () => {
+    const deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+    expect(problemOf(deep)).toMatch(/not a v3/);
+    expect(problemOf(`{"v":1,"payload":${deep}}`)).toMatch(/not a v3/);
+    const legacyDeep = `${JSON.stringify({ ...meta, v: 1 }).slice(0, -1)},"payload":${nested(100_000)}}`;
+    expect(problemOf(legacyDeep)).toMatch(/nested too deeply to be serialised/);
+  });
+});
+
+describe("v1 envelopes: queued by an older deployment", () => {
+  const legacy = { ...meta, v: LEGACY_ENVELOPE_VERSION, payload: { b: [1, "x"], t: "🔥" } };
+
+  it("still parse, their payload read as its JSON text", () => {
+    const envelope = parsed(JSON.stringify(legacy));
+    expect(envelope).toEqual(legacy);
+    expect(inlinePayloadText(envelope)).toBe('{"b":[1,"x"],"t":"🔥"}');
+  });
+
+  it("are refused without their payload", () => {
+    const { payload: _, ...withoutPayload } = legacy;
+    expect(problemOf(withoutPayload)).toMatch(/payload/);
   });
 });
 
 describe("v2 envelopes: the payload stored apart", () => {
-  const meta = envelopeMeta({ eventType: "issues", deliveryKey: "d-1", payload: {} }, ctx);
   const ref = payloadRef("payload-bucket", "payloads/2024/06/01/x.json", Buffer.from('{"a":1}'));
 
-  it("carry payload_ref instead of payload, and parse back", () => {
+  it("carry payload_ref instead of the payload, and parse back without inline text", () => {
     const body = serialiseRefEnvelope(meta, ref);
-    const parsed = parseEnvelope(body);
-    expect(parsed).toEqual({ ok: true, envelope: { ...meta, v: 2, payload_ref: ref } });
-    expect(JSON.parse(body)).not.toHaveProperty("payload");
+    const envelope = parsed(body);
+    expect(envelope).toEqual({ ...meta, v: PAYLOAD_REF_ENVELOPE_VERSION, payload_ref: ref });
+    expect(inlinePayloadText(envelope)).toBeUndefined();
+    expect(JSON.parse(body)).not.toHaveProperty("payload_text");
   });
 
-  it("are refused with a payload, without a ref, or with a malformed ref; v1 is refused with a ref", () => {
+  it("are refused with an inline payload, without a ref, or with a malformed ref", () => {
     const v2 = { ...meta, v: 2, payload_ref: ref };
-    const problemOf = (value: unknown) => {
-      const parsed = parseEnvelope(JSON.stringify(value));
-      return parsed.ok ? "accepted" : parsed.problem;
-    };
-    expect(problemOf({ ...v2, payload: {} })).toMatch(/v2 envelope carries `payload_ref` instead/);
-    expect(problemOf({ ...meta, v: 2 })).toMatch(/not a v1 or v2 envelope/);
-    expect(problemOf({ ...meta, payload: {}, payload_ref: ref })).toMatch(/v1 envelope carries `payload`/);
+    expect(problemOf({ ...v2, payload_text: "{}" })).toMatch(/payload_text/);
+    expect(problemOf({ ...v2, payload: {} })).toMatch(/payload/);
+    expect(problemOf({ ...meta, v: 2 })).toMatch(/payload_ref/);
+    expect(problemOf({ ...meta, payload_text: "{}", payload_ref: ref })).toMatch(/payload_ref/);
     expect(problemOf({ ...v2, payload_ref: { ...ref, sha256: "nope" } })).toMatch(/payload_ref/);
     expect(problemOf({ ...v2, payload_ref: { ...ref, extra: 1 } })).toMatch(/payload_ref/);
   });

@@ -7,6 +7,7 @@ const github = (eventType: string, action?: string, label?: string): WebhookEven
   ...(action ? { action } : {}),
   deliveryKey: "d",
   payload: { action, ...(label ? { label: { name: label } } : {}) },
+  payloadText: "{}",
 });
 
 describe("matchesRule", () => {
@@ -35,8 +36,18 @@ describe("filterEvents", () => {
   });
 
   it("splits a request's events into forwarded and filtered (PagerDuty V2 bodies hold several)", () => {
-    const trigger: WebhookEvent = { eventType: "incident.trigger", deliveryKey: "1", payload: {} };
-    const resolve: WebhookEvent = { eventType: "incident.resolve", deliveryKey: "2", payload: {} };
+    const trigger: WebhookEvent = {
+      eventType: "incident.trigger",
+      deliveryKey: "1",
+      payload: {},
+      payloadText: "{}",
+    };
+    const resolve: WebhookEvent = {
+      eventType: "incident.resolve",
+      deliveryKey: "2",
+      payload: {},
+      payloadText: "{}",
+    };
     expect(filterEvents([{ event: "incident.trigger" }], [trigger, resolve])).toEqual({
       forwarded: [trigger],
       filtered: [resolve],
@@ -49,14 +60,16 @@ describe("filteredReason", () => {
     expect(filteredReason("github", [github("issues", "labeled", "bug")])).toBe(
       "filtered: github event issues (labeled, label bug) matches no rule in EVENT_FILTERS",
     );
-    expect(filteredReason("slack", [{ eventType: "reaction_added", deliveryKey: "k", payload: {} }])).toBe(
-      "filtered: slack event reaction_added matches no rule in EVENT_FILTERS",
-    );
+    expect(
+      filteredReason("slack", [
+        { eventType: "reaction_added", deliveryKey: "k", payload: {}, payloadText: "{}" },
+      ]),
+    ).toBe("filtered: slack event reaction_added matches no rule in EVENT_FILTERS");
   });
 
   it("summarises several, each kind once", () => {
     const events = ["incident.resolve", "incident.resolve", "incident.annotate"].map(
-      (eventType): WebhookEvent => ({ eventType, deliveryKey: eventType, payload: {} }),
+      (eventType): WebhookEvent => ({ eventType, deliveryKey: eventType, payload: {}, payloadText: "{}" }),
     );
     expect(filteredReason("pagerduty", events)).toBe(
       "filtered: none of the 3 pagerduty events (incident.resolve, incident.annotate) matches a rule in EVENT_FILTERS",

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { type Envelope, parseEnvelope } from "../../../shared/envelope/envelope";
+import { type Envelope, inlinePayloadText, parseEnvelope } from "../../../shared/envelope/envelope";
 import { type IngestResult, ingestWebhook } from "../../../shared/ingest/ingest-webhook";
 import { PROVIDER_NAMES, type ProviderName } from "../../../shared/providers/provider";
 import { QueueUnavailableError, queueMessageBytes } from "../../../shared/queue/event-queue";
@@ -64,11 +64,11 @@ describe("ingestWebhook: one signed request per provider is queued", () => {
       const envelope = envelopes[0]!;
       expect(result.body).toEqual({ status: "accepted", id: envelope.id });
       expect(envelope).toMatchObject({
-        v: 1,
+        v: 3,
         provider: name,
         correlation_id: `req-${name}`,
         received_at: new Date(event.requestContext.timeEpoch).toISOString(),
-        payload: JSON.parse(event.body!),
+        payload_text: event.body,
       });
       expect(queued[0]!.attributes).toEqual({
         provider: name,
@@ -151,7 +151,8 @@ describe("ingestWebhook: Slack", () => {
       route: "/webhooks/slack/interactions",
       event_type: "block_actions",
       delivery_key: "tr-1",
-      payload,
+      // The form field's text, not the form body.
+      payload_text: JSON.stringify(payload),
     });
   });
 
@@ -162,7 +163,8 @@ describe("ingestWebhook: Slack", () => {
     expect(envelopes[0]).toMatchObject({
       event_type: "slash_command",
       delivery_key: "tr-2",
-      payload: fields,
+      // Plain form fields: their JSON is the payload's text.
+      payload_text: JSON.stringify(fields),
     });
   });
 
@@ -215,9 +217,9 @@ describe("ingestWebhook: PagerDuty, incident.io, Jira, generic", () => {
   it("PagerDuty V2: one envelope per message, all ids returned", async () => {
     const payload = samplePayloads.pagerdutyV2();
     const { result, envelopes } = await ingest(signedPagerDutyEvent({ body: JSON.stringify(payload) }));
-    expect(envelopes.map((e) => [e.event_type, e.delivery_key, e.payload])).toEqual([
-      ["incident.trigger", "msg-1", payload.messages[0]],
-      ["incident.resolve", "msg-2", payload.messages[1]],
+    expect(envelopes.map((e) => [e.event_type, e.delivery_key, inlinePayloadText(e)])).toEqual([
+      ["incident.trigger", "msg-1", JSON.stringify(payload.messages[0])],
+      ["incident.resolve", "msg-2", JSON.stringify(payload.messages[1])],
     ]);
     expect(result.body).toEqual({
       status: "accepted",
@@ -424,7 +426,7 @@ describe("ingestWebhook: bodies", () => {
       expect(event.body).not.toContain("café");
       const { result, envelopes } = await ingest(event);
       expect(result.statusCode).toBe(200);
-      expect(envelopes[0]!.payload).toEqual(JSON.parse(text));
+      expect(inlinePayloadText(envelopes[0]!)).toBe(text);
     },
   );
 
@@ -436,17 +438,28 @@ describe("ingestWebhook: bodies", () => {
       const { result, queued, envelopes } = await ingest(signedEventFor[name]({ body: text }));
       expect(result.statusCode).toBe(200);
       expect(queued[0]!.body).not.toMatch(REFUSED_BY_FAUXQS);
-      expect(envelopes[0]!.payload).toEqual(JSON.parse(text));
-      expect(JSON.stringify(envelopes[0]!.payload)).toBe(text);
+      expect(inlinePayloadText(envelopes[0]!)).toBe(text);
     },
   );
 
-  it("keeps emoji and U+FFFE/U+FFFF in form payloads intact too (serialised, not spliced)", async () => {
+  it("keeps emoji and U+FFFE/U+FFFF in form payloads intact too", async () => {
     const payload = { type: "view_submission", trigger_id: "t-1", value: "🔥\uFFFE\uFFFF" };
     const { queued, envelopes } = await ingest(signedSlackInteractionEvent(payload));
     expect(queued[0]!.body).not.toMatch(REFUSED_BY_FAUXQS);
-    expect(envelopes[0]!.payload).toEqual(payload);
+    expect(inlinePayloadText(envelopes[0]!)).toBe(JSON.stringify(payload));
   });
+
+  it.each(PROVIDER_NAMES)(
+    "%s: a body whose bytes are not UTF-8 is 400 and nothing is queued",
+    async (name) => {
+      const text = JSON.stringify(payloadWithText(name, "MARK"));
+      const [before, after] = text.split("MARK") as [string, string];
+      const body = Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28]), Buffer.from(after)]);
+      const { result, queued } = await ingest(signedEventFor[name]({ body, base64: true }));
+      expectRejected(result, 400, /not valid UTF-8/);
+      expect(queued).toHaveLength(0);
+    },
+  );
 
   it("makes attribute values SQS-safe while the envelope keeps the exact delivery key", async () => {
     const { queued, envelopes } = await ingest(signedJiraEvent({ identifier: "key-🔥-\uFFFF" }));

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import type { IngestConfig } from "../../../shared/config/ingest-config";
+import { type Envelope, PAYLOAD_REF_ENVELOPE_VERSION } from "../../../shared/envelope/envelope";
 import { ingestWebhook } from "../../../shared/ingest/ingest-webhook";
+import { queueMessageBytes } from "../../../shared/queue/event-queue";
 import { envelopeOf } from "../../support/envelopes";
 import { InMemoryEventQueue, testIngestDeps } from "../../support/in-memory-event-queue";
 import { InMemoryPayloadStore } from "../../support/in-memory-payload-store";
@@ -14,6 +16,13 @@ import {
 } from "../../support/signed-requests";
 
 const LIMIT = 4096;
+
+/** Where a v2 envelope's payload was stored; fails the test for an inline one. */
+function payloadKeyOf(envelope: Envelope): string {
+  if (envelope.v !== PAYLOAD_REF_ENVELOPE_VERSION)
+    throw new Error(`a v${envelope.v} envelope stores nothing`);
+  return envelope.payload_ref.key;
+}
 
 /** A GitHub issue body of about `bytes` bytes. */
 const githubBody = (bytes: number) =>
@@ -39,12 +48,26 @@ async function ingest(
 }
 
 describe("ingestWebhook: payloads too large for one queue message", () => {
-  it("queues an envelope that fits inline (v1), storing nothing", async () => {
+  it("queues an envelope that fits inline (v3), storing nothing", async () => {
     const store = new InMemoryPayloadStore();
-    const { result, envelopes } = await ingest(signedGithubEvent({ body: githubBody(1000) }), { store });
+    const body = githubBody(1000);
+    const { result, envelopes } = await ingest(signedGithubEvent({ body }), { store });
     expect(result).toMatchObject({ statusCode: 200, outcome: "accepted" });
-    expect(envelopes[0]).toMatchObject({ v: 1, payload: { action: "labeled" } });
+    expect(envelopes[0]).toMatchObject({ v: 3, payload_text: body });
     expect(store.objects.size).toBe(0);
+  });
+
+  it("measures the message as sent: a payload that fits only before escaping is stored apart", async () => {
+    // Each `\"` in the body is written `\\\"` inside the envelope's string, each emoji `\uXXXX\uXXXX`:
+    // the body is under the limit, the message carrying it would not be.
+    const store = new InMemoryPayloadStore();
+    const body = JSON.stringify({ ...samplePayloads.githubIssue(), q: '"'.repeat(900), e: "🔥".repeat(300) });
+    expect(Buffer.byteLength(body)).toBeLessThan(LIMIT);
+    const { result, queued, envelopes } = await ingest(signedGithubEvent({ body }), { store });
+    expect(result).toMatchObject({ statusCode: 200, events: [{ payloadStored: true }] });
+    expect(envelopes[0]!.v).toBe(2);
+    expect(queueMessageBytes(queued[0]!)).toBeLessThanOrEqual(LIMIT);
+    expect(store.objects.get(payloadKeyOf(envelopes[0]!))!.toString("utf8")).toBe(body);
   });
 
   it("stores a payload that does not fit and queues a v2 envelope pointing at it", async () => {
@@ -55,7 +78,7 @@ describe("ingestWebhook: payloads too large for one queue message", () => {
     expect(result).toMatchObject({ statusCode: 200, outcome: "accepted", body: { status: "accepted" } });
     const envelope = envelopes[0]!;
     expect(result).toMatchObject({ events: [{ id: envelope.id, payloadStored: true }] });
-    expect(envelope).not.toHaveProperty("payload");
+    expect(envelope).not.toHaveProperty("payload_text");
     expect(envelope).toMatchObject({
       v: 2,
       provider: "github",
@@ -69,25 +92,21 @@ describe("ingestWebhook: payloads too large for one queue message", () => {
       },
     });
     // The stored object is the request body, byte for byte.
-    expect(store.objects.get(envelope.payload_ref!.key)!.toString("utf8")).toBe(body);
+    expect(store.objects.get(payloadKeyOf(envelope))).toEqual(Buffer.from(body, "utf8"));
     expect(queued[0]!.attributes).toMatchObject({ provider: "github", event_type: "issues" });
     expect(Buffer.byteLength(queued[0]!.body)).toBeLessThan(LIMIT);
   });
 
-  it("stores only the PagerDuty V2 messages that do not fit, each under its own envelope id", async () => {
+  it("stores only the PagerDuty V2 messages that do not fit, each its own text, under its own envelope id", async () => {
     const store = new InMemoryPayloadStore();
-    const body = JSON.stringify({
-      messages: [
-        { id: "small", event: "incident.trigger" },
-        { id: "big", event: "incident.trigger", pad: "x".repeat(LIMIT) },
-      ],
-    });
+    const small = '{ "id": "small", "event": "incident.trigger" }';
+    const big = `{"id" : "big", "event": "incident.trigger", "n": 12345678901234567890, "pad": "${"x".repeat(LIMIT)}"}`;
+    const body = `{"messages": [${small},  ${big}]}`;
     const { result, envelopes } = await ingest(signedPagerDutyEvent({ body }), { store });
     expect(result.statusCode).toBe(200);
-    expect(envelopes.map((e) => e.v)).toEqual([1, 2]);
-    expect(JSON.parse(store.objects.get(envelopes[1]!.payload_ref!.key)!.toString())).toMatchObject({
-      id: "big",
-    });
+    expect(envelopes.map((e) => e.v)).toEqual([3, 2]);
+    expect(envelopes[0]).toMatchObject({ payload_text: small });
+    expect(store.objects.get(payloadKeyOf(envelopes[1]!))!.toString("utf8")).toBe(big);
     expect(store.objects.size).toBe(1);
   });
 

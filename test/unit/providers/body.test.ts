@@ -5,6 +5,7 @@ import {
   pick,
   readForm,
   readFormPayloadField,
+  readJsonBody,
   readJsonObject,
   str,
 } from "../../../shared/providers/body";
@@ -59,6 +60,35 @@ describe("readJsonObject", () => {
       ok: false,
       statusCode: 400,
       problem: expect.stringMatching(problem),
+    });
+  });
+});
+
+describe("readJsonBody", () => {
+  const jsonRequest = (rawBody: Buffer) =>
+    toWebhookRequest(
+      apiGatewayEvent({
+        path: "/x",
+        headers: { "content-type": "application/json" },
+        body: rawBody,
+        base64: true,
+      }),
+    );
+
+  it("keeps the body's text: its UTF-8 encoding is the bytes received", () => {
+    const text = '{ "n": 12345678901234567890, "s": "🔥 café" }';
+    const read = readJsonBody(jsonRequest(Buffer.from(text, "utf8")));
+    expect(read).toMatchObject({ ok: true, text });
+  });
+
+  it("refuses bytes that are not UTF-8 rather than queueing replacement characters", () => {
+    // 0xFF is never UTF-8; decoding it would give U+FFFD, text the sender never signed.
+    const raw = Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(readJsonBody(jsonRequest(raw))).toEqual({
+      ok: false,
+      kind: "invalid",
+      statusCode: 400,
+      problem: "the request body is not valid UTF-8: JSON must be sent as UTF-8",
     });
   });
 });

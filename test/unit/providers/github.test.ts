@@ -75,7 +75,7 @@ describe("github.parse", () => {
           action: "labeled",
           deliveryKey: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
           payload,
-          payloadJson: JSON.stringify(payload),
+          payloadText: JSON.stringify(payload),
         },
       ],
     });
@@ -101,7 +101,7 @@ describe("github.parse", () => {
     const req = signedGithubRequest({ body, contentType: "application/x-www-form-urlencoded" });
     expect(github.parse(req, route)).toMatchObject({
       kind: "events",
-      events: [{ action: "opened", payload }],
+      events: [{ action: "opened", payload, payloadText: JSON.stringify(payload) }],
     });
   });
 

@@ -62,7 +62,7 @@ describe("incidentio.parse", () => {
           eventType: "public_alert.alert_created_v1",
           deliveryKey: "msg_2abc",
           payload,
-          payloadJson: JSON.stringify(payload),
+          payloadText: JSON.stringify(payload),
         },
       ],
     });

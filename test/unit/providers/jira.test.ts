@@ -50,7 +50,7 @@ describe("jira.parse", () => {
           eventType: "jira:issue_created",
           deliveryKey: "jira-123",
           payload,
-          payloadJson: JSON.stringify(payload),
+          payloadText: JSON.stringify(payload),
         },
       ],
     });

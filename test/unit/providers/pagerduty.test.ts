@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pagerduty } from "../../../shared/providers/pagerduty";
 import type { RouteMatch } from "../../../shared/providers/provider";
@@ -70,7 +71,7 @@ describe("pagerduty.parse", () => {
           eventType: "incident.triggered",
           deliveryKey: "01DEF456",
           payload,
-          payloadJson: JSON.stringify(payload),
+          payloadText: JSON.stringify(payload),
         },
       ],
     });
@@ -88,10 +89,32 @@ describe("pagerduty.parse", () => {
     expect(outcome).toEqual({
       kind: "events",
       events: [
-        { eventType: "incident.trigger", deliveryKey: "msg-1", payload: payload.messages[0] },
-        { eventType: "incident.resolve", deliveryKey: "msg-2", payload: payload.messages[1] },
+        {
+          eventType: "incident.trigger",
+          deliveryKey: "msg-1",
+          payload: payload.messages[0],
+          payloadText: JSON.stringify(payload.messages[0]),
+        },
+        {
+          eventType: "incident.resolve",
+          deliveryKey: "msg-2",
+          payload: payload.messages[1],
+          payloadText: JSON.stringify(payload.messages[1]),
+        },
       ],
     });
+  });
+
+  it("gives each V2 message its own text of the body, exactly as written", () => {
+    const first =
+      '{ "id" : "m-1", "event":"incident.trigger",\n  "log_entries": [ { "n": 12345678901234567890 } ] }';
+    const second = '{"event": "incident.resolve", "id": "m-2", "note": "🔥 \\"quoted]}\\" \uFFFE"}';
+    const body = `{"messages":[\n  ${first} ,\t${second}\n], "after": {"messages": []}}`;
+    const outcome = pagerduty.parse(signedPagerDutyRequest({ body }), route);
+    const events = outcome.kind === "events" ? outcome.events : [];
+    expect(events.map((e) => e.payloadText)).toEqual([first, second]);
+    expect(events.map((e) => e.payload)).toEqual(JSON.parse(body).messages);
+    expect(events.map((e) => e.deliveryKey)).toEqual(["m-1", "m-2"]);
   });
 
   it("keys a V2 message without id on its content, distinct per message", () => {
@@ -106,6 +129,10 @@ describe("pagerduty.parse", () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^sha256:/);
     expect(keys[0]).not.toBe(keys[1]);
+    // The hash of the message's own text, so an exact redelivery gets the same key.
+    expect(keys[0]).toBe(
+      `sha256:${createHash("sha256").update('{"event":"incident.trigger","n":1}').digest("hex")}`,
+    );
   });
 
   it("ignores an empty V2 messages list and refuses non-object messages", () => {

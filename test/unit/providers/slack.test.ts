@@ -157,7 +157,7 @@ describe("slack.parse: Events API", () => {
       eventType: "message",
       deliveryKey: "Ev123",
       payload,
-      payloadJson: JSON.stringify(payload),
+      payloadText: JSON.stringify(payload),
     });
   });
 
@@ -255,7 +255,23 @@ describe("slack.parse: interactions and slash commands", () => {
       actions: [{ action_ts: "1.2" }],
     };
     const [event] = eventsOf(slack.parse(signedSlackInteractionRequest(payload), interactionsRoute));
-    expect(event).toEqual({ eventType: "block_actions", deliveryKey: "111.222.abc", payload });
+    expect(event).toEqual({
+      eventType: "block_actions",
+      deliveryKey: "111.222.abc",
+      payload,
+      payloadText: JSON.stringify(payload),
+    });
+  });
+
+  it("keeps the payload field's text exactly as Slack wrote it: spacing, key order, big integers", () => {
+    const text =
+      '{ "type":"block_actions" ,"trigger_id": "1.2.3", "n": 12345678901234567890, "s": "🔥\uFFFE" }';
+    const req = signedSlackInteractionRequest(undefined, {
+      body: new URLSearchParams({ payload: text }).toString(),
+    });
+    const [event] = eventsOf(slack.parse(req, interactionsRoute));
+    expect(event!.payloadText).toBe(text);
+    expect(event!.payload).toEqual(JSON.parse(text));
   });
 
   it("falls back to the action's action_ts, then the message ts, for the delivery key", () => {
@@ -272,7 +288,13 @@ describe("slack.parse: interactions and slash commands", () => {
   it("parses a slash command's top-level fields, with trigger_id as delivery key", () => {
     const fields = { command: "/incident", text: "db down", channel_id: "C42", trigger_id: "9.9.9" };
     const [event] = eventsOf(slack.parse(signedSlackCommandRequest(fields), interactionsRoute));
-    expect(event).toEqual({ eventType: "slash_command", deliveryKey: "9.9.9", payload: fields });
+    expect(event).toEqual({
+      eventType: "slash_command",
+      deliveryKey: "9.9.9",
+      payload: fields,
+      // No JSON was sent: the fields' own JSON is the payload's text.
+      payloadText: JSON.stringify(fields),
+    });
   });
 
   it("parses Slack's documented slash command", () => {
