@@ -15,7 +15,7 @@ export interface AgentUrlOptions {
 
 const HOW_TO_FIX = "give the agent's public https:// address, like https://agent.example.com/invoke";
 const LOCAL_ONLY =
-  "http:// and https:// to 127.0.0.1 or localhost are allowed only in the local pipeline (npm start)";
+  "127.0.0.1 and localhost, over http:// or https://, are allowed only in the local pipeline (npm start)";
 
 /** Host names that are a cloud provider's instance metadata service. */
 const METADATA_NAMES = new Set(["metadata.google.internal", "metadata"]);
@@ -46,11 +46,11 @@ export function agentUrlProblem(url: string, options: AgentUrlOptions): string |
   }
   const refused = refusedHost(parsed.hostname);
   if (refused) {
-    const local = refused.loopback ? ` (${LOCAL_ONLY})` : "";
-    return `the agent URL points at ${parsed.hostname}, ${refused.what}${local}: ${HOW_TO_FIX}`;
+    const local = refused.loopback ? `; ${LOCAL_ONLY}` : "";
+    return `the agent URL points at ${parsed.hostname}, ${refused.what}: ${HOW_TO_FIX}${local}`;
   }
   if (parsed.protocol === "http:") {
-    return `the agent URL uses plain http:// but agents are called over https:// only (${LOCAL_ONLY}): ${HOW_TO_FIX}`;
+    return `the agent URL uses plain http:// but agents are called over https:// only: ${HOW_TO_FIX}; ${LOCAL_ONLY}`;
   }
   return undefined;
 }
