@@ -5,7 +5,7 @@ import { DYNAMODB_OPTIONS, DYNAMODB_OPTIONS_HELP } from "../lib/dynamodb";
 import { EXIT } from "../lib/errors";
 import { Output } from "../lib/output";
 import { withRoutingTable } from "./context";
-import { agentText, describeClaims } from "./format";
+import { agentText, describeClaims, notifyText, tokenText } from "./format";
 import { readTeamConfigFile } from "./team-file";
 
 const usage = "webhook-pipeline routes apply <file.json> [--json] [--table NAME] [--endpoint URL | --local]";
@@ -19,9 +19,18 @@ export const apply: Command = {
 Writes one team and claims its identifiers, atomically. The file holds seed 000's team routing config:
   {"org_id": "extend", "team_node_id": "extend-sre",
    "routing": {"slack_channel_ids": ["C0A4967KRBM"], "github_repos": ["incidentfox/mono-repo"], …},
-   "agent": {"url": "https://agent.example.com/invoke"}}      (optional override of AGENT_URL)
+   "agent": {"url": "https://agent.example.com/invoke", "token_secret": "agents/extend-sre"},
+   "notify": {"slack_channel": "C0A4967KRBM"}}
+agent is optional: url overrides AGENT_URL (and may be left out when token_secret is given);
+token_secret names the secret holding the team's bearer token (a Secrets Manager name or ARN;
+locally an environment variable name), never the token itself. notify is optional: slack_channel is
+the Slack channel ID told about events the agent refused or never took.
 Identifiers the team claimed before and no longer lists are released. An identifier another team
 holds is refused (exit 1) and nothing is written. Use - to read the file from stdin.
+
+agent.url must be https:// to a public address: no user:pass@, no loopback, link-local, private or
+cloud metadata address. With --local (the local pipeline) http:// or https:// to 127.0.0.1 or
+localhost is allowed too.
 
 ${DYNAMODB_OPTIONS_HELP.replace("$TABLE_ENV", "$ROUTING_TABLE")}
   --json            print the result as JSON
@@ -34,7 +43,7 @@ Exit codes: 0 applied, 1 conflict or DynamoDB failure, 2 invalid file or argumen
       usage,
     );
     const [file] = positionals(args, ["file.json"], usage);
-    const config = await readTeamConfigFile(file!, io);
+    const config = await readTeamConfigFile(file!, io, { allowLocalHttp: values.local ?? false });
     const result = await withRoutingTable(values, io, usage, (table) => table.applyTeam(config));
     new Output(io, values.json ?? false).result(
       {
@@ -43,6 +52,7 @@ Exit codes: 0 applied, 1 conflict or DynamoDB failure, 2 invalid file or argumen
         created: result.created,
         version: result.team.version,
         agent: result.team.agent ?? null,
+        notify: result.team.notify ?? null,
         added: result.added,
         kept: result.kept,
         removed: result.removed,
@@ -54,6 +64,8 @@ Exit codes: 0 applied, 1 conflict or DynamoDB failure, 2 invalid file or argumen
           `  kept:    ${describeClaims(result.kept)}`,
           `  removed: ${describeClaims(result.removed)}`,
           `  agent:   ${agentText(result.team)}`,
+          `  token:   ${tokenText(result.team)}`,
+          `  notify:  ${notifyText(result.team)}`,
         ].join("\n"),
     );
     return EXIT.ok;

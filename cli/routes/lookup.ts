@@ -15,7 +15,7 @@ import { DYNAMODB_OPTIONS, DYNAMODB_OPTIONS_HELP } from "../lib/dynamodb";
 import { CliError, EXIT, UsageError } from "../lib/errors";
 import { Output, renderTable } from "../lib/output";
 import { withRoutingTable } from "./context";
-import { agentText } from "./format";
+import { agentText, notifyText, tokenText } from "./format";
 
 /** `slack_channel_id` → `--slack-channel-id`. */
 const flagOf = (kind: IdentifierKind) => kind.replaceAll("_", "-");
@@ -165,6 +165,8 @@ Exit codes: 0 a team matched, 1 no team claims any identifier (or DynamoDB faile
           `match: ${teamLabel(match)}`,
           `  matched by: ${match.matched_by} ${match.identifier} (priority ${winner.priority} of ${IDENTIFIER_PRIORITY.length})`,
           `  agent:      ${agentText(match)}`,
+          `  token:      ${tokenText(match)}`,
+          `  notify:     ${notifyText(match)}`,
           "",
           ...explain(candidates),
           "",

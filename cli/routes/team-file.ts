@@ -1,11 +1,23 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseTeamConfig, type TeamConfig, TeamConfigError } from "../../shared/routing/team-config";
+import {
+  parseTeamConfig,
+  type TeamConfig,
+  TeamConfigError,
+  type TeamConfigOptions,
+} from "../../shared/routing/team-config";
 import { CliError, EXIT } from "../lib/errors";
 import type { CliIO } from "../lib/io";
 
-/** Reads and validates a team config file (`-` reads stdin); every problem is an exit-2 CliError. */
-export async function readTeamConfigFile(file: string, io: CliIO): Promise<TeamConfig> {
+/**
+ * Reads and validates a team config file (`-` reads stdin) under the target's agent URL policy;
+ * every problem is an exit-2 CliError.
+ */
+export async function readTeamConfigFile(
+  file: string,
+  io: CliIO,
+  options: TeamConfigOptions,
+): Promise<TeamConfig> {
   let text: string;
   const name = file === "-" ? "stdin" : file;
   try {
@@ -23,7 +35,7 @@ export async function readTeamConfigFile(file: string, io: CliIO): Promise<TeamC
     throw new CliError(`${name} is not valid JSON: ${(error as Error).message}`, EXIT.usage);
   }
   try {
-    return parseTeamConfig(json);
+    return parseTeamConfig(json, options);
   } catch (error) {
     if (error instanceof TeamConfigError) {
       throw new CliError(

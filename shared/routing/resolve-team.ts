@@ -1,4 +1,5 @@
 import { type Claim, type ClaimRef, claimPk, claimRefsOf, normaliseIdentifier } from "./claims";
+import { deliverySettingsOf } from "./delivery-settings";
 import { IDENTIFIER_PRIORITY, type IdentifierKind, type RoutingIdentifiers } from "./identifiers";
 import { type ClaimReader, RoutingTable } from "./routing-table";
 import type { TeamMatch, TeamResolver } from "./team";
@@ -36,13 +37,13 @@ function candidatesWith(identifiers: RoutingIdentifiers, lookup: ClaimLookup): C
 function matchOf(candidates: readonly Candidate[]): TeamMatch | undefined {
   const winner = candidates.find((c) => c.claim !== undefined);
   if (!winner?.claim) return undefined;
-  const { org_id, team_node_id, agent } = winner.claim;
+  const { org_id, team_node_id } = winner.claim;
   return {
     org_id,
     team_node_id,
     matched_by: winner.kind,
     identifier: winner.value,
-    ...(agent ? { agent: { url: agent.url } } : {}),
+    ...deliverySettingsOf(winner.claim),
   };
 }
 
@@ -92,6 +93,8 @@ interface CacheEntry {
  * The router's TeamResolver: resolves a whole batch with at most one batched read of the identifiers
  * it has not seen lately. Answers are cached in memory for `ttlSeconds`, negative ones too (an
  * unclaimed busy channel costs no reads either), so a claim change takes up to that long to apply.
+ * An identifier that cannot be a key (unusableLookupKey: empty, or too long for DynamoDB) is neither
+ * read nor cached: it matches nothing, and the other identifiers and records resolve as usual.
  */
 export class CachedTeamResolver implements TeamResolver {
   private readonly reader: ClaimReader;

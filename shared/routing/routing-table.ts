@@ -12,7 +12,16 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { ROUTING_TABLE } from "../config/resources";
-import { type Claim, type ClaimRef, claimPk, PK, TEAM_INDEX_PARTITION, teamPk } from "./claims";
+import {
+  type Claim,
+  type ClaimRef,
+  claimPk,
+  PK,
+  TEAM_INDEX_PARTITION,
+  teamPk,
+  unusableLookupKey,
+} from "./claims";
+import { deliverySettingsOf } from "./delivery-settings";
 import { IDENTIFIER_PRIORITY, type IdentifierKind } from "./identifiers";
 import {
   type ClaimConflict,
@@ -22,19 +31,20 @@ import {
   TransactionTooLargeError,
   UnprocessedKeysError,
 } from "./routing-errors";
-import type { AgentOverride } from "./team";
+import type { AgentOverride, TeamNotify } from "./team";
 import { parseTeamConfig, type TeamConfig, type TeamRouting, teamClaimRefs } from "./team-config";
 
 /** DynamoDB's limits: items per TransactWriteItems, keys per BatchGetItem. */
 export const TRANSACTION_ITEM_LIMIT = 100;
 export const BATCH_GET_KEY_LIMIT = 100;
 
-/** A team item as stored: its routing config, its agent override and the claim keys it holds. */
+/** A team item as stored: its routing config, agent and notice settings, and the claim keys it holds. */
 export interface TeamRecord {
   org_id: string;
   team_node_id: string;
   routing: TeamRouting;
   agent?: AgentOverride;
+  notify?: TeamNotify;
   /** The identifiers this team claims (normalised), in priority order. */
   claims: ClaimRef[];
   /** Incremented by every apply; guards the team item against concurrent applies (optimistic lock). */
@@ -105,32 +115,25 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
 const isKind = (value: unknown): value is IdentifierKind =>
   typeof value === "string" && (IDENTIFIER_PRIORITY as readonly string[]).includes(value);
 
-function agentOf(item: Item): AgentOverride | undefined {
-  const agent = item.agent as { url?: unknown } | undefined;
-  return agent && typeof agent.url === "string" ? { url: agent.url } : undefined;
-}
-
 function toClaim(item: Item): Claim | undefined {
   if (!isKind(item.kind) || typeof item.value !== "string") return undefined;
-  const agent = agentOf(item);
   return {
     kind: item.kind,
     value: item.value,
     org_id: String(item.org_id),
     team_node_id: String(item.team_node_id),
-    ...(agent ? { agent } : {}),
+    ...deliverySettingsOf(item),
     updated_at: String(item.updated_at ?? ""),
   };
 }
 
 function toTeam(item: Item): TeamRecord {
-  const agent = agentOf(item);
   const claims = Array.isArray(item.claims) ? (item.claims as Item[]) : [];
   return {
     org_id: String(item.org_id),
     team_node_id: String(item.team_node_id),
     routing: (item.routing ?? {}) as TeamRouting,
-    ...(agent ? { agent } : {}),
+    ...deliverySettingsOf(item),
     claims: claims.flatMap((c) =>
       isKind(c.kind) && typeof c.value === "string" ? [{ kind: c.kind, value: c.value }] : [],
     ),
@@ -184,7 +187,9 @@ export class RoutingTable implements ClaimReader {
    * nothing, when another team holds any of the identifiers.
    */
   async applyTeam(input: TeamConfig): Promise<ApplyResult> {
-    const config = parseTeamConfig(input);
+    // A shape guard for configs built in code: the CLI has already applied the deployment's URL policy
+    // (strict unless --local), and the router checks the URL again before every call.
+    const config = parseTeamConfig(input, { allowLocalHttp: true });
     const team: ClaimOwner = { org_id: config.org_id, team_node_id: config.team_node_id };
     const wanted = teamClaimRefs(config);
     const wantedKeys = new Set(wanted.map(claimPk));
@@ -210,7 +215,7 @@ export class RoutingTable implements ClaimReader {
       const record: TeamRecord = {
         ...team,
         routing: config.routing,
-        ...(config.agent ? { agent: { url: config.agent.url } } : {}),
+        ...deliverySettingsOf(config),
         claims: wanted,
         version: (existing?.version ?? 0) + 1,
         created_at: existing?.created_at ?? now,
@@ -300,10 +305,13 @@ export class RoutingTable implements ClaimReader {
 
   /**
    * The claims of these identifiers that exist (missing ones are simply absent): BatchGetItem in
-   * chunks of 100 keys, retrying UnprocessedKeys with bounded exponential backoff and jitter.
+   * chunks of 100 keys, retrying UnprocessedKeys with bounded exponential backoff and jitter. An
+   * identifier that cannot be a key (unusableLookupKey) is never sent, since DynamoDB would refuse
+   * the whole request for it; no team can claim it, so it is simply absent too.
    */
   async getClaims(refs: readonly ClaimRef[], options: { consistentRead?: boolean } = {}): Promise<Claim[]> {
-    const keys = [...new Set(refs.map(claimPk))];
+    const usable = refs.filter((ref) => unusableLookupKey(ref.kind, ref.value) === undefined);
+    const keys = [...new Set(usable.map(claimPk))];
     if (keys.length === 0) return [];
     const chunks = await Promise.all(
       chunk(keys, BATCH_GET_KEY_LIMIT).map((part) => this.batchGet(part, options.consistentRead ?? false)),
@@ -316,6 +324,7 @@ export class RoutingTable implements ClaimReader {
 
   /** One claim, strongly consistent (the CLI and conflict messages use it), or undefined. */
   async getClaim(ref: ClaimRef): Promise<Claim | undefined> {
+    if (unusableLookupKey(ref.kind, ref.value) !== undefined) return undefined;
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { [PK]: claimPk(ref) }, ConsistentRead: true }),
     );
@@ -383,7 +392,8 @@ export class RoutingTable implements ClaimReader {
           value: ref.value,
           org_id: record.org_id,
           team_node_id: record.team_node_id,
-          ...(record.agent ? { agent: record.agent } : {}),
+          // Denormalised onto every claim so that resolving an event is one read.
+          ...deliverySettingsOf(record),
           updated_at: now,
         },
         ConditionExpression: OWNED_OR_FREE,

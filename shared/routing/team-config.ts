@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentUrlProblem } from "../agent/agent-url";
 import { type ClaimRef, normaliseIdentifier } from "./claims";
 import type { IdentifierKind } from "./identifiers";
 
@@ -92,52 +93,100 @@ const routingSchema = z.strictObject(
   },
 );
 
-const agentSchema = z.strictObject(
+/** Which agent URLs a team config may name (the agent URL rule's one exception). */
+export interface TeamConfigOptions {
+  /** The local pipeline: http:// and https:// to 127.0.0.1 or localhost are allowed. */
+  allowLocalHttp: boolean;
+}
+
+// A Secrets Manager secret name or ARN; the environment variable names used locally fit it too.
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@:-]{1,512}$/;
+
+const agentSchema = (options: TeamConfigOptions) =>
+  z
+    .strictObject(
+      {
+        url: z
+          .string({ error: "must be a string" })
+          .trim()
+          .superRefine((value, ctx) => {
+            const problem = agentUrlProblem(value, options);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          })
+          .optional(),
+        token_secret: z
+          .string({ error: "must be a string" })
+          .trim()
+          .regex(
+            SECRET_NAME,
+            "must be the name or ARN of the secret holding the team's token (locally: an environment " +
+              "variable name): 1 to 512 letters, digits or / _ + = . @ : -",
+          )
+          .optional(),
+      },
+      {
+        error: objectError(
+          'must be an object like {"url": "https://agent.example.com/invoke", "token_secret": "agents/extend-sre"}',
+          ["url", "token_secret"],
+        ),
+      },
+    )
+    .refine((agent) => agent.url !== undefined || agent.token_secret !== undefined, {
+      message: "needs url, token_secret or both (leave agent out to use the default agent, AGENT_URL)",
+    });
+
+const notifySchema = z.strictObject(
   {
-    url: z
-      .string({ error: requiredOr("must be a string") })
+    slack_channel: z
+      .string({ error: "must be a string" })
       .trim()
-      .refine((value) => {
-        try {
-          const url = new URL(value);
-          if (url.protocol === "https:") return true;
-          return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-        } catch {
-          return false;
-        }
-      }, "must be an https:// URL (http:// only for localhost)"),
+      .regex(
+        /^[CGD][A-Z0-9]{2,31}$/,
+        "must be a Slack channel ID like C0A4967KRBM (the ID, not the #channel-name)",
+      )
+      .optional(),
   },
-  { error: objectError('must be an object like {"url": "https://agent.example.com/invoke"}', ["url"]) },
+  { error: objectError('must be an object like {"slack_channel": "C0A4967KRBM"}', ["slack_channel"]) },
 );
 
-export const teamConfigSchema = z
-  .strictObject(
-    {
-      org_id: nameSchema(),
-      team_node_id: nameSchema(),
-      routing: routingSchema,
-      agent: agentSchema.optional(),
-    },
-    {
-      error: objectError(
-        'a team config must be a JSON object {"org_id", "team_node_id", "routing", "agent"?}',
-        ["org_id", "team_node_id", "routing", "agent"],
-      ),
-    },
-  )
-  .superRefine((config, ctx) => {
-    const count = teamClaimRefs(config).length;
-    if (count > MAX_CLAIMS_PER_TEAM) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["routing"],
-        message: `claims ${count} identifiers; one team may claim at most ${MAX_CLAIMS_PER_TEAM} (one atomic write holds 100 items)`,
-      });
-    }
-  });
+const TOP_LEVEL_FIELDS = ["org_id", "team_node_id", "routing", "agent", "notify"];
 
-/** One team's routing config, validated: `{org_id, team_node_id, routing, agent?}`. */
-export type TeamConfig = z.output<typeof teamConfigSchema>;
+const teamConfigSchema = (options: TeamConfigOptions) =>
+  z
+    .strictObject(
+      {
+        org_id: nameSchema(),
+        team_node_id: nameSchema(),
+        routing: routingSchema,
+        agent: agentSchema(options).optional(),
+        notify: notifySchema.optional(),
+      },
+      {
+        error: objectError(
+          'a team config must be a JSON object {"org_id", "team_node_id", "routing", "agent"?, "notify"?}',
+          TOP_LEVEL_FIELDS,
+        ),
+      },
+    )
+    .superRefine((config, ctx) => {
+      const count = teamClaimRefs(config).length;
+      if (count > MAX_CLAIMS_PER_TEAM) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["routing"],
+          message: `claims ${count} identifiers; one team may claim at most ${MAX_CLAIMS_PER_TEAM} (one atomic write holds 100 items)`,
+        });
+      }
+    });
+
+// Built once per policy: a config is parsed by every apply.
+const SCHEMAS = {
+  strict: teamConfigSchema({ allowLocalHttp: false }),
+  local: teamConfigSchema({ allowLocalHttp: true }),
+};
+
+/** One team's routing config, validated: `{org_id, team_node_id, routing, agent?, notify?}`. */
+export type TeamConfig = z.output<typeof SCHEMAS.strict>;
 export type TeamRouting = TeamConfig["routing"];
 
 /** A team config that failed validation; `issues` are `field.path: message` lines. */
@@ -166,9 +215,16 @@ export function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-/** Validates a parsed JSON value as a team config, throwing TeamConfigError with every issue. */
-export function parseTeamConfig(input: unknown): TeamConfig {
-  const result = teamConfigSchema.safeParse(input);
+/**
+ * Validates a parsed JSON value as a team config, throwing TeamConfigError with every issue. The
+ * agent URL must pass the agent URL rule; `allowLocalHttp` (default false) is the local pipeline's
+ * exception.
+ */
+export function parseTeamConfig(
+  input: unknown,
+  options: TeamConfigOptions = { allowLocalHttp: false },
+): TeamConfig {
+  const result = (options.allowLocalHttp ? SCHEMAS.local : SCHEMAS.strict).safeParse(input);
   if (!result.success) throw new TeamConfigError(formatIssues(result.error));
   return result.data;
 }

@@ -1,17 +1,30 @@
 import type { IdentifierKind, RoutingIdentifiers } from "./identifiers";
 
-/** Where a team's events go when it overrides the default agent (`AGENT_URL`). */
+/** A team's own agent settings; each field absent means the router's default. */
 export interface AgentOverride {
-  url: string;
+  /** Where the team's events go instead of the default agent (`AGENT_URL`). */
+  url?: string;
+  /**
+   * Where the team's bearer token is kept: a Secrets Manager secret name or ARN in AWS, an
+   * environment variable name in the local pipeline. The name only, never the token.
+   */
+  token_secret?: string;
 }
 
-/** The result of routing one event: the owning team and why it matched. */
+/** Where the router tells a team about events it could not deliver. */
+export interface TeamNotify {
+  /** A Slack channel ID (C…, G… or D…). */
+  slack_channel?: string;
+}
+
+/** The result of routing one event: the owning team, why it matched, and the team's delivery settings. */
 export interface TeamMatch {
   org_id: string;
   team_node_id: string;
   matched_by: IdentifierKind;
   identifier: string;
   agent?: AgentOverride;
+  notify?: TeamNotify;
 }
 
 /**

@@ -144,7 +144,7 @@ describe("routes CLI against DynamoDB Local", () => {
       "  - routing.slack_channel_ids[0]: must be a Slack channel ID like C0A4967KRBM (the ID, not the #channel-name)",
       "  - routing.github_repos[0]: must be a repository's full name, owner/repo",
       '  - routing: unknown field "slack_channels"',
-      "  - agent.url: must be an https:// URL (http:// only for localhost)",
+      "  - agent.url: the agent URL uses plain http:// but agents are called over https:// only",
     ]) {
       expect(result.stderr).toContain(line);
     }
@@ -311,6 +311,82 @@ describe("routes CLI against DynamoDB Local", () => {
       1,
     );
     expect(down.stderr()).toContain("cannot reach DynamoDB at http://127.0.0.1:9");
+  });
+
+  it("apply stores agent.token_secret and notify.slack_channel; show, lookup and --json print them", async () => {
+    await writeFile(
+      join(dir, "billing.json"),
+      JSON.stringify({
+        org_id: "extend",
+        team_node_id: "billing",
+        routing: { services: ["invoices"] },
+        agent: { token_secret: "agents/extend-billing" },
+        notify: { slack_channel: "CBILLING1" },
+      }),
+    );
+    const applied = await routes(["apply", "billing.json"]);
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toContain("  agent:   default (AGENT_URL)");
+    expect(applied.stdout).toContain("  token:   from secret agents/extend-billing");
+    expect(applied.stdout).toContain("  notify:  Slack channel CBILLING1");
+
+    const shown = await routes(["show", "extend/billing"]);
+    expect(shown.stdout).toContain(
+      "agent:    default (AGENT_URL)\ntoken:    from secret agents/extend-billing\n",
+    );
+    expect(shown.stdout).toContain("notify:   Slack channel CBILLING1");
+    expect(JSON.parse((await routes(["show", "extend/billing", "--json"])).stdout)).toMatchObject({
+      agent: { token_secret: "agents/extend-billing" },
+      notify: { slack_channel: "CBILLING1" },
+    });
+    const looked = await routes(["lookup", "--service", "invoices"]);
+    expect(looked.stdout).toContain("  token:      from secret agents/extend-billing");
+    expect(looked.stdout).toContain("  notify:     Slack channel CBILLING1");
+    expect(
+      JSON.parse((await routes(["lookup", "--service", "invoices", "--json"])).stdout).match,
+    ).toMatchObject({
+      agent: { token_secret: "agents/extend-billing" },
+      notify: { slack_channel: "CBILLING1" },
+    });
+
+    expect((await routes(["show", "extend/extend-sre"])).stdout).toContain(
+      "token:    none\nnotify:   none\n",
+    );
+    expect((await routes(["remove", "extend/billing"])).code).toBe(0);
+  });
+
+  it("apply checks agent.url with the agent URL rule: local http only with --local", async () => {
+    const team = (team_node_id: string, url: string) =>
+      JSON.stringify({
+        org_id: "extend",
+        team_node_id,
+        routing: { services: [`${team_node_id}-svc`] },
+        agent: { url },
+      });
+    await writeFile(join(dir, "with-local", "dev.json"), team("dev", "http://127.0.0.1:9000/invoke"));
+    await writeFile(join(dir, "with-local", "private.json"), team("private", "https://10.1.2.3/invoke"));
+    const cwd = join(dir, "with-local");
+
+    const strict = await routes(["apply", "dev.json"], { cwd });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(
+      "  - agent.url: the agent URL points at 127.0.0.1, a loopback address (127.0.0.0/8): give the agent's " +
+        "public https:// address, like https://agent.example.com/invoke; 127.0.0.1 and localhost, over " +
+        "http:// or https://, are allowed only in the local pipeline (npm start)",
+    );
+    expect(await fx.table().getTeam("extend", "dev")).toBeUndefined();
+
+    const local = await routes(["apply", "dev.json", "--local"], { cwd, target: false });
+    expect(local).toMatchObject({ code: 0, stderr: "" });
+    expect(local.stdout).toContain("  agent:   http://127.0.0.1:9000/invoke");
+
+    const privateAddress = await routes(["apply", "private.json", "--local"], { cwd, target: false });
+    expect(privateAddress.code).toBe(2);
+    expect(privateAddress.stderr).toContain(
+      "  - agent.url: the agent URL points at 10.1.2.3, a private address (10.0.0.0/8)",
+    );
+    expect(await fx.table().getTeam("extend", "private")).toBeUndefined();
+    expect((await routes(["remove", "extend/dev"])).code).toBe(0);
   });
 
   it("unknown groups and commands are exit 2 with help", async () => {

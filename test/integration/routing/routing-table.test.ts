@@ -1,4 +1,6 @@
+import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimPk, unusableLookupKey } from "../../../shared/routing/claims";
 import { CachedTeamResolver } from "../../../shared/routing/resolve-team";
 import { ClaimConflictError } from "../../../shared/routing/routing-errors";
 import type { TeamConfig } from "../../../shared/routing/team-config";
@@ -227,6 +229,13 @@ describe("team resolution against DynamoDB Local", () => {
       routing: { github_repos: ["acme/api"] },
     });
     await table.applyTeam({ org_id: "beta", team_node_id: "payments", routing: { services: ["checkout"] } });
+    await table.applyTeam({
+      org_id: "beta",
+      team_node_id: "billing",
+      routing: { services: ["invoices"] },
+      agent: { token_secret: "agents/billing" },
+      notify: { slack_channel: "CBILLING" },
+    });
   });
   afterAll(async () => {
     await resolverFx?.drop();
@@ -281,6 +290,56 @@ describe("team resolution against DynamoDB Local", () => {
     expect(resolverFx.sent).toEqual([]);
     now += 10_001;
     await resolver.resolveTeam(event);
+    expect(resolverFx.sent).toEqual(["BatchGetCommand"]);
+  });
+
+  it("returns a team's token secret and notice channel with its match, as stored and listed", async () => {
+    const resolver = new CachedTeamResolver({ reader: resolverFx.table(), ttlSeconds: 30 });
+    expect(await resolver.resolveTeam({ service: "invoices" })).toEqual({
+      org_id: "beta",
+      team_node_id: "billing",
+      matched_by: "service",
+      identifier: "invoices",
+      agent: { token_secret: "agents/billing" },
+      notify: { slack_channel: "CBILLING" },
+    });
+    expect(await resolverFx.table().getTeam("beta", "billing")).toMatchObject({
+      agent: { token_secret: "agents/billing" },
+      notify: { slack_channel: "CBILLING" },
+    });
+  });
+
+  it("a batch holding a 3000-byte identifier: it is skipped, the other records resolve", async () => {
+    const huge = `acme/${"x".repeat(2995)}`;
+    expect(unusableLookupKey("github_repo", huge)).toMatch(/^github_repo is 3000 bytes; a routing key holds/);
+    // What the skip avoids: DynamoDB refuses the whole BatchGetItem over that one key.
+    await expect(
+      resolverFx.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [resolverFx.tableName]: {
+              Keys: [
+                { pk: claimPk({ kind: "github_repo", value: huge }) },
+                { pk: "CLAIM#slack_channel_id#CSRE" },
+              ],
+            },
+          },
+        }),
+      ),
+    ).rejects.toThrow(/2048/);
+
+    const resolver = new CachedTeamResolver({ reader: resolverFx.table(), ttlSeconds: 30 });
+    resolverFx.sent.length = 0;
+    const matches = await resolver.resolveTeams([
+      { github_repo: huge },
+      { slack_channel_id: "CSRE" },
+      { github_repo: huge, service: "checkout" },
+    ]);
+    expect(matches).toEqual([
+      undefined,
+      { org_id: "acme", team_node_id: "sre", matched_by: "slack_channel_id", identifier: "CSRE" },
+      { org_id: "beta", team_node_id: "payments", matched_by: "service", identifier: "checkout" },
+    ]);
     expect(resolverFx.sent).toEqual(["BatchGetCommand"]);
   });
 

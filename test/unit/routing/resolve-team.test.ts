@@ -10,13 +10,20 @@ import {
 } from "../../../shared/routing/resolve-team";
 import type { ClaimReader } from "../../../shared/routing/routing-table";
 
-const claim = (kind: Claim["kind"], value: string, team: string, agentUrl?: string): Claim => ({
+const claim = (
+  kind: Claim["kind"],
+  value: string,
+  team: string,
+  agentUrl?: string,
+  extra: Partial<Claim> = {},
+): Claim => ({
   kind,
   value,
   org_id: "acme",
   team_node_id: team,
   ...(agentUrl ? { agent: { url: agentUrl } } : {}),
   updated_at: "2025-01-01T00:00:00.000Z",
+  ...extra,
 });
 
 describe("pickTeam", () => {
@@ -132,6 +139,56 @@ describe("CachedTeamResolver", () => {
       { kind: "github_repo", value: "o/r" },
       { kind: "slack_channel_id", value: "C_UNKNOWN" },
     ]);
+  });
+
+  it("carries the winning team's agent and notify settings into the match", async () => {
+    const reader = new CountingReader([
+      claim("slack_channel_id", "C1", "sre", undefined, {
+        agent: { token_secret: "agents/sre" },
+        notify: { slack_channel: "CSRENOTICE" },
+      }),
+      claim("service", "payment", "payments", undefined, {
+        agent: { url: "https://payments-agent.example.com/run", token_secret: "agents/payments" },
+      }),
+    ]);
+    const resolver = new CachedTeamResolver({ reader, ttlSeconds: 30 });
+    const [sre, payments] = await resolver.resolveTeams([{ slack_channel_id: "C1" }, { service: "payment" }]);
+    expect(sre).toEqual({
+      org_id: "acme",
+      team_node_id: "sre",
+      matched_by: "slack_channel_id",
+      identifier: "C1",
+      agent: { token_secret: "agents/sre" },
+      notify: { slack_channel: "CSRENOTICE" },
+    });
+    expect(payments).toEqual({
+      org_id: "acme",
+      team_node_id: "payments",
+      matched_by: "service",
+      identifier: "payment",
+      agent: { url: "https://payments-agent.example.com/run", token_secret: "agents/payments" },
+    });
+  });
+
+  it("never reads nor caches an identifier too long to be a key; the rest of the batch resolves", async () => {
+    const reader = new CountingReader(claims);
+    const resolver = new CachedTeamResolver({ reader, ttlSeconds: 30, maxEntries: 10 });
+    const huge = "o/".padEnd(3000, "r");
+    const matches = await resolver.resolveTeams([
+      { github_repo: huge },
+      { github_repo: huge, slack_channel_id: "C1" },
+      { slack_channel_id: " ", github_repo: "o/r" },
+    ]);
+    expect(matches.map((m) => m?.team_node_id)).toEqual([undefined, "sre", "platform"]);
+    expect(reader.calls).toEqual([
+      [
+        { kind: "slack_channel_id", value: "C1" },
+        { kind: "github_repo", value: "o/r" },
+      ],
+    ]);
+    // A second look costs no read either, and still matches nothing.
+    expect(await resolver.resolveTeam({ github_repo: huge })).toBeUndefined();
+    expect(reader.calls).toHaveLength(1);
   });
 
   it("serves repeats from the cache, negative answers included, until the TTL passes", async () => {

@@ -105,6 +105,44 @@ describe("RoutingTable.getClaims", () => {
     expect(new Set(ddb.commandCalls(BatchGetCommand).flatMap((_, i) => keysOf(i))).size).toBe(250);
   });
 
+  it("never sends an identifier too long to be a key, so the others of the batch are read", async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [claimItem("service", "payment")] } });
+    const claims = await table().getClaims([
+      { kind: "github_repo", value: "x".repeat(3000) },
+      { kind: "service", value: "payment" },
+    ]);
+    expect(claims.map((c) => c.value)).toEqual(["payment"]);
+    expect(keysOf(0)).toEqual(["CLAIM#service#payment"]);
+    expect(await table().getClaims([{ kind: "github_repo", value: "x".repeat(3000) }])).toEqual([]);
+    expect(await table().getClaim({ kind: "github_repo", value: "x".repeat(3000) })).toBeUndefined();
+    expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it("reads a claim's agent and notify settings back, only the fields set", async () => {
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          {
+            ...claimItem("service", "a"),
+            agent: { token_secret: "agents/a" },
+            notify: { slack_channel: "CA1" },
+          },
+          { ...claimItem("service", "b"), agent: { url: "https://b.example.com", token_secret: 7 } },
+          claimItem("service", "c"),
+        ],
+      },
+    });
+    const claims = await table().getClaims(
+      ["a", "b", "c"].map((value) => ({ kind: "service" as const, value })),
+    );
+    expect(claims.map(({ agent, notify }) => ({ agent, notify }))).toEqual([
+      { agent: { token_secret: "agents/a" }, notify: { slack_channel: "CA1" } },
+      { agent: { url: "https://b.example.com" }, notify: undefined },
+      { agent: undefined, notify: undefined },
+    ]);
+    expect(claims[2]).not.toHaveProperty("agent");
+  });
+
   it("makes no call for no identifiers", async () => {
     expect(await table().getClaims([])).toEqual([]);
     expect(ddb.calls()).toHaveLength(0);
@@ -137,6 +175,25 @@ describe("RoutingTable.applyTeam (mocked)", () => {
     expect(items[1]!.Put!.ConditionExpression).toBe(
       "attribute_not_exists(#pk) OR (#org = :org AND #team = :team)",
     );
+  });
+
+  it("stores agent and notify settings on the team item and on every claim", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+    const result = await table().applyTeam({
+      ...config,
+      routing: { slack_channel_ids: ["C1"], services: ["payment"] },
+      agent: { token_secret: "agents/sre" },
+      notify: { slack_channel: "CNOTICE" },
+    });
+    const settings = { agent: { token_secret: "agents/sre" }, notify: { slack_channel: "CNOTICE" } };
+    expect(result.team).toMatchObject(settings);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => ({ agent: i.Put!.Item!.agent, notify: i.Put!.Item!.notify }))).toEqual([
+      settings,
+      settings,
+      settings,
+    ]);
   });
 
   it("retries a transaction cancelled by a concurrent writer (TransactionConflict)", async () => {
