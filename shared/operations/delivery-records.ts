@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { IDEMPOTENCY_TABLE } from "../config/resources";
 import { KEY_PREFIX } from "../router/delivery-guard";
-import type { DeliverySummary } from "../router/route-batch";
+import type { DeliverySummary } from "../router/routing-decision";
 
 /**
  * The key prefix the router's delivery guard gives Powertools Idempotency: KEY_PREFIX in

@@ -225,7 +225,10 @@ export function observeRouter() {
     counts[name] = (counts[name] ?? 0) + 1;
     values[name] = [...(values[name] ?? []), value];
   };
-  vi.spyOn(metrics, "addMetric").mockImplementation((name: string, _unit: unknown, value: number) => add(name, value));
+  vi.spyOn(metrics, "addMetric").mockImplementation((name, _unit, value) => {
+    add(name, value);
+    return metrics;
+  });
   vi.spyOn(metrics, "singleMetric").mockImplementation(() => {
     const dims: Record<string, string> = {};
     const stub = {
