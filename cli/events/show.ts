@@ -1,5 +1,11 @@
-import { parseEnvelope } from "../../shared/envelope/envelope";
+import {
+  type Envelope,
+  inlinePayloadText,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+  parseEnvelope,
+} from "../../shared/envelope/envelope";
 import { storedBody } from "../../shared/events/event-store";
+import type { PayloadRef } from "../../shared/payloads/payload-ref";
 import { COMMON_OPTIONS, positionals } from "../lib/args";
 import type { Command } from "../lib/command";
 import { CliError, EXIT } from "../lib/errors";
@@ -15,13 +21,33 @@ import { eventsTableOf } from "./context";
 const usage =
   "webhook-pipeline events show <event-id> [--json] [--local | --stack [NAME] | --events-table NAME]";
 
+/** The payload's size in bytes: of its text, or as stored apart (v2 keeps `payload_ref` in the summary). */
+function payloadBytes(envelope: Envelope): number {
+  if (envelope.v === PAYLOAD_REF_ENVELOPE_VERSION) return envelope.payload_ref.bytes;
+  return Buffer.byteLength(inlinePayloadText(envelope), "utf8");
+}
+
 /** The envelope's fields without its payload, and the payload's size. */
 function envelopeSummary(body: string | undefined) {
   if (body === undefined) return null;
   const parsed = parseEnvelope(body);
   if (!parsed.ok) return { valid: false, problem: parsed.problem };
-  const { payload, ...meta } = parsed.envelope;
-  return { valid: true, ...meta, payload_bytes: Buffer.byteLength(JSON.stringify(payload) ?? "", "utf8") };
+  const {
+    payload_text: _text,
+    payload: _legacy,
+    ...meta
+  } = parsed.envelope as Envelope & {
+    payload_text?: string;
+    payload?: unknown;
+  };
+  return { valid: true, ...meta, payload_bytes: payloadBytes(parsed.envelope) };
+}
+
+/** The human line for the payload: its size, and where it is when stored apart. */
+function payloadLine(bytes: number, ref: PayloadRef | undefined): string {
+  return ref
+    ? `${bytes} bytes of JSON, stored apart at s3://${ref.bucket}/${ref.key}`
+    : `${bytes} bytes of JSON as the provider sent it (--json shows the whole body)`;
 }
 
 /** The record as JSON can show it: the stored body as text (gunzipped), not as bytes. */
@@ -121,7 +147,7 @@ Exit codes: 0 shown, 1 no such event or DynamoDB failure, 2 invalid arguments.`,
         ["  correlation id", e.correlation_id as string],
         ["  retry", e.retry ? JSON.stringify(e.retry) : undefined],
         ["  headers", headers || undefined],
-        ["  payload", `${e.payload_bytes} bytes of JSON (--json shows the whole body)`],
+        ["  payload", payloadLine(e.payload_bytes as number, e.payload_ref as PayloadRef | undefined)],
       ])}`;
     });
     return EXIT.ok;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { splitAgentRequestBody } from "../../shared/agent/agent-request";
 import { verifyStandardWebhook } from "../../shared/crypto/standard-webhooks";
 import { lowerCaseHeaders } from "../../shared/http/webhook-request";
 
@@ -11,7 +12,7 @@ export interface AgentDelivery {
   team: { org_id: string; team_node_id: string; matched_by: string; identifier: string };
   received_at: string;
   correlation_id?: string;
-  /** Bytes of the payload as the agent received it (large-payload checks compare these). */
+  /** Bytes of the payload's text as the agent received it: the provider's own bytes (large-payload checks compare these). */
   payload_bytes: number;
 }
 
@@ -64,16 +65,18 @@ export async function startDemoAgent(options: {
     }
     if (forcedStatus !== undefined && forcedStatus >= 300)
       return reply(forcedStatus, { error: "forced failure" });
-    const event = JSON.parse(body.toString("utf8"));
+    const request = splitAgentRequestBody(body.toString("utf8"));
+    if (!request) return reply(400, { error: "the body is not an agent request" });
+    const { meta, payloadText } = request;
     const delivery: AgentDelivery = {
-      id: event.id,
-      delivery_key: event.delivery_key,
-      provider: event.provider,
-      event_type: event.event_type,
-      team: event.team,
-      received_at: event.received_at,
+      id: meta.id,
+      delivery_key: meta.delivery_key,
+      provider: meta.provider,
+      event_type: meta.event_type,
+      team: meta.team,
+      received_at: meta.received_at,
       correlation_id: headers["x-correlation-id"],
-      payload_bytes: Buffer.byteLength(JSON.stringify(event.payload)),
+      payload_bytes: Buffer.byteLength(payloadText, "utf8"),
     };
     deliveries.push(delivery);
     options.log?.(

@@ -10,14 +10,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EventOutcome, EventStatus } from "../../../shared/events/event-outcome";
-import { DynamoDbEventStore, MAX_STORED_BODY_BYTES } from "../../../shared/events/event-store";
+import { EVENT_STATUSES, type EventOutcome, type EventStatus } from "../../../shared/events/event-outcome";
+import { DynamoDbEventStore } from "../../../shared/events/event-store";
 import type { ProviderName } from "../../../shared/providers/provider";
-import { slackEnvelope } from "../../unit/router/router-fakes";
+import { envelopeWith, slackEnvelope } from "../../unit/router/router-fakes";
 import { type CliRun, json, type OpsFixture, stackFree, startOpsFixture } from "./ops-fixture";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../../..");
+const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;
 
 interface Listed {
   events: Array<{ event_id: string; status: EventStatus; provider?: string; updated_at: string }>;
@@ -214,10 +215,7 @@ describe("events list", () => {
 
   it("refuses bad filters and foreign tokens with exit 2", async () => {
     for (const [args, message] of [
-      [
-        ["--status", "lost"],
-        '--status must be one of delivered, unrouted, rejected, retrying, failed, dead, got "lost"',
-      ],
+      [["--status", "lost"], `--status must be one of ${EVENT_STATUSES.join(", ")}, got "lost"`],
       [["--provider", "gitlab"], "--provider must be one of slack, github"],
       [["--since", "yesterday"], "--since must be a duration like 30m, 1h, 24h or 7d"],
       [["--limit", "0"], "--limit must be a whole number from 1 to 1000"],
@@ -268,13 +266,23 @@ describe("events show", () => {
       await events(["show", failed.id, "--json"]),
     );
     expect(data.record).toMatchObject({ event_id: failed.id, status: "failed", agent_status: 400 });
-    expect(JSON.parse(data.record.body as string)).toMatchObject({ id: failed.id, v: 1 });
+    const queuedBody = JSON.parse(data.record.body as string);
+    expect(queuedBody).toMatchObject({ id: failed.id, v: 3 });
+    // The summary leaves the payload out and gives its size: the bytes of its text as sent.
     expect(data.envelope).toMatchObject({ valid: true, id: failed.id, provider: "slack" });
+    expect(data.envelope).not.toHaveProperty("payload_text");
+    expect(data.envelope.payload_bytes).toBe(Buffer.byteLength(queuedBody.payload_text));
   });
 
   it("shows a gzipped body as text, and says when the body was not stored or is no envelope", async () => {
-    const big = slackEnvelope({}, "C0LISTIT");
-    (big.payload as { event: { text: string } }).event.text = "x".repeat(MAX_STORED_BODY_BYTES);
+    const big = envelopeWith(
+      {},
+      JSON.stringify({
+        type: "event_callback",
+        // More than a whole DynamoDB item holds, so only its gzip fits.
+        event: { channel: "C0LISTIT", text: "x".repeat(DYNAMODB_ITEM_LIMIT_BYTES) },
+      }),
+    );
     await record(
       { event_id: big.id, status: "dead", body: JSON.stringify(big) },
       new Date(Date.now() - 60 * 60 * MINUTE),
