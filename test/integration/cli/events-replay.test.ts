@@ -101,7 +101,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(replayed).toMatchObject({ code: 0, stderr: "" });
     expect(replayed.stdout).toContain(`replayed event ${envelope.id} (was failed)`);
     expect(replayed.stdout).toContain(
-      `delivery slack:${envelope.delivery_key}: forgot its idempotency record (COMPLETED, failed, agent answered 400)`,
+      `delivery ${namespacedDeliveryKey(envelope)}: forgot its idempotency record (COMPLETED, failed, agent answered 400)`,
     );
     expect(await idempotencyRecord(envelope)).toBeUndefined();
     // The recorded body, byte for byte, with the attributes ingest sets.
@@ -116,7 +116,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(second.response.batchItemFailures).toEqual([]);
     const calls = callsFor(envelope);
     expect(calls).toHaveLength(2); // the refused 400, then the one delivery
-    expect(calls[1]!.json).toMatchObject({ id: envelope.id, delivery_key: envelope.delivery_key });
+    expect(calls[1]!.json).toMatchObject({ id: envelope.id, delivery_key: namespacedDeliveryKey(envelope) });
     expect(await events.get(envelope.id)).toMatchObject({ status: "delivered", agent_status: 202 });
     expect(fx.bodies(fx.queueUrl)).toEqual([]);
   });
@@ -147,7 +147,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
       event_id: envelope.id,
       previous_status: "delivered",
       forced: true,
-      delivery_key: `slack:${envelope.delivery_key}`,
+      delivery_key: namespacedDeliveryKey(envelope),
       forgotten: { status: "COMPLETED", outcome: "delivered", agent_status: 202 },
       queue_url: fx.queueUrl,
     });
@@ -172,7 +172,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     const refused = await fx.cli(["events", "replay", retry.id]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      `delivery slack:${original.delivery_key} was already delivered to the agent as event ${original.id}`,
+      `delivery ${namespacedDeliveryKey(original)} was already delivered to the agent as event ${original.id}`,
     );
     expect(fx.bodies(fx.queueUrl)).toEqual([]);
   });

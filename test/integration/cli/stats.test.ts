@@ -42,7 +42,8 @@ beforeAll(async () => {
   });
   // The agent refuses delivery keys starting with REFUSE (permanent) and is unavailable for BUSY ones.
   agent.behave((request) => {
-    const key = String(request.json.delivery_key);
+    // The agent sees the namespaced key (`<route>:<provider id>`): the provider's id is its last part.
+    const key = String(request.json.delivery_key).split(":").pop()!;
     if (key.startsWith("REFUSE")) return { kind: "fail", status: 422 };
     if (key.startsWith("BUSY")) return { kind: "fail", status: 503 };
     return { kind: "ok" };
@@ -53,8 +54,9 @@ beforeAll(async () => {
     slackApiUrl: slack.apiUrl,
     env: { RETRY_BASE_DELAY_SECONDS: "120" },
   });
+  const resent = slackEnvelope({}, CHANNEL);
   await send([
-    slackEnvelope({}, CHANNEL),
+    resent,
     slackEnvelope({}, CHANNEL),
     slackEnvelope({}, "C0STATSNOBODY"),
     slackEnvelope({ delivery_key: `BUSY-${randomUUID()}` }, CHANNEL),
@@ -62,6 +64,9 @@ beforeAll(async () => {
     githubEnvelope(REPO, { delivery_key: `REFUSE-${randomUUID()}` }),
     "this body is not an envelope",
   ]);
+  await router.drain();
+  // Slack resends the first one (same delivery key, new event): a duplicate, counted apart.
+  await send([{ ...resent, id: randomUUID() }]);
   await router.drain();
   router.close();
   // One more unavailable delivery on its last allowed receive: recorded dead.
@@ -108,6 +113,7 @@ describe("stats", () => {
       github: {
         received: 2,
         delivered: 1,
+        duplicate: 0,
         unrouted: 0,
         rejected: 0,
         retrying: 0,
@@ -117,19 +123,21 @@ describe("stats", () => {
         unrouted_rate: 0,
       },
       slack: {
-        received: 5,
+        received: 6,
         delivered: 2,
+        duplicate: 1,
         unrouted: 1,
         rejected: 0,
         retrying: 1,
         failed: 0,
         dead: 1,
-        error_rate: 20,
-        unrouted_rate: 20,
+        error_rate: 16.7,
+        unrouted_rate: 16.7,
       },
       unknown: {
         received: 1,
         delivered: 0,
+        duplicate: 0,
         unrouted: 0,
         rejected: 1,
         retrying: 0,
@@ -140,21 +148,22 @@ describe("stats", () => {
       },
     });
     expect(stats.total).toEqual({
-      received: 8,
+      received: 9,
       delivered: 3,
+      duplicate: 1,
       unrouted: 1,
       rejected: 1,
       retrying: 1,
       failed: 1,
       dead: 1,
-      error_rate: 37.5,
-      unrouted_rate: 12.5,
+      error_rate: 33.3,
+      unrouted_rate: 11.1,
     });
   });
 
   it("widens and narrows the window with --since", async () => {
     const week = json<EventStats>(await fx.cli(["stats", "--since", "7d", "--json"]));
-    expect(week.total.received).toBe(9);
+    expect(week.total.received).toBe(10);
     expect(week.providers.pagerduty).toMatchObject({ received: 1, failed: 1, error_rate: 100 });
     const none = await fx.cli(["stats", "--since", new Date(Date.now() + 60_000).toISOString()]);
     expect(none.code).toBe(0);
@@ -167,15 +176,15 @@ describe("stats", () => {
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^events since \d{4}-\S+ \(the last 24h\)$/);
     expect(lines[2]).toMatch(
-      /^PROVIDER\s+RECEIVED\s+DELIVERED\s+UNROUTED\s+REJECTED\s+RETRYING\s+FAILED\s+DEAD\s+ERROR RATE\s+UNROUTED RATE$/,
+      /^PROVIDER\s+RECEIVED\s+DELIVERED\s+DUPLICATE\s+UNROUTED\s+REJECTED\s+RETRYING\s+FAILED\s+DEAD\s+ERROR RATE\s+UNROUTED RATE$/,
     );
-    expect(lines[3]).toMatch(/^github\s+2\s+1\s+0\s+0\s+0\s+1\s+0\s+50%\s+0%$/);
-    expect(lines[4]).toMatch(/^slack\s+5\s+2\s+1\s+0\s+1\s+0\s+1\s+20%\s+20%$/);
-    expect(lines[6]).toMatch(/^total\s+8\s+3\s+1\s+1\s+1\s+1\s+1\s+37.5%\s+12.5%$/);
+    expect(lines[3]).toMatch(/^github\s+2\s+1\s+0\s+0\s+0\s+0\s+1\s+0\s+50%\s+0%$/);
+    expect(lines[4]).toMatch(/^slack\s+6\s+2\s+1\s+1\s+0\s+1\s+0\s+1\s+16.7%\s+16.7%$/);
+    expect(lines[6]).toMatch(/^total\s+9\s+3\s+1\s+1\s+1\s+1\s+1\s+1\s+33.3%\s+11.1%$/);
   });
 
   it("`stats show`, help, and errors", async () => {
-    expect(json<EventStats>(await fx.cli(["stats", "show", "--json"])).total.received).toBe(8);
+    expect(json<EventStats>(await fx.cli(["stats", "show", "--json"])).total.received).toBe(9);
     const help = await fx.cli(["stats", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("usage: webhook-pipeline stats [--since 24h]");

@@ -91,6 +91,9 @@ function router(queueUrl: string) {
     AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS),
     ROUTING_CACHE_SECONDS: "0",
     WEBHOOK_PIPELINE_LOCAL: "true",
+    // One call at a time per destination, so the breaker's count is exact: calls already waiting
+    // for a slot when it opens would otherwise still go.
+    AGENT_CONCURRENCY: "1",
   });
   builtAgents.push(base.agent as HttpAgentClient);
   const deps: RouterDeps = { ...base, random: () => 0.5 };
