@@ -24,7 +24,7 @@ function skipWhitespace(text: string, from: number): number {
   return i;
 }
 
-function expect(text: string, at: number, code: number): void {
+function expectChar(text: string, at: number, code: number): void {
   if (text.charCodeAt(at) !== code) {
     throw new SyntaxError(`not JSON text: expected ${String.fromCharCode(code)} at character ${at}`);
   }
@@ -32,7 +32,7 @@ function expect(text: string, at: number, code: number): void {
 
 /** The index just past the string whose opening quote is at `start`. */
 function stringEnd(text: string, start: number): number {
-  expect(text, start, QUOTE);
+  expectChar(text, start, QUOTE);
   let from = start + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
@@ -87,7 +87,7 @@ function elementTexts(text: string, open: number): { texts: string[]; end: numbe
     texts.push(text.slice(i, end));
     i = skipWhitespace(text, end);
     if (text.charCodeAt(i) === CLOSE_BRACKET) return { texts, end: i + 1 };
-    expect(text, i, COMMA);
+    expectChar(text, i, COMMA);
     i = skipWhitespace(text, i + 1);
   }
 }
@@ -105,7 +105,7 @@ function keyOf(text: string, start: number, end: number): string {
  */
 export function arrayMemberTexts(json: string, member: string): string[] | undefined {
   let i = skipWhitespace(json, 0);
-  expect(json, i, OPEN_BRACE);
+  expectChar(json, i, OPEN_BRACE);
   i = skipWhitespace(json, i + 1);
   if (json.charCodeAt(i) === CLOSE_BRACE) return undefined;
   let found: string[] | undefined;
@@ -113,7 +113,7 @@ export function arrayMemberTexts(json: string, member: string): string[] | undef
     const keyEnd = stringEnd(json, i);
     const key = keyOf(json, i, keyEnd);
     i = skipWhitespace(json, keyEnd);
-    expect(json, i, COLON);
+    expectChar(json, i, COLON);
     i = skipWhitespace(json, i + 1);
     if (key === member && json.charCodeAt(i) === OPEN_BRACKET) {
       const array = elementTexts(json, i);
@@ -125,7 +125,7 @@ export function arrayMemberTexts(json: string, member: string): string[] | undef
     }
     i = skipWhitespace(json, i);
     if (json.charCodeAt(i) === CLOSE_BRACE) return found;
-    expect(json, i, COMMA);
+    expectChar(json, i, COMMA);
     i = skipWhitespace(json, i + 1);
   }
 }
