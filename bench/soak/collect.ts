@@ -1,7 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalPipelineDescription } from "../../local/pipeline-file";
+import { EVENTS_TABLE } from "../../shared/config/resources";
 import type { EventStatus } from "../../shared/events/event-outcome";
 import {
   type DeadLetterSummary,
@@ -17,13 +18,21 @@ export interface EventRow {
   delivery_key?: string;
   duplicate_of?: string;
   last_error?: string;
+  /** The team it was routed to. */
+  team_node_id?: string;
   /** The receive count the outcome was reached on. */
   attempts?: number;
 }
 
+/** A record as the by-status index carries it (no stored body). */
+export interface StatusRow extends Omit<EventRow, "status"> {
+  updated_at: string;
+}
+
 /**
- * Reads what the pipeline holds at the end, straight from the emulators (never through the fault
- * proxies): the queue's depth, the dead-letter queue and every outcome record.
+ * Reads what the pipeline holds, straight from the emulators (never through the fault proxies):
+ * while it runs, the queue's depth and the records going back to the queue; at the end, the
+ * dead-letter queue and every outcome record.
  */
 export class PipelineState {
   private readonly sqs: SQSClient;
@@ -56,17 +65,54 @@ export class PipelineState {
     return { waiting: Number(Attributes.ApproximateNumberOfMessages ?? 0), all };
   }
 
-  /** Waits until the queue has been empty twice in a row a second apart, or the timeout passes. */
-  async drained(timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until the queue holds no more than `mayStay()` messages twice in a row a second apart, or
+   * the timeout passes. Messages that may stay are the broken team's: they back off until they are
+   * dead, which outlasts a short run; counting them (not "the queue is empty") lets it end as soon
+   * as nothing else is left.
+   */
+  async drained(timeoutMs: number, mayStay: () => Promise<number>): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    let emptyInARow = 0;
+    let settledInARow = 0;
     while (Date.now() < deadline) {
-      const { all } = await this.queueDepth();
-      emptyInARow = all === 0 ? emptyInARow + 1 : 0;
-      if (emptyInARow >= 2) return true;
+      const [{ all }, allowed] = await Promise.all([this.queueDepth(), mayStay()]);
+      settledInARow = all <= allowed ? settledInARow + 1 : 0;
+      if (settledInARow >= 2) return true;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     return false;
+  }
+
+  /** The ids of the events recorded `dead` (the by-status index: only those items are read). */
+  async deadEventIds(): Promise<Set<string>> {
+    const rows = await this.byStatus("dead");
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  /** Records whose latest outcome is `retrying`, updated at or after `since` (an ISO time). */
+  retryingSince(since: string): Promise<StatusRow[]> {
+    return this.byStatus("retrying", since);
+  }
+
+  private async byStatus(status: EventStatus, since?: string): Promise<StatusRow[]> {
+    const { name, partitionKey, sortKey } = EVENTS_TABLE.statusIndex;
+    const rows: StatusRow[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.description.eventsTable,
+          IndexName: name,
+          KeyConditionExpression: `#status = :status${since ? " AND #at >= :since" : ""}`,
+          ExpressionAttributeNames: { "#status": partitionKey, ...(since ? { "#at": sortKey } : {}) },
+          ExpressionAttributeValues: { ":status": status, ...(since ? { ":since": since } : {}) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      rows.push(...((page.Items ?? []) as StatusRow[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return rows;
   }
 
   /** Every message in the dead-letter queue (peeked, not consumed). */
@@ -86,7 +132,7 @@ export class PipelineState {
           TableName: this.description.eventsTable,
           ConsistentRead: true,
           ProjectionExpression:
-            "event_id, #status, provider, delivery_key, duplicate_of, last_error, attempts",
+            "event_id, #status, provider, delivery_key, duplicate_of, last_error, attempts, team_node_id",
           ExpressionAttributeNames: { "#status": "status" },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),

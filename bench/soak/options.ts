@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { WEBHOOK_QUEUE } from "../../shared/config/resources";
+import { BROKEN_TEAM_STORM } from "./mix-plan";
 
 /** A fault that lasts a while: `count` windows of `seconds` each, at random points of the run. */
 export interface Windows {
@@ -26,7 +27,29 @@ export interface SoakOptions {
   logFile?: string;
   /** Attempts a sender makes for one webhook that gets a 5xx or no answer (providers retry too). */
   sendAttempts: number;
-  mix: { duplicate: number; slackRetry: number; unknownTeam: number; badSignature: number };
+  /** Shares of the webhooks sent (the rest are plain samples for the healthy team). */
+  mix: {
+    duplicate: number;
+    slackRetry: number;
+    unknownTeam: number;
+    badSignature: number;
+    /** Hand-written payloads: big integers, odd spacing and key order, emoji, a PagerDuty V2 body. */
+    oddPayloads: number;
+    /** Payloads too large for one queue message: ingest stores them in S3. */
+    largePayloads: number;
+    /** Payloads nested 5,000 levels deep. */
+    deepPayloads: number;
+    /** A 3,000-character repository or Slack channel: recorded unrouted, never failing its batch. */
+    oversizedIds: number;
+    /** Generic alerts every same-id source sends with one id and identical bytes. */
+    sameIdSources: number;
+    /** The team whose agent is down, in storms of a router batch. */
+    brokenTeam: number;
+  };
+  /** Off: the broken team's storms are planned but not sent (the same healthy traffic, for comparison). */
+  sendBrokenTeam: boolean;
+  /** The queue message limit ingest is given (MAX_MESSAGE_BYTES): small, so S3 payloads stay quick. */
+  maxMessageBytes: number;
   faults: {
     agent500: number;
     agent429: number;
@@ -51,6 +74,9 @@ export interface SoakOptions {
 export const USAGE = `npm run soak -- [--events 10000] [--duration 600] [--concurrency 16] [--rate 0] [--max-backlog 200]
                 [--seed N] [--drain-timeout 300] [--send-attempts 5] [--log-file PATH]
   mix:    [--duplicates 0.05] [--slack-retries 0.03] [--unknown-team 0.03] [--bad-signature 0.02]
+          [--odd-payloads 0.03] [--large-payloads 0.003] [--deep-payloads 0.003] [--oversized-ids 0.005]
+          [--same-id-sources 0.04] [--broken-team 0.05] [--no-broken-team] [--max-message-bytes 65536]
+          (every share that is not 0 sends at least one; the broken team's webhooks come ${BROKEN_TEAM_STORM} in a row)
   faults: [--agent-500 0.03] [--agent-429 0.02] [--agent-400 0.01] [--agent-hang 0.01]
           [--agent-down Wx3] [--dynamodb-throttle 0.03] [--dynamodb-down Wx3] [--sqs-refuse Wx3]
           [--router-crashes C] [--no-faults]
@@ -60,7 +86,11 @@ export const USAGE = `npm run soak -- [--events 10000] [--duration 600] [--concu
 
 Drives the local pipeline with signed webhooks while injecting faults, then reconciles every event:
 exit 1 if an acknowledged event is unaccounted for, a delivery key was accepted twice by the agent,
-or a bad signature reached it. Rates are fractions of requests; windows are COUNTxSECONDS placed at
+a bad signature reached it, a payload reached it other than byte for byte as signed, one source's
+alert was lost to another's with the same id, an oversized identifier did not end unrouted alone,
+or the team whose agent is down (its agent URL a port nothing listens on) reached an agent or cost
+the healthy team a retry. --no-broken-team sends the same mix without that team's webhooks: compare
+the healthy team's receive counts. Rates are fractions of requests; windows are COUNTxSECONDS placed at
 random points while sending. The router runs with a shorter timeout than deployed (30 s, agent
 10 s) so that crashed messages come back within the run: the queue's visibility timeout stays six
 times the router's timeout, as deployed.`;
@@ -101,6 +131,13 @@ const DEFAULTS = {
   "slack-retries": "0.03",
   "unknown-team": "0.03",
   "bad-signature": "0.02",
+  "odd-payloads": "0.03",
+  "large-payloads": "0.003",
+  "deep-payloads": "0.003",
+  "oversized-ids": "0.005",
+  "same-id-sources": "0.04",
+  "broken-team": "0.05",
+  "max-message-bytes": "65536",
   "agent-500": "0.03",
   "agent-429": "0.02",
   "agent-400": "0.01",
@@ -126,6 +163,7 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
       seed: { type: "string" },
       "log-file": { type: "string" },
       "no-faults": { type: "boolean" },
+      "no-broken-team": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -160,7 +198,16 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
       slackRetry: fraction("slack-retries", v("slack-retries")),
       unknownTeam: fraction("unknown-team", v("unknown-team")),
       badSignature: fraction("bad-signature", v("bad-signature")),
+      oddPayloads: fraction("odd-payloads", v("odd-payloads")),
+      largePayloads: fraction("large-payloads", v("large-payloads")),
+      deepPayloads: fraction("deep-payloads", v("deep-payloads")),
+      oversizedIds: fraction("oversized-ids", v("oversized-ids")),
+      sameIdSources: fraction("same-id-sources", v("same-id-sources")),
+      brokenTeam: fraction("broken-team", v("broken-team")),
     },
+    sendBrokenTeam: values["no-broken-team"] !== true,
+    // Well below SQS's 1 MiB, so the few payloads ingest stores in S3 are small enough to send quickly.
+    maxMessageBytes: whole("max-message-bytes", v("max-message-bytes"), 1024),
     faults: {
       agent500: rate("agent-500"),
       agent429: rate("agent-429"),
@@ -184,9 +231,11 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
     // The router calls the agent only with the agent timeout plus a second left in the invocation.
     throw new UsageError("--agent-timeout-ms plus one second must fit in --router-timeout");
   }
-  const { mix } = options;
-  if (mix.duplicate + mix.slackRetry + mix.unknownTeam + mix.badSignature > 0.5) {
-    throw new UsageError("duplicates, Slack retries, unknown teams and bad signatures together exceed half");
+  const shares = Object.values(options.mix).reduce((sum, share) => sum + share, 0);
+  if (shares > 0.5) {
+    throw new UsageError(
+      `the mix's shares add up to ${shares.toFixed(3)}: at most half the webhooks may be special`,
+    );
   }
   const { agent500, agent429, agent400, agentHang } = options.faults;
   if (agent500 + agent429 + agent400 + agentHang > 1) {

@@ -1,8 +1,14 @@
-import type { AgentRequestRecord } from "../../local/faults/soak-agent";
+import type { AgentRequestRecord, PayloadDigest } from "../../local/faults/soak-agent";
 import type { DeadLetterSummary } from "../../shared/operations/dead-letter-queue";
+import { acknowledgedEvents } from "./acknowledged";
+import { type BadDataCheck, checkBadData } from "./bad-data-check";
 import type { EventRow } from "./collect";
+import type { Deferral } from "./deferrals";
+import { checkIsolation, type IsolationCheck, type IsolationSetting } from "./isolation";
+import { checkPayloads, type PayloadCheck } from "./payload-check";
+import { checkSameIdSources, type SameIdCheck } from "./same-id-check";
 import type { SendResult } from "./sender";
-import type { SendKind, WebhookClass } from "./webhooks";
+import type { PayloadShape, SendKind, WebhookClass } from "./webhooks";
 
 /** What became of one acknowledged event (envelope id), checked in this order. */
 export const FATES = [
@@ -16,6 +22,8 @@ export const FATES = [
   "unrouted",
   "rejected",
   "in the dead-letter queue",
+  /** The broken team's, still backing off (or recorded dead) when the run ended: its agent is down. */
+  "held back: its team's agent is down",
   "unaccounted",
 ] as const;
 export type Fate = (typeof FATES)[number];
@@ -33,6 +41,9 @@ export interface ReconcileInput {
   routerTimeoutMs: number;
   /** How late the agent may see a request the router sent just before it was killed. */
   agentLagMs: number;
+  /** Every deferral the router recorded while the run went on. */
+  deferrals: readonly Deferral[];
+  isolation: Omit<IsolationSetting, "routerTimeoutMs">;
 }
 
 export interface Reconciliation {
@@ -42,6 +53,7 @@ export interface Reconciliation {
   ingestAnswers: Map<number, number>;
   byClass: Record<WebhookClass, number>;
   byKind: Record<SendKind, number>;
+  byShape: Record<PayloadShape, number>;
   acknowledged: number;
   acknowledgedEvents: number;
   ignored: number;
@@ -67,8 +79,15 @@ export interface Reconciliation {
   /** Keys the agent accepted that should never reach it. */
   badSignatureDelivered: string[];
   unknownTeamDelivered: string[];
+  oversizedDelivered: string[];
   /** Keys the agent accepted that no acknowledged webhook carried. */
   deliveredUnacknowledged: string[];
+  /** Acknowledged webhooks answered with another number of ids than the events they hold. */
+  miscounted: number;
+  payloads: PayloadCheck;
+  sameId: SameIdCheck;
+  badData: BadDataCheck;
+  isolation: IsolationCheck;
   problems: string[];
 }
 
@@ -119,41 +138,57 @@ function classifyDuplicates(input: ReconcileInput, accepted: AgentRequestRecord[
   return duplicates;
 }
 
+const tally = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
 export function reconcile(input: ReconcileInput): Reconciliation {
-  const byClass: Record<WebhookClass, number> = { routable: 0, "unknown-team": 0, "bad-signature": 0 };
-  const byKind: Record<SendKind, number> = { original: 0, duplicate: 0, "slack-retry": 0 };
+  const byClass = tally<WebhookClass>([
+    "routable",
+    "unknown-team",
+    "oversized-id",
+    "bad-signature",
+    "broken-team",
+  ]);
+  const byKind = tally<SendKind>(["original", "duplicate", "slack-retry"]);
+  const byShape = tally<PayloadShape>(["sample", "odd", "large", "deep", "same-id"]);
   const refused = new Map<string, number>();
   const classOfKey = new Map<string, WebhookClass>();
-  const acknowledged: Array<{ eventId: string; key: string }> = [];
+  const signed = new Map<string, PayloadDigest>();
   let httpRequests = 0;
   const ingestAnswers = new Map<number, number>();
   let ignored = 0;
   const problems: string[] = [];
   for (const result of input.sends) {
-    const { cls, kind, key } = result.webhook;
+    const { cls, kind, shape, events } = result.webhook;
     byClass[cls] += 1;
     byKind[kind] += 1;
+    byShape[shape] += 1;
     httpRequests += result.statuses.length;
     for (const status of result.statuses) count(ingestAnswers, status);
-    classOfKey.set(key, cls);
+    for (const { key, payload } of events) {
+      classOfKey.set(key, cls);
+      signed.set(key, payload);
+    }
     if (result.outcome === "ignored") ignored += 1;
     if (result.outcome === "refused") count(refused, refusalReason(result));
-    if (result.outcome === "accepted") {
-      for (const eventId of result.ids) acknowledged.push({ eventId, key });
-      if (cls === "bad-signature") problems.push(`a tampered webhook was acknowledged (${key})`);
+    if (result.outcome === "accepted" && cls === "bad-signature") {
+      problems.push(`a tampered webhook was acknowledged (${events[0]?.key})`);
     }
   }
+  const { events: acknowledged, miscounted } = acknowledgedEvents(input.sends);
 
   const accepted = input.agent.filter((r) => r.status >= 200 && r.status < 300);
   const acceptedKeys = new Set(accepted.map((r) => r.key));
   const acceptedIds = new Set(accepted.map((r) => r.eventId));
   const deadLetterIds = new Set(input.deadLetters.map((d) => d.event_id));
+  const keyOfEvent = new Map(acknowledged.map((a) => [a.eventId, a.key]));
   const refusedByStatus = new Map<number, number>();
   for (const r of input.agent) if (r.status >= 300) count(refusedByStatus, r.status);
 
-  const fates = Object.fromEntries(FATES.map((f) => [f, 0])) as Record<Fate, number>;
+  const fates = tally<Fate>(FATES);
   const unaccounted: Reconciliation["unaccounted"] = [];
-  for (const { eventId, key } of acknowledged) {
+  const deliveredIds = new Set<string>();
+  for (const { eventId, key, cls } of acknowledged) {
     const status = input.outcomes.get(eventId)?.status;
     let fate: Fate;
     if (acceptedIds.has(eventId)) fate = "delivered";
@@ -161,10 +196,13 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     else if (status === "failed") fate = "failed (agent 4xx)";
     else if (status === "unrouted" || status === "rejected") fate = status;
     else if (deadLetterIds.has(eventId)) fate = "in the dead-letter queue";
-    else {
+    else if (cls === "broken-team" && (status === "retrying" || status === "dead")) {
+      fate = "held back: its team's agent is down";
+    } else {
       fate = "unaccounted";
       unaccounted.push({ eventId, key, status: status ?? "no record" });
     }
+    if (fate === "delivered") deliveredIds.add(eventId);
     fates[fate] += 1;
   }
 
@@ -178,6 +216,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     ingestAnswers,
     byClass,
     byKind,
+    byShape,
     acknowledged: input.sends.filter((s) => s.outcome === "accepted").length,
     acknowledgedEvents: acknowledged.length,
     ignored,
@@ -196,8 +235,10 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     maxAttempts: Math.max(0, ...attempts),
     deadLetters: {
       messages: input.deadLetters.length,
-      keyDelivered: input.deadLetters.filter((d) => acceptedKeys.has(`${d.provider}:${d.delivery_key}`))
-        .length,
+      keyDelivered: input.deadLetters.filter((d) => {
+        const key = d.event_id ? keyOfEvent.get(d.event_id) : undefined;
+        return key !== undefined && acceptedKeys.has(key);
+      }).length,
       recordedDead: input.deadLetters.filter((d) => {
         const row = d.event_id ? input.outcomes.get(d.event_id) : undefined;
         return row?.status === "dead" && row.last_error !== undefined;
@@ -205,22 +246,75 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     },
     badSignatureDelivered: keysOf("bad-signature"),
     unknownTeamDelivered: keysOf("unknown-team"),
+    oversizedDelivered: keysOf("oversized-id"),
     deliveredUnacknowledged: [...acceptedKeys].filter((key) => !acknowledgedKeys.has(key)),
+    miscounted,
+    payloads: checkPayloads(signed, input.agent),
+    sameId: checkSameIdSources(acknowledged, acceptedKeys, input.outcomes),
+    badData: checkBadData(input.sends, acknowledged, input.outcomes, input.deferrals),
+    isolation: checkIsolation(acknowledged, input.agent, input.outcomes, input.deferrals, deliveredIds, {
+      ...input.isolation,
+      routerTimeoutMs: input.routerTimeoutMs,
+    }),
     problems,
   };
-  const crashes = [...ingestAnswers].filter(([status]) => status >= 500 && status !== 503);
+  problems.push(...problemsOf(result, input));
+  return result;
+}
+
+/** Every condition that fails the run, beyond a tampered webhook acknowledged (found while counting). */
+function problemsOf(r: Reconciliation, input: ReconcileInput): string[] {
+  const problems: string[] = [];
+  const crashes = [...r.ingestAnswers].filter(([status]) => status >= 500 && status !== 503);
   if (crashes.length > 0) {
     problems.push(
       `ingest answered ${crashes.map(([s, c]) => `${s} ×${c}`).join(", ")}: only a 503 says retry`,
     );
   }
-  if (unaccounted.length > 0) problems.push(`${unaccounted.length} acknowledged events are unaccounted for`);
-  if (duplicates.unexplained.length > 0) {
-    problems.push(`${duplicates.unexplained.length} delivery keys were accepted by the agent twice`);
+  if (r.miscounted > 0)
+    problems.push(`${r.miscounted} webhooks were acknowledged with ids not one per event`);
+  if (r.unaccounted.length > 0)
+    problems.push(`${r.unaccounted.length} acknowledged events are unaccounted for`);
+  if (r.duplicates.unexplained.length > 0) {
+    problems.push(`${r.duplicates.unexplained.length} delivery keys were accepted by the agent twice`);
   }
-  if (result.badSignatureDelivered.length > 0) problems.push("a tampered webhook reached the agent");
-  if (result.unknownTeamDelivered.length > 0) problems.push("an unknown team's event reached the agent");
+  if (r.badSignatureDelivered.length > 0) problems.push("a tampered webhook reached the agent");
+  if (r.unknownTeamDelivered.length > 0) problems.push("an unknown team's event reached the agent");
   if (input.agentUnverified > 0)
     problems.push("the agent got requests whose router signature did not verify");
-  return result;
+  const { payloads, sameId, badData, isolation } = r;
+  if (payloads.mismatched.length > 0) {
+    problems.push(
+      `${payloads.mismatched.length} agent requests carried a payload other than the bytes signed`,
+    );
+  }
+  if (payloads.notAgentRequests > 0) {
+    problems.push(`${payloads.notAgentRequests} agent requests were not an agent request body`);
+  }
+  if (sameId.lost.length > 0) {
+    problems.push(`${sameId.lost.length} alerts were lost to another source's alert with the same id`);
+  }
+  if (badData.refused > 0 || badData.unsettled.length > 0) {
+    problems.push(
+      `${badData.refused + badData.unsettled.length} events with an oversized identifier did not end unrouted`,
+    );
+  }
+  if (r.oversizedDelivered.length > 0)
+    problems.push("an event with an oversized identifier reached the agent");
+  if (badData.validationDeferrals.length > 0) {
+    problems.push(
+      `${badData.validationDeferrals.length} records were sent back to the queue by a DynamoDB validation error`,
+    );
+  }
+  if (isolation.brokenReachedAgent.length > 0) {
+    problems.push(
+      `${isolation.brokenReachedAgent.length} events of the team whose agent is down reached an agent`,
+    );
+  }
+  if (isolation.costly.length > 0) {
+    problems.push(
+      `${isolation.costly.length} times the healthy team's events were held back for the broken team`,
+    );
+  }
+  return problems;
 }

@@ -2,6 +2,7 @@ import type { FaultProxy } from "../../local/faults/fault-proxy";
 import { fmtInt, formatTable } from "../lib/table";
 import type { InjectedFault } from "./faults";
 import { FATES, type Reconciliation } from "./reconcile";
+import { SAME_ID_SOURCES } from "./teams";
 
 export interface RunFigures {
   command: string;
@@ -12,11 +13,51 @@ export interface RunFigures {
   loopDelayMs: { p99: number; max: number };
   injected: readonly InjectedFault[];
   proxies: { dynamodb: FaultProxy; sqs: FaultProxy };
+  /** False for a baseline run: the broken team's webhooks were planned but not sent. */
+  brokenTeamSent: boolean;
 }
 
 const n = fmtInt;
 const rows = (entries: Array<[string, number | string]>) =>
   entries.map(([label, value]) => [label, typeof value === "number" ? n(value) : value]);
+/** `1 ×8,000, 2 ×300`: counts by key, keys in order. */
+const counts = <K extends string | number>(map: ReadonlyMap<K, number>) =>
+  [...map]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, count]) => `${key} ×${n(count)}`)
+    .join(", ") || "none";
+const slash = (...values: number[]) => values.map(n).join(" / ");
+
+/** Same-id sources, oversized identifiers and the team whose agent is down. */
+function isolationRows(r: Reconciliation, figures: RunFigures): Array<[string, number | string]> {
+  const { sameId, badData, isolation } = r;
+  const healthyDelivered = [...isolation.healthyAttempts.values()].reduce((sum, c) => sum + c, 0);
+  const firstTime = isolation.healthyAttempts.get(1) ?? 0;
+  return [
+    [`same-id alert groups (${SAME_ID_SOURCES.join(", ")})`, sameId.groups],
+    ["  delivered from every source", sameId.deliveredFromEverySource],
+    ["  alerts lost to another source's key", sameId.lost.length],
+    [
+      "oversized-identifier events acknowledged / refused by ingest",
+      slash(badData.oversized, badData.refused),
+    ],
+    ["  ended as", counts(badData.byStatus)],
+    ["records deferred by a DynamoDB validation error", badData.validationDeferrals.length],
+    [
+      "team whose agent is down: events acknowledged",
+      figures.brokenTeamSent ? n(isolation.brokenEvents) : "not sent (--no-broken-team)",
+    ],
+    ["  that reached an agent", isolation.brokenReachedAgent.length],
+    ["healthy team: deferrals seen (retrying records)", isolation.healthyDeferrals],
+    ["  held back for the other team (its agent or a foreign circuit)", isolation.costly.length],
+    ["  by its own agent's circuit outside its outages", isolation.ownCircuitOutsideOutages],
+    ["healthy team: deliveries by receive count", counts(isolation.healthyAttempts)],
+    [
+      "  delivered on the first receive",
+      healthyDelivered === 0 ? "n/a" : `${((100 * firstTime) / healthyDelivered).toFixed(1)}%`,
+    ],
+  ];
+}
 
 function faultRows(figures: RunFigures): Array<[string, string]> {
   const windows = (kind: InjectedFault["kind"]) => {
@@ -47,8 +88,18 @@ export function formatReport(r: Reconciliation, figures: RunFigures): string {
   const sent = rows([
     ["sent (webhooks)", r.sent],
     [
-      "  routable / unknown team / bad signature",
-      `${n(r.byClass.routable)} / ${n(r.byClass["unknown-team"])} / ${n(r.byClass["bad-signature"])}`,
+      "  routable / unknown team / oversized identifier / bad signature / agent down",
+      slash(
+        r.byClass.routable,
+        r.byClass["unknown-team"],
+        r.byClass["oversized-id"],
+        r.byClass["bad-signature"],
+        r.byClass["broken-team"],
+      ),
+    ],
+    [
+      "  payloads hand-written / large (S3) / 5,000 deep / same-id alerts",
+      slash(r.byShape.odd, r.byShape.large, r.byShape.deep, r.byShape["same-id"]),
     ],
     [
       "  of which resends: duplicates / Slack retries",
@@ -85,8 +136,12 @@ export function formatReport(r: Reconciliation, figures: RunFigures): string {
     ["keys accepted again: the router never heard the first", r.duplicates.unheard],
     ["keys accepted again: the router was killed before recording it", r.duplicates.afterCrash],
     ["keys accepted twice otherwise (duplicates)", r.duplicates.unexplained.length],
+    ["payloads compared with what the sender signed", r.payloads.compared],
+    ["  not byte for byte what was signed", r.payloads.mismatched.length],
+    ["bodies that are not an agent request", r.payloads.notAgentRequests],
     ["bad signatures delivered", r.badSignatureDelivered.length],
     ["unknown-team events delivered", r.unknownTeamDelivered.length],
+    ["oversized-identifier events delivered", r.oversizedDelivered.length],
     ["keys delivered without an acknowledgement", r.deliveredUnacknowledged.length],
     ["requests with a bad router signature", r.agent.unverified],
   ]);
@@ -101,16 +156,23 @@ export function formatReport(r: Reconciliation, figures: RunFigures): string {
   ];
   const verdict =
     r.problems.length === 0
-      ? "PASS: every acknowledged event is accounted for; no delivery key was accepted twice unexplained; no bad signature delivered"
+      ? "PASS: every acknowledged event is accounted for; no delivery key was accepted twice unexplained; no bad signature delivered; every payload byte for byte; no source's alert lost to another's; oversized identifiers unrouted alone; the broken team cost the healthy one nothing"
       : `FAIL:\n${r.problems.map((p) => `  - ${p}`).join("\n")}`;
-  const examples = r.unaccounted
-    .slice(0, 10)
-    .map((u) => `  unaccounted ${u.eventId} ${u.key} (events table: ${u.status})`)
-    .concat(
-      r.duplicates.unexplained
-        .slice(0, 10)
-        .map((d) => `  accepted twice: ${d.key} (event ids ${d.eventIds.join(", ")})`),
-    );
+  // The first few of each kind of problem: enough to start looking from.
+  const examples = [
+    r.unaccounted.map((u) => `unaccounted ${u.eventId} ${u.key} (events table: ${u.status})`),
+    r.duplicates.unexplained.map((d) => `accepted twice: ${d.key} (event ids ${d.eventIds.join(", ")})`),
+    r.payloads.mismatched.map(
+      (m) => `payload of ${m.key} (${m.eventId}): ${n(m.received.bytes)} bytes, signed ${n(m.signed.bytes)}`,
+    ),
+    r.sameId.lost.map(
+      (l) =>
+        `lost same-id alert ${l.key} (${l.eventId}): ${l.status}${l.duplicateOf ? ` of ${l.duplicateOf}` : ""}`,
+    ),
+    r.badData.unsettled.map((u) => `oversized identifier ${u.eventId}: ended ${u.status}`),
+    r.badData.validationDeferrals.map((d) => `deferred ${d.eventId}: ${d.reason}`),
+    r.isolation.costly.map((d) => `healthy ${d.eventId} held back (${d.why}): ${d.reason}`),
+  ].flatMap((lines) => lines.slice(0, 10).map((line) => `  ${line}`));
   return [
     `soak: ${figures.command}`,
     "",
@@ -119,6 +181,8 @@ export function formatReport(r: Reconciliation, figures: RunFigures): string {
     formatTable(["acknowledged events", "count"], fates),
     "",
     formatTable(["at the agent", "count"], agent),
+    "",
+    formatTable(["sources, bad data and isolation", "count"], rows(isolationRows(r, figures))),
     "",
     formatTable(["run and faults", "value"], run),
     "",

@@ -1,15 +1,17 @@
 import { writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { sampleSecretsFromEnv } from "../../local/samples/sample-secrets";
 import { PipelineState } from "./collect";
+import { DeferralWatch } from "./deferrals";
 import { FaultInjector, planFaults } from "./faults";
-import { startSoakHarness } from "./harness";
+import { BREAKER_RECOVERY_SECONDS, startSoakHarness } from "./harness";
+import { planMix } from "./mix-plan";
 import type { SoakOptions } from "./options";
 import { seededRandom } from "./random";
 import { reconcile } from "./reconcile";
 import { formatReport } from "./report";
 import { QueueWatch, sendAll } from "./send-all";
 import { WebhookSender } from "./sender";
+import { SAME_ID_SOURCES, SOAK_SECRETS } from "./teams";
 import { WebhookMix } from "./webhooks";
 
 /** The agent runs in this process: it may see a request this much after the router sent it. */
@@ -20,9 +22,9 @@ const log = (line: string) => console.error(`[soak ${new Date().toISOString().sl
 /** Runs the soak once: start, send while breaking things, drain, reconcile, report. Exit code out. */
 export async function runSoak(options: SoakOptions, command: string): Promise<number> {
   // One stream each, so that changing a fault rate does not reshuffle the webhooks, and so on.
-  const [mixRandom, faultRandom, agentRandom, senderRandom] = [0, 1, 2, 3].map((i) =>
-    seededRandom(options.seed * 4 + i),
-  ) as [() => number, () => number, () => number, () => number];
+  const [mixRandom, faultRandom, agentRandom, senderRandom, brokenRandom] = [0, 1, 2, 3, 4].map((i) =>
+    seededRandom(options.seed * 8 + i),
+  ) as [() => number, () => number, () => number, () => number, () => number];
   log(`seed ${options.seed}; starting the pipeline (router in its own process, faults wired in)…`);
   const harness = await startSoakHarness(options, agentRandom);
   // Interrupted: the pipeline runs in its own process group, so it is stopped here, not left behind.
@@ -37,6 +39,7 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
   loopDelay.enable();
   const state = new PipelineState(harness.description);
   const queue = new QueueWatch(state);
+  const deferrals = new DeferralWatch(state);
   let progress: NodeJS.Timeout | undefined;
   const injector = new FaultInjector(planFaults(options.faults, faultRandom), harness, log);
   try {
@@ -46,7 +49,14 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
       options.sendAttempts,
       senderRandom,
     );
-    const mix = new WebhookMix(sampleSecretsFromEnv({}).secrets, options.mix, mixRandom);
+    const plan = planMix(options.mix, options.events, SAME_ID_SOURCES.length, mixRandom, brokenRandom);
+    const mix = new WebhookMix(
+      SOAK_SECRETS,
+      plan,
+      // Three queue messages' worth: stored in S3 by ingest, read back by the router.
+      { largePayloadBytes: 3 * options.maxMessageBytes, sendBrokenTeam: options.sendBrokenTeam },
+      mixRandom,
+    );
     let sent = 0;
     progress = setInterval(() => {
       const accepted = harness.agent.records.filter((r) => r.status < 300).length;
@@ -62,8 +72,15 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
     const sendSeconds = (Date.now() - started) / 1000;
     log(`sent ${results.length} webhooks in ${sendSeconds.toFixed(1)} s; waiting for the queue to drain…`);
     const drainStarted = Date.now();
-    const drained = await state.drained(options.drainTimeoutSeconds * 1000);
+    // The broken team's events may stay on the queue until they are dead; nothing else may.
+    const brokenIds = results.filter((r) => r.webhook.cls === "broken-team").flatMap((r) => r.ids);
+    const notYetDead = async () => {
+      const dead = await state.deadEventIds();
+      return brokenIds.filter((id) => !dead.has(id)).length;
+    };
+    const drained = await state.drained(options.drainTimeoutSeconds * 1000, notYetDead);
     const drainSeconds = (Date.now() - drainStarted) / 1000;
+    await deferrals.stop();
     const [deadLetters, outcomes] = await Promise.all([state.deadLetters(), state.outcomes()]);
     const reconciliation = reconcile({
       sends: results,
@@ -74,6 +91,13 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
       crashes: injector.injected.filter((f) => f.kind === "router-crash").map((f) => f.startedAt),
       routerTimeoutMs: options.router.timeoutSeconds * 1000,
       agentLagMs: AGENT_LAG_MS,
+      deferrals: deferrals.deferrals,
+      isolation: {
+        healthyDestination: new URL(harness.agent.url).host,
+        brokenDestination: harness.brokenTeam.destination,
+        healthyOutages: injector.injected.filter((f) => f.kind === "agent-down"),
+        breakerRecoveryMs: BREAKER_RECOVERY_SECONDS * 1000,
+      },
     });
     console.log(
       formatReport(reconciliation, {
@@ -84,6 +108,7 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
         loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         injected: injector.injected,
         proxies: { dynamodb: harness.dynamodb.proxy, sqs: harness.sqs.proxy },
+        brokenTeamSent: options.sendBrokenTeam,
       }),
     );
     return reconciliation.problems.length === 0 ? 0 : 1;
@@ -91,6 +116,7 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
     clearInterval(progress);
     loopDelay.disable();
     queue.stop();
+    await deferrals.stop();
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);
     if (options.logFile) {

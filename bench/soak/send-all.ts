@@ -27,7 +27,8 @@ export class QueueWatch {
 }
 
 /**
- * Sends `options.events` webhooks (fewer if `durationSeconds` runs out): at `rate` if one is set,
+ * Sends `options.events` webhooks (fewer if `durationSeconds` runs out, or the mix plans some it does
+ * not send): at `rate` if one is set,
  * never more than `maxBacklog` ahead of the router, starting each planned fault as its point of
  * the sending is reached. Resolves once every webhook has its final answer.
  */
@@ -45,7 +46,12 @@ export async function sendAll(
     while (queue.waiting > options.maxBacklog && Date.now() < deadline) await sleep(100);
     await sender.turn();
     injector.progress(seq, options.events);
-    sends.push(sender.send(mix.next(seq)));
+    const webhook = mix.next(seq);
+    if (!webhook) {
+      sender.pass();
+      continue;
+    }
+    sends.push(sender.send(webhook));
     onProgress(sends.length);
   }
   return Promise.all(sends);

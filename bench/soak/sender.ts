@@ -58,6 +58,11 @@ export class WebhookSender {
     return this.slots.acquire();
   }
 
+  /** Gives back a turn the caller has nothing to send for. */
+  pass(): void {
+    this.slots.release();
+  }
+
   /** Sends a webhook whose turn the caller already has. */
   async send(webhook: SoakWebhook): Promise<SendResult> {
     const { headers, body, ...described } = webhook;

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { splitAgentRequestBody } from "../../shared/agent/agent-request";
 import { verifyStandardWebhook } from "../../shared/crypto/standard-webhooks";
 import { lowerCaseHeaders } from "../../shared/http/webhook-request";
 import { readBody } from "../agent/demo-agent";
@@ -11,11 +13,27 @@ export type AgentAnswer =
   /** Holds the request for `ms` (longer than the router waits), then takes the event all the same. */
   | { kind: "hang"; ms: number };
 
+/** A payload text by its UTF-8 bytes: compared with what the sender signed without keeping it. */
+export interface PayloadDigest {
+  sha256: string;
+  bytes: number;
+}
+
+export function payloadDigest(text: string): PayloadDigest {
+  const bytes = Buffer.from(text, "utf8");
+  return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+}
+
 /** One request that reached the agent with a valid router signature. */
 export interface AgentRequestRecord {
-  /** `provider:delivery_key`, the router's idempotency key. */
+  /** The request's `delivery_key`: the namespaced key the router's idempotency guard uses too. */
   key: string;
   eventId: string;
+  /**
+   * The payload's text as the agent received it; absent when the body is not an agent request
+   * (`agentRequestBody`'s metadata followed by the payload text).
+   */
+  payload?: PayloadDigest;
   /** What the agent answered (200 for an accepted one, hung ones included). */
   status: number;
   /** When the request reached the agent, and when the agent took or refused it (ms since the epoch). */
@@ -40,10 +58,20 @@ export interface SoakAgent {
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The team's agent as the soak sees it: verifies the router's Standard Webhooks signature, answers
  * each request as `answer` decides (accept, an error status, a hang) and records every request by
- * delivery key, so the soak can count what the agent accepted, and how often.
+ * delivery key with a digest of its payload text, so the soak can count what the agent accepted,
+ * how often, and whether it got the bytes the sender signed.
  */
 export async function startSoakAgent(options: {
   signingSecrets: readonly string[];
@@ -69,8 +97,16 @@ export async function startSoakAgent(options: {
       unverified += 1;
       return void reply(res, 401);
     }
-    const event = JSON.parse(body.toString("utf8")) as { id: string; provider: string; delivery_key: string };
-    const record = { key: `${event.provider}:${event.delivery_key}`, eventId: event.id, receivedAt };
+    const text = body.toString("utf8");
+    const request = splitAgentRequestBody(text);
+    // Not an agent request: still keyed if it is JSON naming its delivery, so it is reconciled.
+    const meta = request?.meta ?? jsonObject(text);
+    const record = {
+      key: String(meta?.delivery_key ?? ""),
+      eventId: String(meta?.id ?? ""),
+      ...(request ? { payload: payloadDigest(request.payloadText) } : {}),
+      receivedAt,
+    };
     let callerGone = false;
     res.once("close", () => {
       callerGone = true;
