@@ -168,7 +168,8 @@ describe("the local pipeline, driven over HTTP", () => {
       (await deliveries()).find((d) => d.id === accepted.body.id),
     );
     const keys = (await deliveries()).map((d) => d.delivery_key);
-    expect(keys).not.toContain(github.headers["x-github-delivery"]);
+    expect(keys).toContain(`/webhooks/github:${good.headers["x-github-delivery"]}`);
+    expect(keys).not.toContain(`/webhooks/github:${github.headers["x-github-delivery"]}`);
   });
 
   it("delivers a provider's redelivery (same delivery key) to the agent only once", async () => {
@@ -181,8 +182,11 @@ describe("the local pipeline, driven over HTTP", () => {
       const [a, b] = await Promise.all([outcome(first.body.id!), outcome(second.body.id!)]);
       return a?.status && b?.status ? true : undefined;
     });
-    const copies = (await deliveries()).filter((d) => d.delivery_key === github.headers["x-github-delivery"]);
+    const key = `/webhooks/github:${github.headers["x-github-delivery"]}`;
+    const copies = (await deliveries()).filter((d) => d.delivery_key === key);
     expect(copies).toHaveLength(1);
+    const statuses = await Promise.all([outcome(first.body.id!), outcome(second.body.id!)]);
+    expect(statuses.map((o) => o?.status).sort()).toEqual(["delivered", "duplicate"]);
   });
 
   it("sends an event the agent keeps failing to the dead-letter queue after the configured attempts", async () => {

@@ -394,8 +394,9 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     };
     expect(await routerFor(loser.queueUrl).invoke([retry])).toEqual({ batchItemFailures: [] });
     expect(agent.requests).toHaveLength(1);
-    // Whichever copy lost, it is recorded as what it is: the other copy's duplicate, or the delivery itself.
-    expect((await events.get(loserEnvelope.id))!.status).toBe(loserEnvelope === first ? "delivered" : "duplicate");
+    // Whichever copy lost is recorded as what it is: a duplicate of the copy that was sent.
+    const winner = loserEnvelope === first ? copy : first;
+    expect(await events.get(loserEnvelope.id)).toMatchObject({ status: "duplicate", duplicate_of: winner.id });
   });
 
   it("acknowledges and records an event no team claims", async () => {
