@@ -34,7 +34,9 @@ export function createRouterHandler(deps: () => RouterDeps) {
     const applied = await Promise.all(routed.map((r) => applyDecision(routerDeps, r)));
     for (const result of applied) recordRouterResult(result);
     return {
-      batchItemFailures: applied.filter((a) => a.retry).map((a) => ({ itemIdentifier: a.routed.record.messageId })),
+      batchItemFailures: applied
+        .filter((a) => a.retry)
+        .map((a) => ({ itemIdentifier: a.routed.record.messageId })),
     };
   };
 }

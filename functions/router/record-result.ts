@@ -20,7 +20,10 @@ function identity(applied: AppliedRecord) {
     ...(outcome.correlation_id ? { correlation_id: outcome.correlation_id } : {}),
     ...(outcome.provider ? { provider: outcome.provider, event_type: outcome.event_type } : {}),
     ...(destination
-      ? { team: `${destination.team.org_id}/${destination.team.team_node_id}`, matched_by: destination.team.matched_by }
+      ? {
+          team: `${destination.team.org_id}/${destination.team.team_node_id}`,
+          matched_by: destination.team.matched_by,
+        }
       : {}),
     attempts: outcome.attempts,
   };
@@ -76,15 +79,21 @@ export function recordRouterResult(applied: AppliedRecord, now: Date = new Date(
     case "unrouted":
     case "rejected":
       logger[decision.kind === "rejected" ? "warn" : "info"](
-        decision.kind === "rejected" ? "message cannot be routed; not retried" : "no team takes this event; acknowledged",
+        decision.kind === "rejected"
+          ? "message cannot be routed; not retried"
+          : "no team takes this event; acknowledged",
         { ...fields, reason: decision.reason },
       );
       return;
     case "defer":
-      if (["retryable", "timeout", "network"].includes(decision.deferClass)) countAgentError(decision.deferClass);
-      if (decision.unexpected) logger.error("unexpected error routing a record", decision.unexpected as Error);
+      if (["retryable", "timeout", "network"].includes(decision.deferClass))
+        countAgentError(decision.deferClass);
+      if (decision.unexpected)
+        logger.error("unexpected error routing a record", decision.unexpected as Error);
       logger[applied.status === "dead" ? "error" : "warn"](
-        applied.status === "dead" ? "giving up: the message goes to the dead-letter queue" : "record will be retried",
+        applied.status === "dead"
+          ? "giving up: the message goes to the dead-letter queue"
+          : "record will be retried",
         {
           ...fields,
           defer_class: decision.deferClass,

@@ -39,7 +39,10 @@ export async function applyDecision(deps: RouterDeps, routed: RoutedRecord): Pro
   };
   switch (decision.kind) {
     case "delivered":
-      await write({ ...outcome, status: "delivered", agent_status: decision.agentStatus }, decision.remembered);
+      await write(
+        { ...outcome, status: "delivered", agent_status: decision.agentStatus },
+        decision.remembered,
+      );
       break;
     case "duplicate": {
       const original = decision.original;
@@ -104,7 +107,9 @@ async function defer(deps: RouterDeps, applied: AppliedRecord): Promise<void> {
   try {
     await deps.visibility.delay(routed.record.receiptHandle, delay);
   } catch (error) {
-    applied.problems.push(`could not change the message's visibility (the queue's default applies): ${message(error)}`);
+    applied.problems.push(
+      `could not change the message's visibility (the queue's default applies): ${message(error)}`,
+    );
   }
   try {
     await deps.events.record({
@@ -126,7 +131,9 @@ async function notify(deps: RouterDeps, applied: AppliedRecord, why: FailureKind
       await deps.slack.notify(notice);
       applied.notified.push(notice.channel);
     } catch (error) {
-      applied.problems.push(`could not post the failure notice to Slack channel ${notice.channel}: ${message(error)}`);
+      applied.problems.push(
+        `could not post the failure notice to Slack channel ${notice.channel}: ${message(error)}`,
+      );
     }
   }
 }

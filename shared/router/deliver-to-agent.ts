@@ -2,8 +2,8 @@ import { agentRequestBody } from "../agent/agent-request";
 import type { AgentResult } from "../agent/agent-result";
 import type { Envelope } from "../envelope/envelope";
 import { DeliveryNotRememberedError } from "./delivery-guard";
-import { AgentRetryableError, DeliveryInProgressError } from "./router-errors";
 import type { RouterDeps } from "./router-deps";
+import { AgentRetryableError, DeliveryInProgressError } from "./router-errors";
 import type { Decision, DeliverySummary, Destination } from "./routing-decision";
 
 /** Time kept back, beyond the agent timeout, before the invocation ends: no agent call starts after it. */
@@ -83,7 +83,11 @@ export async function deliverToAgent(
   const started = Date.now();
   try {
     if (remainingTimeMs() < deps.config.agentTimeoutMs + DEADLINE_MARGIN_MS) {
-      return { kind: "defer", deferClass: "no_time", reason: "not enough time left in this invocation to call the agent" };
+      return {
+        kind: "defer",
+        deferClass: "no_time",
+        reason: "not enough time left in this invocation to call the agent",
+      };
     }
     const body = agentRequestBody({
       meta: {

@@ -77,7 +77,13 @@ export async function prepareRecord(record: SQSRecord, payloads?: PayloadReader)
   const envelope = parsed.envelope;
   const loaded = await loadPayloadText(envelope, payloads);
   if (!loaded.ok) {
-    return { ok: false, eventId: envelope.id, envelope, problem: loaded.problem, retryable: loaded.retryable };
+    return {
+      ok: false,
+      eventId: envelope.id,
+      envelope,
+      problem: loaded.problem,
+      retryable: loaded.retryable,
+    };
   }
   let payload: unknown;
   try {

@@ -12,7 +12,12 @@ type Prepared = { record: SQSRecord; prepared: PreparedRecord };
 
 /** The fields of a record's events-table item that are known before anything is decided. */
 function outcomeOf({ record, prepared }: Prepared): Omit<EventOutcome, "status"> {
-  const base = { event_id: prepared.eventId, message_id: record.messageId, attempts: receiveCount(record), body: record.body };
+  const base = {
+    event_id: prepared.eventId,
+    message_id: record.messageId,
+    attempts: receiveCount(record),
+    body: record.body,
+  };
   const e = prepared.envelope;
   if (!e) return base;
   return {
@@ -25,7 +30,9 @@ function outcomeOf({ record, prepared }: Prepared): Omit<EventOutcome, "status">
     delivery_key: e.delivery_key,
     received_at: e.received_at,
     correlation_id: e.correlation_id,
-    ...(prepared.ok && Object.keys(prepared.identifiers).length > 0 ? { identifiers: prepared.identifiers } : {}),
+    ...(prepared.ok && Object.keys(prepared.identifiers).length > 0
+      ? { identifiers: prepared.identifiers }
+      : {}),
   };
 }
 
@@ -109,7 +116,11 @@ async function decideRecord(
   });
   const key = namespacedDeliveryKey(prepared.envelope);
   const decision = await inOrder(chains, key, () =>
-    deliverToAgent(deps, { key, envelope: prepared.envelope, payloadText: prepared.payloadText, destination }, remainingTimeMs),
+    deliverToAgent(
+      deps,
+      { key, envelope: prepared.envelope, payloadText: prepared.payloadText, destination },
+      remainingTimeMs,
+    ),
   );
   return routed(decision, { ...withPayload, destination });
 }
@@ -123,7 +134,9 @@ async function inOrder(
   const previous = chains.get(key) as Promise<Decision> | undefined;
   const run = (async (): Promise<Decision> => {
     if (previous) {
-      const earlier = await previous.catch((error: unknown) => ({ kind: "defer", unexpected: error }) as const);
+      const earlier = await previous.catch(
+        (error: unknown) => ({ kind: "defer", unexpected: error }) as const,
+      );
       if (earlier.kind === "defer") {
         return {
           kind: "defer",
@@ -135,7 +148,12 @@ async function inOrder(
     try {
       return await task();
     } catch (error) {
-      return { kind: "defer", deferClass: "unavailable", reason: (error as Error).message, unexpected: error };
+      return {
+        kind: "defer",
+        deferClass: "unavailable",
+        reason: (error as Error).message,
+        unexpected: error,
+      };
     }
   })();
   chains.set(key, run);

@@ -27,7 +27,8 @@ export class SecretsManagerTeamTokens implements TeamTokens {
         `the team's agent token secret ${secretName} could not be read (${(error as Error).name}): check that it exists under the router's allowed prefix`,
       );
     }
-    const token = typeof value === "string" ? value : value ? Buffer.from(value as Uint8Array).toString("utf8") : "";
+    const token =
+      typeof value === "string" ? value : value ? Buffer.from(value as Uint8Array).toString("utf8") : "";
     if (token.trim() === "") throw new TeamTokenError(`the team's agent token secret ${secretName} is empty`);
     return token.trim();
   }

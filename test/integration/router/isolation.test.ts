@@ -160,34 +160,38 @@ describe("a broken agent delays no other team", () => {
   it.each([
     ["refuses connections", () => refusingUrl, "agent unreachable"],
     ["hangs", () => hanging.url, `did not answer within ${AGENT_TIMEOUT_MS} ms`],
-  ])("while one team's agent %s, the healthy team's events are delivered on their first attempt", async (_, url, why) => {
-    observeRouter();
-    await breakTeamAt(url());
-    const good = Array.from({ length: 3 }, () => slackEnvelope({}, HEALTHY_CHANNEL));
-    const bad = Array.from({ length: 7 }, () => slackEnvelope({}, BROKEN_CHANNEL));
-    const { queueUrl, records } = await onQueue([...bad, ...good]);
-    const invoke = router(queueUrl);
+  ])(
+    "while one team's agent %s, the healthy team's events are delivered on their first attempt",
+    async (_, url, why) => {
+      observeRouter();
+      await breakTeamAt(url());
+      const good = Array.from({ length: 3 }, () => slackEnvelope({}, HEALTHY_CHANNEL));
+      const bad = Array.from({ length: 7 }, () => slackEnvelope({}, BROKEN_CHANNEL));
+      const { queueUrl, records } = await onQueue([...bad, ...good]);
+      const invoke = router(queueUrl);
 
-    const response = await invoke(records);
+      const response = await invoke(records);
 
-    for (const e of good) expect(await events.get(e.id)).toMatchObject({ status: "delivered", attempts: 1 });
-    expect(healthy.requests).toHaveLength(3);
-    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    expect(failed.size).toBe(7);
-    const badItems = await Promise.all(bad.map((e) => events.get(e.id)));
-    expect(badItems.every((i) => i!.status === "retrying")).toBe(true);
-    // Five calls fail and open the destination's breaker; the other two are deferred without a call.
-    expect(badItems.filter((i) => String(i!.last_error).includes(why))).toHaveLength(5);
-    expect(badItems.filter((i) => String(i!.last_error).includes("circuit open"))).toHaveLength(2);
+      for (const e of good)
+        expect(await events.get(e.id)).toMatchObject({ status: "delivered", attempts: 1 });
+      expect(healthy.requests).toHaveLength(3);
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      expect(failed.size).toBe(7);
+      const badItems = await Promise.all(bad.map((e) => events.get(e.id)));
+      expect(badItems.every((i) => i!.status === "retrying")).toBe(true);
+      // Five calls fail and open the destination's breaker; the other two are deferred without a call.
+      expect(badItems.filter((i) => String(i!.last_error).includes(why))).toHaveLength(5);
+      expect(badItems.filter((i) => String(i!.last_error).includes("circuit open"))).toHaveLength(2);
 
-    // The next batch does not call the broken agent at all: its events are deferred at once.
-    const before = hanging.requests.length;
-    const next = await onQueue([slackEnvelope({}, BROKEN_CHANNEL), slackEnvelope({}, HEALTHY_CHANNEL)]);
-    const second = await invoke(next.records);
-    expect(second.batchItemFailures).toEqual([{ itemIdentifier: next.records[0]!.messageId }]);
-    expect(hanging.requests.length).toBe(before);
-    expect(healthy.requests).toHaveLength(4);
-  });
+      // The next batch does not call the broken agent at all: its events are deferred at once.
+      const before = hanging.requests.length;
+      const next = await onQueue([slackEnvelope({}, BROKEN_CHANNEL), slackEnvelope({}, HEALTHY_CHANNEL)]);
+      const second = await invoke(next.records);
+      expect(second.batchItemFailures).toEqual([{ itemIdentifier: next.records[0]!.messageId }]);
+      expect(hanging.requests.length).toBe(before);
+      expect(healthy.requests).toHaveLength(4);
+    },
+  );
 
   it("an agent that answers 200 and streams forever is delivered, and its connection released", async () => {
     observeRouter();
@@ -222,10 +226,20 @@ describe("a record's own bad data affects that record only", () => {
     observeRouter();
     const huge = () => randomBytes(200_000).toString("base64"); // ~267 KB each, incompressible
     const envelope = envelopeWith(
-      { provider: "generic", route: "/webhooks/generic/{source}", source: "monitor", event_type: huge(), delivery_key: huge() },
+      {
+        provider: "generic",
+        route: "/webhooks/generic/{source}",
+        source: "monitor",
+        event_type: huge(),
+        delivery_key: huge(),
+      },
       JSON.stringify({ service: "checkout", note: huge() }),
     );
-    await routing.applyTeam({ org_id: "extend", team_node_id: "checkout", routing: { services: ["checkout"] } });
+    await routing.applyTeam({
+      org_id: "extend",
+      team_node_id: "checkout",
+      routing: { services: ["checkout"] },
+    });
     const { queueUrl, records } = await onQueue([JSON.stringify(envelope)]);
     expect(await router(queueUrl)(records)).toEqual({ batchItemFailures: [] });
     expect(healthy.requests).toHaveLength(1);

@@ -396,7 +396,10 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(agent.requests).toHaveLength(1);
     // Whichever copy lost is recorded as what it is: a duplicate of the copy that was sent.
     const winner = loserEnvelope === first ? copy : first;
-    expect(await events.get(loserEnvelope.id)).toMatchObject({ status: "duplicate", duplicate_of: winner.id });
+    expect(await events.get(loserEnvelope.id)).toMatchObject({
+      status: "duplicate",
+      duplicate_of: winner.id,
+    });
   });
 
   it("acknowledges and records an event no team claims", async () => {

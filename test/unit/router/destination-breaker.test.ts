@@ -24,7 +24,10 @@ const admitted = (a: Admission) => {
 describe("DestinationBreakers", () => {
   it("opens a destination after 5 consecutive failures, refusing at once with the time left", async () => {
     const c = clock();
-    const breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 5 }, c.now);
+    const breakers = new DestinationBreakers(
+      { failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 5 },
+      c.now,
+    );
     await fail(breakers, A, 4);
     expect((await breakers.admit(A)).admitted).toBe(true); // 4 failures: still closed
     await fail(breakers, A, 1);
@@ -52,7 +55,10 @@ describe("DestinationBreakers", () => {
 
   it("lets one probe through after the recovery time: success closes it, failure reopens it", async () => {
     const c = clock();
-    const breakers = new DestinationBreakers({ failureThreshold: 1, recoveryMs: 30_000, maxInFlight: 5 }, c.now);
+    const breakers = new DestinationBreakers(
+      { failureThreshold: 1, recoveryMs: 30_000, maxInFlight: 5 },
+      c.now,
+    );
     await fail(breakers, A, 1);
     c.advance(30_000);
     const probe = admitted(await breakers.admit(A));

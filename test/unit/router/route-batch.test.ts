@@ -39,7 +39,12 @@ describe("router: one batch", () => {
       event_type: "app_mention",
       delivery_key: `/webhooks/slack/events:${envelope.delivery_key}`,
       received_at: envelope.received_at,
-      team: { org_id: "extend", team_node_id: "extend-sre", matched_by: "slack_channel_id", identifier: "C0A4967KRBM" },
+      team: {
+        org_id: "extend",
+        team_node_id: "extend-sre",
+        matched_by: "slack_channel_id",
+        identifier: "C0A4967KRBM",
+      },
     });
     expect(f.events.last(envelope.id)).toMatchObject({
       status: "delivered",
@@ -69,7 +74,11 @@ describe("router: one batch", () => {
 
   it("reads a legacy v1 envelope's payload (queued by an older deployment)", async () => {
     const f = fakeDeps();
-    const { payload_text, v: _v, ...meta } = slackEnvelope() as Extract<ReturnType<typeof slackEnvelope>, { v: 3 }>;
+    const {
+      payload_text,
+      v: _v,
+      ...meta
+    } = slackEnvelope() as Extract<ReturnType<typeof slackEnvelope>, { v: 3 }>;
     const legacy = { ...meta, v: 1, payload: JSON.parse(payload_text) };
     await route(f.deps, [sqsRecord(JSON.stringify(legacy))]);
     expect(f.agent.requests()[0]!.payloadText).toBe(payload_text);
@@ -115,7 +124,11 @@ describe("router: one batch", () => {
 
   it("resolves the whole batch's teams in one call", async () => {
     const f = fakeDeps();
-    await route(f.deps, [recordOf(slackEnvelope()), recordOf(slackEnvelope({}, "CUNKNOWN1")), recordOf(slackEnvelope())]);
+    await route(f.deps, [
+      recordOf(slackEnvelope()),
+      recordOf(slackEnvelope({}, "CUNKNOWN1")),
+      recordOf(slackEnvelope()),
+    ]);
     expect(f.teams.calls).toHaveLength(1);
     expect(f.teams.calls[0]).toHaveLength(3);
   });
@@ -217,7 +230,9 @@ describe("router: one batch", () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(f.events.last(envelope.id)).toMatchObject({ status: "failed", agent_status: 400 });
     expect(f.counts["AgentErrors:permanent"]).toBe(1);
-    expect(f.slack.notices).toEqual([expect.objectContaining({ channel: "C0A4967KRBM", threadTs: "1700000000.000100" })]);
+    expect(f.slack.notices).toEqual([
+      expect.objectContaining({ channel: "C0A4967KRBM", threadTs: "1700000000.000100" }),
+    ]);
     expect(f.slack.notices[0]!.text).toContain(envelope.id);
     expect(f.slack.notices[0]!.text).toContain("HTTP 400");
   });
@@ -260,7 +275,11 @@ describe("router: one batch", () => {
   it("sends copies of one delivery key once; a provider's resend is recorded as a duplicate of the first", async () => {
     const f = fakeDeps();
     const first = slackEnvelope();
-    const resend = { ...first, id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f40", headers: { "x-slack-retry-num": "1" } };
+    const resend = {
+      ...first,
+      id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f40",
+      headers: { "x-slack-retry-num": "1" },
+    };
     const response = await route(f.deps, [recordOf(first), recordOf(resend), recordOf(first)]);
     expect(response.batchItemFailures).toEqual([]);
     expect(f.agent.calls).toHaveLength(1);
@@ -277,14 +296,25 @@ describe("router: one batch", () => {
     const text = '{"id":"42","title":"disk full"}';
     const from = (source: string) =>
       envelopeWith(
-        { provider: "generic", route: "/webhooks/generic/{source}", source, event_type: "alert", delivery_key: "42" },
+        {
+          provider: "generic",
+          route: "/webhooks/generic/{source}",
+          source,
+          event_type: "alert",
+          delivery_key: "42",
+        },
         text,
       );
     const datadog = from("datadog");
     const grafana = from("grafana");
     await route(f.deps, [recordOf(datadog), recordOf(grafana)]);
     expect(f.agent.calls).toHaveLength(2);
-    expect(f.agent.requests().map((r) => r.meta.delivery_key).sort()).toEqual([
+    expect(
+      f.agent
+        .requests()
+        .map((r) => r.meta.delivery_key)
+        .sort(),
+    ).toEqual([
       namespacedDeliveryKey({ route: "/webhooks/generic/{source}", source: "datadog", delivery_key: "42" }),
       namespacedDeliveryKey({ route: "/webhooks/generic/{source}", source: "grafana", delivery_key: "42" }),
     ]);
@@ -321,7 +351,9 @@ describe("router: one batch", () => {
     expect(failedIds(response)).toEqual(records.map((r) => r.messageId).sort());
     expect(f.agent.calls).toHaveLength(0);
     expect(f.events.outcomes.find((o) => o.message_id === invalid.messageId)?.status).toBe("rejected");
-    expect(f.events.outcomes.filter((o) => o.status === "retrying")[0]!.last_error).toContain("routing table");
+    expect(f.events.outcomes.filter((o) => o.status === "retrying")[0]!.last_error).toContain(
+      "routing table",
+    );
   });
 
   it("retries a record whose outcome cannot be recorded, and a later copy is not sent again", async () => {
@@ -367,7 +399,12 @@ describe("router: one team's broken agent costs the others nothing", () => {
     const records = [...broken, ...healthy].map((e) => recordOf(e));
     const response = await route(f.deps, records);
     for (const e of healthy) expect(f.events.last(e.id)).toMatchObject({ status: "delivered", attempts: 1 });
-    expect(failedIds(response)).toEqual(records.slice(0, 6).map((r) => r.messageId).sort());
+    expect(failedIds(response)).toEqual(
+      records
+        .slice(0, 6)
+        .map((r) => r.messageId)
+        .sort(),
+    );
   });
 
   it("opens the broken destination's breaker after 5 failures: later events are deferred without a call", async () => {
@@ -375,7 +412,10 @@ describe("router: one team's broken agent costs the others nothing", () => {
     f.deps.breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 1 });
     brokenAgent(f);
     const broken = Array.from({ length: 8 }, () => slackEnvelope({}, "CBROKEN001"));
-    await route(f.deps, broken.map((e) => recordOf(e)));
+    await route(
+      f.deps,
+      broken.map((e) => recordOf(e)),
+    );
     expect(f.agent.calls).toHaveLength(5);
     const deferred = f.events.outcomes.filter((o) => o.last_error?.includes("circuit open"));
     expect(deferred).toHaveLength(3);

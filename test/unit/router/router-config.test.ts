@@ -73,7 +73,11 @@ describe("routerConfigFromEnv", () => {
     ["AGENT_URL", "http://agent.example.com/run", /AGENT_URL: .*https/],
     ["AGENT_URL", "https://169.254.169.254/latest", /AGENT_URL: /],
     ["AGENT_URL", "http://127.0.0.1:8080/agent", /AGENT_URL: /],
-    ["CIRCUIT_BREAKER_RECOVERY_SECONDS", "0", /CIRCUIT_BREAKER_RECOVERY_SECONDS must be a whole number from 1/],
+    [
+      "CIRCUIT_BREAKER_RECOVERY_SECONDS",
+      "0",
+      /CIRCUIT_BREAKER_RECOVERY_SECONDS must be a whole number from 1/,
+    ],
     ["EVENTS_TABLE", " ", /EVENTS_TABLE is not set/],
     ["AGENT_TIMEOUT_MS", "ten", /AGENT_TIMEOUT_MS must be a whole number/],
     ["AGENT_TIMEOUT_MS", "0", /AGENT_TIMEOUT_MS must be a whole number from 1/],
@@ -88,7 +92,9 @@ describe("routerConfigFromEnv in the local pipeline", () => {
   it("allows a plain http agent on this machine only when started by npm start", () => {
     const local = { ...BASE, AGENT_URL: "http://127.0.0.1:8080/agent", WEBHOOK_PIPELINE_LOCAL: "true" };
     expect(routerConfigFromEnv(local)).toMatchObject({ agentUrl: local.AGENT_URL, localPipeline: true });
-    expect(() => routerConfigFromEnv({ ...local, AGENT_URL: "http://10.0.0.5/agent" })).toThrow(/AGENT_URL: /);
+    expect(() => routerConfigFromEnv({ ...local, AGENT_URL: "http://10.0.0.5/agent" })).toThrow(
+      /AGENT_URL: /,
+    );
   });
 });
 

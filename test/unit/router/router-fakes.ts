@@ -13,8 +13,8 @@ import { logger, metrics } from "../../../shared/observability/powertools";
 import type { DeliveryGuard, Guarded } from "../../../shared/router/delivery-guard";
 import { DestinationBreakers } from "../../../shared/router/destination-breaker";
 import type { MessageVisibility } from "../../../shared/router/message-visibility";
-import { DeliveryInProgressError } from "../../../shared/router/router-errors";
 import type { RouterDeps } from "../../../shared/router/router-deps";
+import { DeliveryInProgressError } from "../../../shared/router/router-errors";
 import type { RoutingIdentifiers } from "../../../shared/routing/identifiers";
 import type { TeamMatch, TeamResolver } from "../../../shared/routing/team";
 import type { TeamTokens } from "../../../shared/secrets/team-tokens";
@@ -104,7 +104,8 @@ export function sqsRecord(body: string, receiveCount = 1, messageId = randomUUID
   };
 }
 
-export const recordOf = (envelope: Envelope, receiveCount = 1) => sqsRecord(JSON.stringify(envelope), receiveCount);
+export const recordOf = (envelope: Envelope, receiveCount = 1) =>
+  sqsRecord(JSON.stringify(envelope), receiveCount);
 
 /** Resolves Slack channels and GitHub repos from a fixed map; counts calls. */
 export class MapResolver implements TeamResolver {
@@ -128,7 +129,9 @@ export class MapResolver implements TeamResolver {
 /** Answers from a script (default: delivered), remembering every call. */
 export class ScriptedAgent implements AgentClient {
   calls: AgentCall[] = [];
-  constructor(public script: (call: AgentCall, n: number) => AgentResult | Promise<AgentResult> = () => DELIVERED) {}
+  constructor(
+    public script: (call: AgentCall, n: number) => AgentResult | Promise<AgentResult> = () => DELIVERED,
+  ) {}
   async deliver(call: AgentCall) {
     this.calls.push(call);
     return this.script(call, this.calls.length);
@@ -251,7 +254,11 @@ export function observeRouter() {
 
 export const TEAMS = {
   C0A4967KRBM: { org_id: "extend", team_node_id: "extend-sre" },
-  COVERRIDE1: { org_id: "acme", team_node_id: "payments", agent: { url: "https://acme-agent.example.com/run" } },
+  COVERRIDE1: {
+    org_id: "acme",
+    team_node_id: "payments",
+    agent: { url: "https://acme-agent.example.com/run" },
+  },
   CBROKEN001: { org_id: "acme", team_node_id: "broken", agent: { url: "https://broken.example.com/run" } },
   "extend/api": { org_id: "extend", team_node_id: "api", notify: { slack_channel: "CNOTIFY001" } },
 } satisfies Record<string, Omit<TeamMatch, "matched_by" | "identifier">>;

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Envelope, inlinePayloadText, PAYLOAD_REF_ENVELOPE_VERSION } from "../../../shared/envelope/envelope";
-import { type PayloadRef, payloadRef } from "../../../shared/payloads/payload-ref";
+import {
+  type Envelope,
+  inlinePayloadText,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+} from "../../../shared/envelope/envelope";
+import { payloadRef } from "../../../shared/payloads/payload-ref";
 import { loadPayloadText } from "../../../shared/router/load-payload";
 import { InMemoryPayloadStore } from "../../support/in-memory-payload-store";
 import { CONFIG, fakeDeps, route, slackEnvelope, sqsRecord } from "./router-fakes";
@@ -16,7 +20,11 @@ async function stored(
   const key = `payloads/2024/06/01/${envelope.id}.json`;
   await store.put(key, Buffer.from(text));
   const { payload_text: _inline, v: _v, ...meta } = envelope as Extract<Envelope, { v: 3 }>;
-  return { ...meta, v: PAYLOAD_REF_ENVELOPE_VERSION, payload_ref: payloadRef(store.bucket, key, Buffer.from(text)) };
+  return {
+    ...meta,
+    v: PAYLOAD_REF_ENVELOPE_VERSION,
+    payload_ref: payloadRef(store.bucket, key, Buffer.from(text)),
+  };
 }
 
 describe("loadPayloadText", () => {
@@ -71,7 +79,10 @@ describe("loadPayloadText", () => {
     const f = fakeDeps({ payloads: store });
     const envelope = slackEnvelope();
     await route(f.deps, [sqsRecord(JSON.stringify(await stored(envelope, store, "{not json")))]);
-    expect(f.events.last(envelope.id)).toMatchObject({ status: "rejected", last_error: expect.stringMatching(/not valid JSON/) });
+    expect(f.events.last(envelope.id)).toMatchObject({
+      status: "rejected",
+      last_error: expect.stringMatching(/not valid JSON/),
+    });
   });
 });
 
