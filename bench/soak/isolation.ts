@@ -22,6 +22,8 @@ export interface CostlyDeferral extends Deferral {
 
 export interface IsolationCheck {
   brokenEvents: number;
+  /** The broken team's deferrals, and those by its open circuit: the breaker the storms must open. */
+  brokenDeferrals: { all: number; circuitOpen: number };
   /** Delivery keys of the broken team's events that reached an agent (the soak's: the only one up). */
   brokenReachedAgent: string[];
   healthyDeferrals: number;
@@ -31,8 +33,8 @@ export interface IsolationCheck {
    * breaker re-opened by a failed probe (a 500 fault) does that; reported, not failed.
    */
   ownCircuitOutsideOutages: number;
-  /** The healthy team's delivered events by the receive count they were delivered on. */
-  healthyAttempts: Map<number, number>;
+  /** The healthy team's delivered events by the receive count they were delivered on (or none recorded). */
+  healthyAttempts: Map<number | "no record", number>;
 }
 
 const CIRCUIT_OPEN = /circuit/i;
@@ -55,6 +57,8 @@ export function checkIsolation(
 ): IsolationCheck {
   const brokenKeys = new Set(acknowledged.filter((e) => e.cls === "broken-team").map((e) => e.key));
   const healthyIds = new Set(acknowledged.filter((e) => e.cls === "routable").map((e) => e.eventId));
+  const brokenIds = new Set(acknowledged.filter((e) => e.cls === "broken-team").map((e) => e.eventId));
+  const brokenDeferrals = deferrals.filter((d) => brokenIds.has(d.eventId));
   const ownOutage = (at: number) =>
     setting.healthyOutages.some(
       (o) =>
@@ -73,14 +77,19 @@ export function checkIsolation(
   const costly = classified.flatMap(({ d, why }) =>
     why === undefined || why === "own circuit" ? [] : [{ ...d, why }],
   );
-  const healthyAttempts = new Map<number, number>();
+  const healthyAttempts: IsolationCheck["healthyAttempts"] = new Map();
   for (const id of healthyIds) {
     if (!deliveredIds.has(id)) continue;
-    const attempts = outcomes.get(id)?.attempts ?? 0;
+    // A delivery whose outcome could not be written (DynamoDB down) has no receive count.
+    const attempts = outcomes.get(id)?.attempts ?? "no record";
     healthyAttempts.set(attempts, (healthyAttempts.get(attempts) ?? 0) + 1);
   }
   return {
-    brokenEvents: acknowledged.filter((e) => e.cls === "broken-team").length,
+    brokenEvents: brokenIds.size,
+    brokenDeferrals: {
+      all: brokenDeferrals.length,
+      circuitOpen: brokenDeferrals.filter((d) => CIRCUIT_OPEN.test(d.reason)).length,
+    },
     brokenReachedAgent: [...new Set(agent.filter((r) => brokenKeys.has(r.key)).map((r) => r.key))],
     healthyDeferrals: healthy.length,
     costly,

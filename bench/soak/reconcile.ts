@@ -18,6 +18,8 @@ export const FATES = [
   "delivered as another copy",
   /** The agent refused it for good (4xx): recorded `failed`. */
   "failed (agent 4xx)",
+  /** The agent refused its delivery key for good from another copy: recorded a `duplicate` of that one. */
+  "refused as another copy",
   /** No team claims it: recorded `unrouted`. */
   "unrouted",
   "rejected",
@@ -189,12 +191,15 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const unaccounted: Reconciliation["unaccounted"] = [];
   const deliveredIds = new Set<string>();
   for (const { eventId, key, cls } of acknowledged) {
-    const status = input.outcomes.get(eventId)?.status;
+    const row = input.outcomes.get(eventId);
+    const status = row?.status;
     let fate: Fate;
     if (acceptedIds.has(eventId)) fate = "delivered";
     else if (acceptedKeys.has(key)) fate = "delivered as another copy";
     else if (status === "failed") fate = "failed (agent 4xx)";
-    else if (status === "unrouted" || status === "rejected") fate = status;
+    else if (status === "duplicate" && input.outcomes.get(row?.duplicate_of ?? "")?.status === "failed") {
+      fate = "refused as another copy";
+    } else if (status === "unrouted" || status === "rejected") fate = status;
     else if (deadLetterIds.has(eventId)) fate = "in the dead-letter queue";
     else if (cls === "broken-team" && (status === "retrying" || status === "dead")) {
       fate = "held back: its team's agent is down";

@@ -20,10 +20,10 @@ export interface RunFigures {
 const n = fmtInt;
 const rows = (entries: Array<[string, number | string]>) =>
   entries.map(([label, value]) => [label, typeof value === "number" ? n(value) : value]);
-/** `1 ×8,000, 2 ×300`: counts by key, keys in order. */
+/** `1 ×8,000, 2 ×300, no record ×2`: counts by key, numbers in order first. */
 const counts = <K extends string | number>(map: ReadonlyMap<K, number>) =>
   [...map]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => (typeof a === typeof b ? (a < b ? -1 : 1) : typeof a === "number" ? -1 : 1))
     .map(([key, count]) => `${key} ×${n(count)}`)
     .join(", ") || "none";
 const slash = (...values: number[]) => values.map(n).join(" / ");
@@ -48,6 +48,10 @@ function isolationRows(r: Reconciliation, figures: RunFigures): Array<[string, n
       figures.brokenTeamSent ? n(isolation.brokenEvents) : "not sent (--no-broken-team)",
     ],
     ["  that reached an agent", isolation.brokenReachedAgent.length],
+    [
+      "  its deferrals seen / by its open circuit",
+      slash(isolation.brokenDeferrals.all, isolation.brokenDeferrals.circuitOpen),
+    ],
     ["healthy team: deferrals seen (retrying records)", isolation.healthyDeferrals],
     ["  held back for the other team (its agent or a foreign circuit)", isolation.costly.length],
     ["  by its own agent's circuit outside its outages", isolation.ownCircuitOutsideOutages],

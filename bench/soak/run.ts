@@ -124,6 +124,8 @@ export async function runSoak(options: SoakOptions, command: string): Promise<nu
       const records = harness.agent.records.map((r) => JSON.stringify(r)).join("\n");
       writeFileSync(`${options.logFile}.agent.jsonl`, records);
       writeFileSync(`${options.logFile}.faults.json`, JSON.stringify(injector.injected, null, 1));
+      const deferred = deferrals.deferrals.map((d) => JSON.stringify(d)).join("\n");
+      writeFileSync(`${options.logFile}.deferrals.jsonl`, deferred);
     }
     await harness.stop();
   }

@@ -87,9 +87,15 @@ describe("reconcile", () => {
           sent("github:c", ["e4"]),
           sent("github:d", ["e5"]),
           sent("github:e", ["e6"]),
+          sent("github:b", ["e7"]), // a provider's resend of a refused key
         ],
         agent: [at("github:a", "e1", 1), at("github:b", "e3", 2, 400)],
-        outcomes: new Map([row("e3", "failed"), row("e4", "unrouted"), row("e6", "retrying")]),
+        outcomes: new Map([
+          row("e3", "failed"),
+          row("e4", "unrouted"),
+          row("e6", "retrying"),
+          row("e7", "duplicate", { duplicate_of: "e3" }),
+        ]),
         deadLetters: [{ message_id: "m", event_id: "e5", body_bytes: 1 }],
       }),
     );
@@ -97,6 +103,7 @@ describe("reconcile", () => {
       delivered: 1,
       "delivered as another copy": 1,
       "failed (agent 4xx)": 1,
+      "refused as another copy": 1,
       unrouted: 1,
       "in the dead-letter queue": 1,
       unaccounted: 1,
@@ -307,8 +314,9 @@ describe("the team whose agent is down", () => {
   it("is held back, not unaccounted, and costs the healthy team nothing", () => {
     const r = reconcile(
       input({
-        sends: [healthy("h1"), healthy("h2"), ...storm],
-        agent: [at("github:h1", "h1", 1), at("github:h2", "h2", 50_000)],
+        // h3's delivery could not be recorded: no receive count.
+        sends: [healthy("h1"), healthy("h2"), healthy("h3"), ...storm],
+        agent: [at("github:h1", "h1", 1), at("github:h2", "h2", 50_000), at("github:h3", "h3", 2)],
         outcomes: new Map([
           row("h1", "delivered", { attempts: 1 }),
           row("h2", "delivered", { attempts: 3 }),
@@ -340,13 +348,15 @@ describe("the team whose agent is down", () => {
     expect(r.fates["held back: its team's agent is down"]).toBe(2);
     expect(r.isolation).toMatchObject({
       brokenEvents: 2,
+      brokenDeferrals: { all: 1, circuitOpen: 1 },
       brokenReachedAgent: [],
       healthyDeferrals: 2,
       costly: [],
       ownCircuitOutsideOutages: 0,
-      healthyAttempts: new Map([
+      healthyAttempts: new Map<number | "no record", number>([
         [1, 1],
         [3, 1],
+        ["no record", 1],
       ]),
     });
     expect(r.problems).toEqual([]);
