@@ -7,9 +7,27 @@ import { checkSignedTimestamp } from "./timestamp";
  * the router signs its calls to the agent: `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`.
  */
 
-/** `whsec_<base64>` → the decoded key bytes; a secret without the prefix is base64 too. */
+const SECRET_PREFIX = "whsec_";
+
+/** What a Standard Webhooks secret must be, for the errors that refuse one. */
+export const STANDARD_WEBHOOKS_SECRET_RULE = "after whsec_ it must be base64 of at least 1 byte";
+
+/**
+ * `whsec_<base64>` → the decoded key bytes (a secret without the prefix is base64 too), or undefined
+ * when it holds no key. Node's decoder skips whatever is not base64, so the README's `whsec_…` would
+ * decode to an empty key that anyone can sign with: only the key's exact (padded) encoding counts.
+ */
+export function decodeStandardWebhooksKey(secret: string): Buffer | undefined {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = Buffer.from(encoded, "base64");
+  return key.length > 0 && key.toString("base64") === encoded ? key : undefined;
+}
+
+/** The key bytes of a Standard Webhooks secret; throws (never quoting it) when it holds no key. */
 export function standardWebhooksKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret, "base64");
+  const key = decodeStandardWebhooksKey(secret);
+  if (!key) throw new Error(`not a usable Standard Webhooks secret: ${STANDARD_WEBHOOKS_SECRET_RULE}`);
+  return key;
 }
 
 export function signStandardWebhook(

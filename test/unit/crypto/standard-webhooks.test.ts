@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  decodeStandardWebhooksKey,
   signStandardWebhook,
   standardWebhookHeaders,
   standardWebhooksKey,
@@ -44,6 +45,31 @@ describe("Standard Webhooks signing", () => {
     );
     const textKeyed = `v1,${createHmac("sha256", SVIX.secret).update(`${SVIX.id}.${SVIX.timestamp}.${SVIX.body}`).digest("base64")}`;
     expect(signStandardWebhook(SVIX.secret, SVIX.id, SVIX.timestamp, SVIX.body)).not.toBe(textKeyed);
+  });
+
+  it("decodes only strict base64 of at least one byte: Node's decoder would make an empty key", () => {
+    expect(decodeStandardWebhooksKey("whsec_YQ==")).toEqual(Buffer.from("a"));
+    expect(decodeStandardWebhooksKey("YWI=")).toEqual(Buffer.from("ab"));
+    expect(Buffer.from("…", "base64")).toHaveLength(0);
+    for (const secret of ["whsec_…", "whsec_", "", "whsec_YQ", "whsec_YR==", "whsec_Y Q==", "whsec_-_8="]) {
+      expect(decodeStandardWebhooksKey(secret), secret).toBeUndefined();
+    }
+  });
+
+  it("never signs or verifies with an unusable secret, and never quotes it", () => {
+    const problem =
+      /^not a usable Standard Webhooks secret: after whsec_ it must be base64 of at least 1 byte$/;
+    for (const secret of ["whsec_…", "whsec_", "whsec_Zq7xK9pWm2"]) {
+      expect(() => standardWebhooksKey(secret)).toThrow(problem);
+      expect(() => signStandardWebhook(secret, SVIX.id, SVIX.timestamp, SVIX.body)).toThrow(problem);
+      expect(() => standardWebhookHeaders(secret, SVIX.id, SVIX.body)).toThrow(problem);
+      // An empty-key signature, as anyone could compute it for the README's placeholder.
+      const emptyKeyed = `v1,${createHmac("sha256", Buffer.alloc(0)).update(`${SVIX.id}.${SVIX.timestamp}.${SVIX.body}`).digest("base64")}`;
+      expect(() =>
+        verifyStandardWebhook(headersFor(emptyKeyed), Buffer.from(SVIX.body), [secret], svixNow),
+      ).toThrow(problem);
+    }
+    expect(() => standardWebhooksKey("whsec_Zq7xK9pWm2")).not.toThrow(/Zq7x/);
   });
 
   it("builds the three headers a sender sets", () => {

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { genericSourceSecrets, namedSecrets } from "../../../shared/providers/secrets";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
+import { UnusableSecretError } from "../../../shared/secrets/unusable-secret-error";
 
 describe("provider secrets", () => {
   it("parses a secret value once while it stays the same, and again when it is rotated", async () => {
@@ -27,5 +28,46 @@ describe("provider secrets", () => {
     expect(await genericSourceSecrets(reader, "coralogix")).toBeUndefined();
     env.GENERIC_WEBHOOK_SECRETS = '{"coralogix":"c"}';
     expect(await genericSourceSecrets(reader, "coralogix")).toEqual(["c"]);
+  });
+
+  it("checks each secret for its format, naming it", async () => {
+    const reader = new SecretReader({ INCIDENTIO_WEBHOOK_SECRET: "whsec_…", SLACK_SIGNING_SECRET: "[]" });
+    await expect(namedSecrets(reader, "INCIDENTIO_WEBHOOK_SECRET")).rejects.toThrow(
+      /^INCIDENTIO_WEBHOOK_SECRET is not a usable Standard Webhooks secret: after whsec_ it must be base64/,
+    );
+    await expect(namedSecrets(reader, "SLACK_SIGNING_SECRET")).rejects.toThrow(
+      /^SLACK_SIGNING_SECRET is an empty JSON array/,
+    );
+  });
+
+  it("parses an unusable value once too, and takes its fix at once", async () => {
+    const env: NodeJS.ProcessEnv = { PAGERDUTY_WEBHOOK_SECRET: '["pd-old",""]' };
+    const reader = new SecretReader(env);
+    const parse = vi.spyOn(JSON, "parse");
+    const first = await namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET").catch((e: unknown) => e);
+    const second = await namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET").catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(UnusableSecretError);
+    expect(second).toBe(first);
+    expect(parse).toHaveBeenCalledTimes(1);
+    parse.mockRestore();
+    env.PAGERDUTY_WEBHOOK_SECRET = '["pd-old","pd-new"]';
+    expect(await namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET")).toEqual(["pd-old", "pd-new"]);
+  });
+
+  it("fails only the generic source whose entry is unusable", async () => {
+    const env: NodeJS.ProcessEnv = { GENERIC_WEBHOOK_SECRETS: '{"datadog":"dd","grafana":"","opsgenie":42}' };
+    const reader = new SecretReader(env);
+    expect(await genericSourceSecrets(reader, "datadog")).toEqual(["dd"]);
+    await expect(genericSourceSecrets(reader, "grafana")).rejects.toThrow(
+      /^GENERIC_WEBHOOK_SECRETS\["grafana"\] is empty/,
+    );
+    await expect(genericSourceSecrets(reader, "opsgenie")).rejects.toThrow(
+      /^GENERIC_WEBHOOK_SECRETS\["opsgenie"\] must be a string, not number/,
+    );
+    expect(await genericSourceSecrets(reader, "unknown")).toBeUndefined();
+    env.GENERIC_WEBHOOK_SECRETS = '{"datadog":"dd"';
+    await expect(genericSourceSecrets(reader, "datadog")).rejects.toThrow(
+      /^GENERIC_WEBHOOK_SECRETS is not valid JSON/,
+    );
   });
 });
