@@ -6,6 +6,6 @@ import type { PipelineSession } from "../lib/pipeline-target";
 export const eventsTableOf = (session: PipelineSession): EventsTableReader =>
   new EventsTableReader(session.documents(), session.name("eventsTable"));
 
-/** The idempotency records of the session's target (or the error saying how to name the table). */
+/** The delivery guard's claims of the session's target (or the error saying how to name the tables). */
 export const deliveryRecordsOf = (session: PipelineSession): DeliveryRecords =>
-  new DeliveryRecords(session.documents(), session.name("idempotencyTable"));
+  new DeliveryRecords(session.documents(), session.name("idempotencyTable"), session.name("eventsTable"));

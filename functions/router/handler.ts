@@ -30,8 +30,9 @@ function remainingTime(context: Context | undefined): () => number {
 export function createRouterHandler(deps: () => RouterDeps) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const routerDeps = deps();
-    const routed = await routeBatch(routerDeps, event.Records, remainingTime(context));
-    const applied = await Promise.all(routed.map((r) => applyDecision(routerDeps, r)));
+    const remaining = remainingTime(context);
+    const routed = await routeBatch(routerDeps, event.Records, remaining);
+    const applied = await Promise.all(routed.map((r) => applyDecision(routerDeps, r, remaining)));
     for (const result of applied) recordRouterResult(result);
     return {
       batchItemFailures: applied

@@ -50,14 +50,15 @@ export function recordRouterResult(applied: AppliedRecord, now: Date = new Date(
     case "delivered": {
       const latency = Math.max(0, now.getTime() - Date.parse(outcome.received_at ?? ""));
       if (Number.isFinite(latency)) metrics.addMetric("EndToEndLatency", MetricUnit.Milliseconds, latency);
-      if (!decision.remembered) metrics.addMetric("DeliveriesNotRemembered", MetricUnit.Count, 1);
-      const level = decision.remembered && applied.problems.length === 0 ? "info" : "error";
+      // Not recorded: the agent has it, and only this container remembers (a copy elsewhere may resend).
+      if (!applied.recorded) metrics.addMetric("DeliveriesNotRemembered", MetricUnit.Count, 1);
+      const level = applied.problems.length === 0 ? "info" : "error";
       logger[level]("delivered to the agent", {
         ...fields,
         agent_status: decision.agentStatus,
         agent_ms: decision.durationMs,
         latency_ms: latency,
-        ...(decision.remembered ? {} : { remembered: false }),
+        ...(applied.recorded ? {} : { recorded: false }),
       });
       return;
     }

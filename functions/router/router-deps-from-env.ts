@@ -1,10 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDbDeliveryGuard } from "../../shared/adapters/dynamodb/dynamodb-delivery-guard";
 import { HttpAgentClient } from "../../shared/agent/agent-client";
 import { routerConfigFromEnv } from "../../shared/config/router-config";
 import { DynamoDbEventStore } from "../../shared/events/event-store";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { createSqsClient } from "../../shared/queue/sqs-event-queue";
-import { PowertoolsDeliveryGuard } from "../../shared/router/delivery-guard";
 import { DestinationBreakers } from "../../shared/router/destination-breaker";
 import { SqsMessageVisibility } from "../../shared/router/message-visibility";
 import type { RouterDeps } from "../../shared/router/router-deps";
@@ -45,10 +45,11 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
       ? new EnvironmentTeamTokens(env)
       : new SecretsManagerTeamTokens(config.secretsCacheSeconds),
     events: new DynamoDbEventStore(config.eventsTable, dynamo),
-    guard: new PowertoolsDeliveryGuard({
-      tableName: config.idempotencyTable,
+    guard: new DynamoDbDeliveryGuard({
       client: dynamo,
-      expiresAfterSeconds: config.idempotencyTtlSeconds,
+      claimsTable: config.idempotencyTable,
+      eventsTable: config.eventsTable,
+      windowSeconds: config.idempotencyTtlSeconds,
     }),
     visibility: new SqsMessageVisibility(config.queueUrl, createSqsClient()),
     slack: new SlackWebApiNotifier({

@@ -15,16 +15,25 @@ export const EVENTS_TABLE = {
   /** The envelope id of one event. */
   partitionKey: "event_id",
   ttlAttribute: "expires_at",
-  /** Lists events by outcome, newest first: `status` ∈ delivered | unrouted | rejected | retrying | failed | dead. */
-  statusIndex: { name: "by-status", partitionKey: "status", sortKey: "updated_at" },
+  /**
+   * Lists events by outcome, newest first. Sparse: only items an operator hunts for carry
+   * `listed_status` (every status but `delivered`), so a delivered event costs no index write.
+   */
+  statusIndex: { name: "by-listed-status", partitionKey: "listed_status", sortKey: "updated_at" },
   /** How long an outcome record is kept. */
   retentionDays: 30,
 } as const;
 
-/** Powertools Idempotency's default attribute names. */
+/** The delivery guard's claims: one item per namespaced delivery key. */
 export const IDEMPOTENCY_TABLE = {
+  /** The namespaced delivery key. */
   partitionKey: "id",
+  /** Epoch seconds: the claim is forgotten (and the key may be delivered again) after the idempotency window. */
   ttlAttribute: "expiration",
+  /** The event id holding the key. */
+  holderAttribute: "event_id",
+  /** Epoch milliseconds until which the holder is still working on it; 0 once released. */
+  claimUntilAttribute: "claim_until",
 } as const;
 
 export const WEBHOOK_QUEUE = {

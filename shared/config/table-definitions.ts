@@ -12,6 +12,7 @@ import { EVENTS_TABLE, IDEMPOTENCY_TABLE } from "./resources";
  * copying the (possibly large) stored message bodies into the index.
  */
 export const EVENTS_STATUS_INDEX_ATTRIBUTES = [
+  "status",
   "provider",
   "event_type",
   "delivery_key",
@@ -73,7 +74,7 @@ export function eventsTableDefinition(tableName: string): CreateTableCommandInpu
   });
 }
 
-/** Powertools Idempotency's table: partition key `id`, TTL on `expiration`. */
+/** The delivery guard's claims: partition key `id` (the namespaced delivery key), TTL on `expiration`. */
 export function idempotencyTableDefinition(tableName: string): CreateTableCommandInput {
   return onDemandTable(tableName, IDEMPOTENCY_TABLE.partitionKey);
 }

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { EVENTS_TABLE } from "../config/resources";
-import type { EventOutcome } from "./event-outcome";
+import type { EventOutcome, EventStatus } from "./event-outcome";
 
 /** The router's port onto the events table. */
 export interface EventRecorder {
@@ -59,20 +59,30 @@ const trimStrings = (record: Record<string, unknown>): Record<string, unknown> =
   );
 
 /**
+ * The outcomes whose message body is kept, so the event can be replayed once the cause is fixed.
+ * A delivered event's body is not (the agent has it, and it is most of the item's cost); a
+ * retrying one is still on the queue, and a duplicate's original was handled.
+ */
+export const BODY_KEPT_FOR: readonly EventStatus[] = ["failed", "dead", "unrouted", "rejected"];
+
+/**
  * The DynamoDB item of one outcome: attribute names as in EVENTS_TABLE, TTL in epoch seconds, every
- * field trimmed, and the body kept in whatever room the rest leaves, so the item always fits.
+ * field trimmed, in the status index unless delivered, and the body (where it is kept) in whatever
+ * room the rest leaves, so the item always fits. A delivered event's item stays under 1 KB.
  */
 export function eventItem(outcome: EventOutcome, now: Date): Record<string, unknown> {
   const { body, last_error, identifiers, ...rest } = outcome;
   const item: Record<string, unknown> = {
     ...trimStrings(rest),
     [EVENTS_TABLE.partitionKey]: outcome.event_id,
-    [EVENTS_TABLE.statusIndex.partitionKey]: outcome.status,
+    ...(outcome.status === "delivered" ? {} : { [EVENTS_TABLE.statusIndex.partitionKey]: outcome.status }),
     [EVENTS_TABLE.statusIndex.sortKey]: now.toISOString(),
     [EVENTS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + EVENTS_TABLE.retentionDays * 86_400,
   };
   if (identifiers && Object.keys(identifiers).length > 0) item.identifiers = trimStrings(identifiers);
   if (last_error !== undefined) item.last_error = trimField(last_error, MAX_ERROR_CHARS);
+  if (!BODY_KEPT_FOR.includes(outcome.status))
+    return { ...item, body_bytes: Buffer.byteLength(body, "utf8") };
   const rootBytes = Buffer.byteLength(JSON.stringify(item), "utf8");
   return { ...item, ...bodyAttributes(body, ITEM_LIMIT_BYTES - ITEM_MARGIN_BYTES - rootBytes) };
 }
@@ -101,7 +111,7 @@ export class DynamoDbEventStore implements EventRecorder {
           Item: eventItem(outcome, this.now()),
           ConditionExpression:
             "attribute_not_exists(#status) OR #status <> :delivered OR :status = :delivered",
-          ExpressionAttributeNames: { "#status": EVENTS_TABLE.statusIndex.partitionKey },
+          ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":delivered": "delivered", ":status": outcome.status },
         }),
       );

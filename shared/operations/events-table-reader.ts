@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  type ScanCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { EVENTS_TABLE } from "../config/resources";
 import { EVENT_STATUSES, type EventStatus } from "../events/event-outcome";
 
@@ -117,6 +123,7 @@ export class EventsTableReader {
     query: ListQuery,
     start: Record<string, unknown> | undefined,
   ): Promise<{ items: EventSummary[]; more: boolean }> {
+    if (!isIndexed(status)) return this.scanNewest(status, query, start);
     const items: EventSummary[] = [];
     let exclusiveStartKey = start;
     const condition = statusCondition(status, query.since);
@@ -140,13 +147,65 @@ export class EventsTableReader {
   }
 
   /**
+   * The newest events of a status the index leaves out (`delivered`): a filtered scan of the whole
+   * table, sorted here, so listing them costs a read of the table — they are rarely hunted for.
+   */
+  private async scanNewest(
+    status: EventStatus,
+    query: ListQuery,
+    start: Record<string, unknown> | undefined,
+  ): Promise<{ items: EventSummary[]; more: boolean }> {
+    const condition = scanCondition(status, query.since);
+    const filter = equalityFilter(query, condition);
+    const items = (await this.scanAll({
+      ...condition,
+      ...filter,
+      FilterExpression: [condition.FilterExpression, filter.FilterExpression].filter(Boolean).join(" AND "),
+    })) as unknown as EventSummary[];
+    items.sort(newestFirst);
+    const after = start ? items.filter((e) => newestFirst(e, start as unknown as EventSummary) > 0) : items;
+    return { items: after.slice(0, query.limit), more: after.length > query.limit };
+  }
+
+  private async scanAll(input: Omit<ScanCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ...input,
+          ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    return items;
+  }
+
+  /**
    * Every event whose outcome was recorded at or after `since`, as (status, provider) pairs: one
-   * `by-status` query per status reading only the provider attribute.
+   * `by-status` query per indexed status reading only the provider attribute, and one filtered scan
+   * for the statuses the index leaves out.
    */
   async statusesSince(since: string): Promise<Array<{ status: EventStatus; provider?: string }>> {
     const rows: Array<{ status: EventStatus; provider?: string }> = [];
     await Promise.all(
       EVENT_STATUSES.map(async (status) => {
+        if (!isIndexed(status)) {
+          const condition = scanCondition(status, since);
+          const items = await this.scanAll({
+            ...condition,
+            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#provider": "provider" },
+            ProjectionExpression: "#provider",
+          });
+          for (const item of items) {
+            const provider = typeof item.provider === "string" ? item.provider : undefined;
+            rows.push(provider ? { status, provider } : { status });
+          }
+          return;
+        }
         let exclusiveStartKey: Record<string, unknown> | undefined;
         do {
           const condition = statusCondition(status, since);
@@ -171,6 +230,24 @@ export class EventsTableReader {
     );
     return rows;
   }
+}
+
+/** The status index is sparse: delivered events are not in it. */
+const isIndexed = (status: EventStatus) => status !== "delivered";
+
+/** A scan's filter: this status, and (optionally) updated at or after `since`. */
+function scanCondition(status: EventStatus, since?: string) {
+  return {
+    FilterExpression: since ? "#status = :status AND #updated >= :since" : "#status = :status",
+    ExpressionAttributeNames: {
+      "#status": "status",
+      ...(since ? { "#updated": statusIndex.sortKey } : {}),
+    } as Record<string, string>,
+    ExpressionAttributeValues: { ":status": status, ...(since ? { ":since": since } : {}) } as Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 /** The index key condition: this status, and (optionally) updated at or after `since`. */

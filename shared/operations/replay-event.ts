@@ -2,7 +2,7 @@ import { namespacedDeliveryKey } from "../envelope/delivery-key";
 import { parseEnvelope } from "../envelope/envelope";
 import { envelopeAttributes } from "../envelope/message-attributes";
 import type { EventStatus } from "../events/event-outcome";
-import { storedBody } from "../events/event-store";
+import { BODY_KEPT_FOR, storedBody } from "../events/event-store";
 import type { EventQueue } from "../queue/event-queue";
 import type { DeliveryRecord, DeliveryRecords } from "./delivery-records";
 import type { EventsTableReader } from "./events-table-reader";
@@ -41,6 +41,7 @@ export interface ReplayResult {
   /** The namespaced delivery key (`<route>[:<source>]:<id>`), when the body is an envelope. */
   delivery_key?: string;
   /** The idempotency record removed so the router delivers again (absent: there was none). */
+  /** The delivery guard's claim that was deleted: `answered` (the agent's final answer is recorded), `released` or `expired`. */
   forgotten?: { status: string; outcome?: string; agent_status?: number; event_id?: string };
   /** Set when the body is not a valid envelope: the router will reject it again. */
   warning?: string;
@@ -88,10 +89,12 @@ export async function replayEvent(
   }
   const body = storedBody(item);
   if (body === undefined) {
+    const why = BODY_KEPT_FOR.includes(status)
+      ? `was not stored (${item.body_bytes ?? "?"} bytes, too large for the events table)`
+      : `is not kept for ${status} events (only for ${BODY_KEPT_FOR.join(", ")} ones, which may need a replay)`;
     throw new ReplayRefusedError(
       "body_not_stored",
-      `the message body of event ${eventId} was not stored (${item.body_bytes ?? "?"} bytes, too large for the events ` +
-        "table), so it cannot be replayed; ask the provider to redeliver it instead",
+      `the message body of event ${eventId} ${why}, so it cannot be replayed; ask the provider to redeliver it instead`,
     );
   }
   const parsed = parseEnvelope(body);
@@ -120,7 +123,7 @@ export async function replayEvent(
       );
     }
     result.forgotten = {
-      status: record.status,
+      status: record.summary ? "answered" : record.expired ? "expired" : "released",
       ...(record.summary
         ? {
             outcome: record.summary.outcome,

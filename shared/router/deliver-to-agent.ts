@@ -1,9 +1,9 @@
 import { agentRequestBody } from "../agent/agent-request";
 import type { AgentResult } from "../agent/agent-result";
 import type { Envelope } from "../envelope/envelope";
-import { DeliveryNotRememberedError } from "./delivery-guard";
+import type { Claim } from "./delivery-guard";
+import type { CallOutcome } from "./destination-breaker";
 import type { RouterDeps } from "./router-deps";
-import { AgentRetryableError, DeliveryInProgressError } from "./router-errors";
 import type { Decision, DeliverySummary, Destination } from "./routing-decision";
 
 /** Time kept back, beyond the agent timeout, before the invocation ends: no agent call starts after it. */
@@ -28,10 +28,10 @@ function summarise(eventId: string, result: Exclude<AgentResult, { outcome: "ret
       };
 }
 
-/** The decision for an answer the guard now remembers (or could not remember: `remembered` false). */
-function answered(summary: DeliverySummary, durationMs: number, remembered: boolean): Decision {
+/** The decision for the agent's final answer (delivered, or refused for good). */
+function answered(summary: DeliverySummary, durationMs: number): Decision {
   if (summary.outcome === "delivered")
-    return { kind: "delivered", agentStatus: summary.agent_status ?? 200, durationMs, remembered };
+    return { kind: "delivered", agentStatus: summary.agent_status ?? 200, durationMs };
   return {
     kind: "failed",
     errorClass: "permanent",
@@ -51,10 +51,25 @@ function deferred(result: Extract<AgentResult, { outcome: "retryable" }>): Decis
   };
 }
 
+function requestBody({ envelope, key, destination, payloadText }: Delivery): string {
+  return agentRequestBody({
+    meta: {
+      id: envelope.id,
+      provider: envelope.provider,
+      ...(envelope.source ? { source: envelope.source } : {}),
+      event_type: envelope.event_type,
+      delivery_key: key,
+      received_at: envelope.received_at,
+      team: destination.team,
+    },
+    payloadText,
+  });
+}
+
 /**
- * One delivery to a team's agent, at most once per key: through the destination's breaker (an open
- * one defers the event without calling), the team's token, the exactly-once guard and the call.
- * Returns the decision; throws only for what the router did not expect.
+ * One delivery to a team's agent, at most once per key: the team's token, the destination's breaker
+ * (an open one defers the event without calling), the exactly-once claim and the call. Returns the
+ * decision; throws only for what the router did not expect.
  */
 export async function deliverToAgent(
   deps: RouterDeps,
@@ -79,8 +94,7 @@ export async function deliverToAgent(
       retryAfterSeconds: Math.ceil(admission.retryInMs / 1000),
     };
   }
-  let breakerOutcome: "succeeded" | "failed" = "succeeded";
-  const started = Date.now();
+  let breakerOutcome: CallOutcome = "unused";
   try {
     if (remainingTimeMs() < deps.config.agentTimeoutMs + DEADLINE_MARGIN_MS) {
       return {
@@ -89,52 +103,39 @@ export async function deliverToAgent(
         reason: "not enough time left in this invocation to call the agent",
       };
     }
-    const body = agentRequestBody({
-      meta: {
-        id: envelope.id,
-        provider: envelope.provider,
-        ...(envelope.source ? { source: envelope.source } : {}),
-        event_type: envelope.event_type,
-        delivery_key: delivery.key,
-        received_at: envelope.received_at,
-        team: destination.team,
-      },
-      payloadText: delivery.payloadText,
-    });
-    const send = async (): Promise<DeliverySummary> => {
-      const result = await deps.agent.deliver({
-        url: destination.agentUrl,
-        body,
-        webhookId: envelope.id,
-        correlationId: envelope.correlation_id,
-        ...(token ? { token } : {}),
-      });
-      if (result.outcome === "retryable") throw new AgentRetryableError(result);
-      return summarise(envelope.id, result);
-    };
+    let claim: Claim;
     try {
-      const guarded = await deps.guard.once(delivery.key, send, remainingTimeMs);
-      if (!guarded.fresh) return { kind: "duplicate", original: guarded.value };
-      return answered(guarded.value, Date.now() - started, true);
+      // Held for the rest of the invocation: the call and the outcome record both happen within it.
+      claim = await deps.guard.claim(delivery.key, envelope.id, remainingTimeMs());
     } catch (error) {
-      if (error instanceof AgentRetryableError) {
-        breakerOutcome = "failed";
-        return deferred(error.result);
-      }
-      if (error instanceof DeliveryNotRememberedError) {
-        // The agent answered for good but the guard could not remember it even retrying until the
-        // deadline: retrying would send it again once the in-progress record expires, so it stands.
-        return answered(error.value as DeliverySummary, Date.now() - started, false);
-      }
-      if (error instanceof DeliveryInProgressError) {
-        return { kind: "defer", deferClass: "in_progress", reason: error.message };
-      }
       return {
         kind: "defer",
         deferClass: "unavailable",
         reason: `the idempotency table is unavailable: ${(error as Error).message}`,
       };
     }
+    if (claim.kind === "handled") return { kind: "duplicate", original: claim.original };
+    if (claim.kind === "in_progress") {
+      return {
+        kind: "defer",
+        deferClass: "in_progress",
+        reason: `another copy of delivery ${delivery.key} (event ${claim.holder}) is being sent right now; checking again later`,
+      };
+    }
+    const started = Date.now();
+    const result = await deps.agent.deliver({
+      url: destination.agentUrl,
+      body: requestBody(delivery),
+      webhookId: envelope.id,
+      correlationId: envelope.correlation_id,
+      ...(token ? { token } : {}),
+    });
+    breakerOutcome = result.outcome === "retryable" ? "failed" : "succeeded";
+    if (result.outcome === "retryable") {
+      await deps.guard.release(delivery.key, envelope.id);
+      return deferred(result);
+    }
+    return answered(summarise(envelope.id, result), Date.now() - started);
   } finally {
     admission.release(breakerOutcome);
   }

@@ -6,9 +6,12 @@ export interface BreakerPolicy {
   maxInFlight: number;
 }
 
+export type CallOutcome = "succeeded" | "failed" | "unused";
+
 /** Whether a call to a destination may go ahead now, and when to come back if not. */
 export type Admission =
-  | { admitted: true; release: (outcome: "succeeded" | "failed") => void }
+  /** `unused`: no call was made after all (the event turned out to be a copy): nothing is learnt. */
+  | { admitted: true; release: (outcome: CallOutcome) => void }
   | { admitted: false; reason: string; retryInMs: number };
 
 interface DestinationState {
@@ -78,7 +81,8 @@ export class DestinationBreakers {
     };
   }
 
-  private settle(state: DestinationState, outcome: "succeeded" | "failed"): void {
+  private settle(state: DestinationState, outcome: CallOutcome): void {
+    if (outcome === "unused") return;
     if (outcome === "succeeded") {
       state.consecutiveFailures = 0;
       delete state.openUntil;

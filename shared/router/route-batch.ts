@@ -9,6 +9,8 @@ import type { RouterDeps } from "./router-deps";
 import type { Decision, RoutedRecord } from "./routing-decision";
 
 type Prepared = { record: SQSRecord; prepared: PreparedRecord };
+/** Each delivery key's latest decision in this batch, by the event that took it. */
+type Chains = Map<string, Promise<{ eventId: string; decision: Decision }>>;
 
 /** The fields of a record's events-table item that are known before anything is decided. */
 function outcomeOf({ record, prepared }: Prepared): Omit<EventOutcome, "status"> {
@@ -67,7 +69,7 @@ export async function routeBatch(
     records.map(async (record) => ({ record, prepared: await prepareRecord(record, deps.payloads) })),
   );
   const teams = await resolveTeams(deps, all);
-  const chains = new Map<string, Promise<unknown>>();
+  const chains: Chains = new Map();
   return Promise.all(all.map((p) => decideRecord(deps, p, teams, chains, remainingTimeMs)));
 }
 
@@ -75,7 +77,7 @@ async function decideRecord(
   deps: RouterDeps,
   { record, prepared }: Prepared,
   teams: Map<string, TeamMatch | undefined> | Error,
-  chains: Map<string, Promise<unknown>>,
+  chains: Chains,
   remainingTimeMs: () => number,
 ): Promise<RoutedRecord> {
   const outcome = outcomeOf({ record, prepared });
@@ -115,47 +117,65 @@ async function decideRecord(
     matched_by: destination.team.matched_by,
   });
   const key = namespacedDeliveryKey(prepared.envelope);
-  const decision = await inOrder(chains, key, () =>
+  const decision = await inOrder(chains, key, prepared.envelope.id, () =>
     deliverToAgent(
       deps,
       { key, envelope: prepared.envelope, payloadText: prepared.payloadText, destination },
       remainingTimeMs,
     ),
   );
-  return routed(decision, { ...withPayload, destination });
+  return routed(decision, { ...withPayload, destination, deliveryKey: key });
 }
 
-/** Runs copies of one delivery key in arrival order; a copy behind one that did not finish is deferred. */
+/**
+ * Runs copies of one delivery key in arrival order. A copy behind one the agent answered for good is
+ * that one's duplicate (its outcome is not recorded yet, so the guard could not tell); a copy behind
+ * one that did not finish is deferred.
+ */
 async function inOrder(
-  chains: Map<string, Promise<unknown>>,
+  chains: Chains,
+  key: string,
+  eventId: string,
+  task: () => Promise<Decision>,
+): Promise<Decision> {
+  const previous = chains.get(key);
+  const run = (async () => {
+    const decision = await decideAfter(previous, key, task);
+    return { eventId, decision };
+  })();
+  chains.set(key, run);
+  return (await run).decision;
+}
+
+async function decideAfter(
+  previous: Promise<{ eventId: string; decision: Decision }> | undefined,
   key: string,
   task: () => Promise<Decision>,
 ): Promise<Decision> {
-  const previous = chains.get(key) as Promise<Decision> | undefined;
-  const run = (async (): Promise<Decision> => {
-    if (previous) {
-      const earlier = await previous.catch(
-        (error: unknown) => ({ kind: "defer", unexpected: error }) as const,
-      );
-      if (earlier.kind === "defer") {
-        return {
-          kind: "defer",
-          deferClass: "in_progress",
-          reason: `an earlier copy of delivery ${key} in this batch was not finished; retrying later`,
-        };
-      }
-    }
-    try {
-      return await task();
-    } catch (error) {
+  if (previous) {
+    const earlier = await previous;
+    const d = earlier.decision;
+    if (d.kind === "delivered" || d.kind === "failed") {
       return {
-        kind: "defer",
-        deferClass: "unavailable",
-        reason: (error as Error).message,
-        unexpected: error,
+        kind: "duplicate",
+        original: {
+          event_id: earlier.eventId,
+          outcome: d.kind,
+          ...(d.agentStatus !== undefined ? { agent_status: d.agentStatus } : {}),
+          ...(d.kind === "failed" ? { error: d.error } : {}),
+        },
       };
     }
-  })();
-  chains.set(key, run);
-  return run;
+    if (d.kind === "duplicate") return d;
+    return {
+      kind: "defer",
+      deferClass: "in_progress",
+      reason: `an earlier copy of delivery ${key} in this batch was not finished; retrying later`,
+    };
+  }
+  try {
+    return await task();
+  } catch (error) {
+    return { kind: "defer", deferClass: "unavailable", reason: (error as Error).message, unexpected: error };
+  }
 }

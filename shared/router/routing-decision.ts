@@ -28,7 +28,7 @@ export type DeferClass = AgentErrorClass | "circuit_open" | "in_progress" | "no_
 
 /** What the router decided for one record, before anything is recorded. */
 export type Decision =
-  | { kind: "delivered"; agentStatus: number; durationMs: number; remembered: boolean }
+  | { kind: "delivered"; agentStatus: number; durationMs: number }
   /** The delivery key was already handled (a provider's resend, or this message seen again). */
   | { kind: "duplicate"; original: DeliverySummary }
   | { kind: "failed"; errorClass: AgentErrorClass; agentStatus?: number; error: string }
@@ -57,6 +57,8 @@ export interface RoutedRecord {
   /** The fields of its events-table record (all but the status). */
   outcome: Omit<EventOutcome, "status">;
   envelope?: Envelope;
+  /** The namespaced delivery key, once the record reached the exactly-once guard. */
+  deliveryKey?: string;
   /** The parsed payload (for failure notices that reply in the triggering thread). */
   payload?: unknown;
   destination?: Destination;

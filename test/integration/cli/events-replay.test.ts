@@ -12,7 +12,6 @@ import { IDEMPOTENCY_TABLE } from "../../../shared/config/resources";
 import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
 import type { Envelope } from "../../../shared/envelope/envelope";
 import { DynamoDbEventStore } from "../../../shared/events/event-store";
-import { deliveryRecordId } from "../../../shared/operations/delivery-records";
 import { slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "../router/fake-agent";
 import { type FakeSlack, startFakeSlack } from "../router/fake-slack";
@@ -69,7 +68,7 @@ const idempotencyRecord = async (envelope: Envelope) =>
       new GetCommand({
         TableName: fx.tables.idempotencyTable,
         Key: {
-          [IDEMPOTENCY_TABLE.partitionKey]: deliveryRecordId(namespacedDeliveryKey(envelope)),
+          [IDEMPOTENCY_TABLE.partitionKey]: namespacedDeliveryKey(envelope),
         },
         ConsistentRead: true,
       }),
@@ -85,11 +84,8 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(first.response.batchItemFailures).toEqual([]);
     expect(await events.get(envelope.id)).toMatchObject({ status: "failed", agent_status: 400 });
     expect(callsFor(envelope)).toHaveLength(1);
-    // The permanent answer is remembered like a delivery, under the id the CLI computes.
-    expect(await idempotencyRecord(envelope)).toMatchObject({
-      status: "COMPLETED",
-      data: { outcome: "failed", agent_status: 400, event_id: envelope.id },
-    });
+    // The permanent answer is remembered like a delivery: the claim on the key the CLI computes.
+    expect(await idempotencyRecord(envelope)).toMatchObject({ event_id: envelope.id });
 
     // Without replay, a redelivery of the same message is answered from the guard: the agent is not asked.
     agent.behave({ kind: "ok" });
@@ -101,7 +97,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(replayed).toMatchObject({ code: 0, stderr: "" });
     expect(replayed.stdout).toContain(`replayed event ${envelope.id} (was failed)`);
     expect(replayed.stdout).toContain(
-      `delivery ${namespacedDeliveryKey(envelope)}: forgot its idempotency record (COMPLETED, failed, agent answered 400)`,
+      `delivery ${namespacedDeliveryKey(envelope)}: forgot its idempotency record (answered, failed, agent answered 400)`,
     );
     expect(await idempotencyRecord(envelope)).toBeUndefined();
     // The recorded body, byte for byte, with the attributes ingest sets.
@@ -129,10 +125,7 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(refused.stderr).toContain("Pass --force");
     expect(stackFree(refused.stderr)).toBe(true);
     expect(fx.bodies(fx.queueUrl)).toEqual([]);
-    expect(await idempotencyRecord(envelope)).toMatchObject({
-      status: "COMPLETED",
-      data: { outcome: "delivered" },
-    });
+    expect(await idempotencyRecord(envelope)).toMatchObject({ event_id: envelope.id });
 
     // The same message again (a provider retry, an SQS redelivery): the guard answers, the agent is not called.
     await ingestAndRoute(envelope);
@@ -140,19 +133,15 @@ describe("events replay (real router, DynamoDB Local, fauxqs, local agent)", () 
     expect(await events.get(envelope.id)).toMatchObject({ status: "delivered" });
   });
 
-  it("--force forgets the delivery and sends a delivered event again", async () => {
-    const forced = await fx.cli(["events", "replay", envelope.id, "--force", "--json"]);
-    expect(forced.code).toBe(0);
-    expect(json(forced)).toMatchObject({
-      event_id: envelope.id,
-      previous_status: "delivered",
-      forced: true,
-      delivery_key: namespacedDeliveryKey(envelope),
-      forgotten: { status: "COMPLETED", outcome: "delivered", agent_status: 202 },
-      queue_url: fx.queueUrl,
-    });
-    await router.drain();
-    expect(callsFor(envelope)).toHaveLength(3);
+  it("--force of a delivered event says its body is not kept (delivered events keep none)", async () => {
+    const forced = await fx.cli(["events", "replay", envelope.id, "--force"]);
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain(
+      `the message body of event ${envelope.id} is not kept for delivered events`,
+    );
+    expect(forced.stderr).toContain("ask the provider to redeliver it");
+    expect(fx.bodies(fx.queueUrl)).toEqual([]);
+    expect(callsFor(envelope)).toHaveLength(2);
   });
 
   it("refuses a delivery key already delivered under another event id (a provider retry) without --force", async () => {

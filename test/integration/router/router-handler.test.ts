@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { createRouterHandler } from "../../../functions/router/handler";
 import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
+import { DynamoDbDeliveryGuard } from "../../../shared/adapters/dynamodb/dynamodb-delivery-guard";
 import type { HttpAgentClient } from "../../../shared/agent/agent-client";
 import { verifyStandardWebhook } from "../../../shared/crypto/standard-webhooks";
 import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
@@ -19,7 +20,6 @@ import { type Envelope, inlinePayloadText } from "../../../shared/envelope/envel
 import { DynamoDbEventStore, storedBody } from "../../../shared/events/event-store";
 import { logger } from "../../../shared/observability/powertools";
 import { createSqsClient } from "../../../shared/queue/sqs-event-queue";
-import { PowertoolsDeliveryGuard } from "../../../shared/router/delivery-guard";
 import type { RouterDeps } from "../../../shared/router/router-deps";
 import { CachedTeamResolver } from "../../../shared/routing/resolve-team";
 import { RoutingTable } from "../../../shared/routing/routing-table";
@@ -223,8 +223,10 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
       received_at: envelope.received_at,
     });
     expect(typeof item!.expires_at).toBe("number");
-    expect(storedBody(item!)).toBe(JSON.stringify(envelope));
-    expect((await events.byStatus("delivered")).map((i) => i.event_id)).toContain(envelope.id);
+    // A delivered event keeps no body and stays out of the status index: one small item.
+    expect(storedBody(item!)).toBeUndefined();
+    expect(item!.body_bytes).toBe(Buffer.byteLength(JSON.stringify(envelope)));
+    expect((await events.byStatus("delivered")).map((i) => i.event_id)).not.toContain(envelope.id);
     expect(router.counts).toMatchObject({ EventsDelivered: 1, EndToEndLatency: 1 });
     expect(JSON.stringify(logSpies.flatMap((spy) => spy.mock.calls))).toContain("delivered to the agent");
   });
@@ -468,10 +470,11 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
         ttlSeconds: 0,
       }),
       events: new DynamoDbEventStore(tables.eventsTable, closed),
-      guard: new PowertoolsDeliveryGuard({
-        tableName: tables.idempotencyTable,
+      guard: new DynamoDbDeliveryGuard({
         client: closed,
-        expiresAfterSeconds: 3600,
+        claimsTable: tables.idempotencyTable,
+        eventsTable: tables.eventsTable,
+        windowSeconds: 3600,
       }),
     };
     const response = await createRouterHandler(() => down)({ Records: records } as SQSEvent);

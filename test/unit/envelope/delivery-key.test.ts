@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namespacedDeliveryKey } from "../../../shared/envelope/delivery-key";
+import { namespacedDeliveryKey, storedDeliveryKey } from "../../../shared/envelope/delivery-key";
 
 describe("namespacedDeliveryKey", () => {
   it("prefixes the provider's id with its route", () => {
@@ -14,5 +14,17 @@ describe("namespacedDeliveryKey", () => {
     const b = namespacedDeliveryKey({ route, source: "grafana", delivery_key: "42" });
     expect(a).not.toBe(b);
     expect(a).toBe("/webhooks/generic/{source}:datadog:42");
+  });
+});
+
+describe("storedDeliveryKey", () => {
+  it("keeps a key that fits a table key, and hashes an overlong one (distinct keys stay distinct)", () => {
+    const short = "/webhooks/github:abc";
+    expect(storedDeliveryKey(short)).toBe(short);
+    const long = `/webhooks/generic/{source}:monitor:${"x".repeat(300_000)}`;
+    const stored = storedDeliveryKey(long);
+    expect(stored).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(storedDeliveryKey(`${long}y`)).not.toBe(stored);
+    expect(storedDeliveryKey(long)).toBe(stored);
   });
 });

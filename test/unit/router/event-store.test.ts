@@ -34,11 +34,24 @@ const outcome: EventOutcome = {
 };
 
 describe("eventItem", () => {
-  it("keys the item by event id with status, updated_at, TTL and the stored body", () => {
-    const item = eventItem(outcome, NOW);
+  it("keys a delivered item by event id, outside the status index, without the body, under 1 KB", () => {
+    const item = eventItem({ ...outcome, body: "b".repeat(30_000) }, NOW);
     expect(item).toMatchObject({
       [EVENTS_TABLE.partitionKey]: outcome.event_id,
-      [EVENTS_TABLE.statusIndex.partitionKey]: "delivered",
+      status: "delivered",
+      [EVENTS_TABLE.statusIndex.sortKey]: "2025-03-01T12:00:00.000Z",
+      body_bytes: 30_000,
+    });
+    expect(item).not.toHaveProperty(EVENTS_TABLE.statusIndex.partitionKey);
+    expect(item).not.toHaveProperty("body");
+    expect(Buffer.byteLength(JSON.stringify(item))).toBeLessThan(1024);
+  });
+
+  it("keeps the body of an event that may need a replay, and lists it by status", () => {
+    const item = eventItem({ ...outcome, status: "failed" }, NOW);
+    expect(item).toMatchObject({
+      [EVENTS_TABLE.partitionKey]: outcome.event_id,
+      [EVENTS_TABLE.statusIndex.partitionKey]: "failed",
       [EVENTS_TABLE.statusIndex.sortKey]: "2025-03-01T12:00:00.000Z",
       [EVENTS_TABLE.ttlAttribute]: Math.floor(NOW.getTime() / 1000) + EVENTS_TABLE.retentionDays * 86_400,
       provider: "github",
@@ -60,6 +73,7 @@ describe("eventItem", () => {
     const item = eventItem(
       {
         ...outcome,
+        status: "dead",
         event_type: huge,
         delivery_key: huge,
         action: huge,

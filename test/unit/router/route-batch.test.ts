@@ -206,7 +206,8 @@ describe("router: one batch", () => {
       last_error: "agent answered HTTP 500",
     });
     expect(f.counts["AgentErrors:retryable"]).toBe(1);
-    expect(f.guard.entries.size).toBe(0); // a failed send is forgotten: the retry may send
+    // A failed send gives its claim up: the retry (or a provider's resend) may send at once.
+    expect(f.guard.claims.get(namespacedDeliveryKey(envelope))?.until).toBe(0);
   });
 
   it("records dead on the last receive before the dead-letter queue, and tells the Slack channel", async () => {
@@ -335,7 +336,10 @@ describe("router: one batch", () => {
   it("returns a copy whose delivery is in progress elsewhere for a later retry", async () => {
     const f = fakeDeps();
     const envelope = slackEnvelope();
-    f.guard.entries.set(namespacedDeliveryKey(envelope), { state: "in-progress" });
+    f.guard.claims.set(namespacedDeliveryKey(envelope), {
+      holder: "another-event",
+      until: Date.now() + 60_000,
+    });
     const record = recordOf(envelope);
     expect(failedIds(await route(f.deps, [record]))).toEqual([record.messageId]);
     expect(f.agent.calls).toHaveLength(0);
@@ -356,17 +360,36 @@ describe("router: one batch", () => {
     );
   });
 
-  it("retries a record whose outcome cannot be recorded, and a later copy is not sent again", async () => {
+  it("keeps recording the agent's answer while the table fails, so a later copy is not sent again", async () => {
     const f = fakeDeps();
-    f.events.failWith = new Error("ProvisionedThroughputExceededException");
+    let failures = 2;
+    const record = f.events.record.bind(f.events);
+    f.events.record = async (outcome) => {
+      if (failures-- > 0) throw new Error("ProvisionedThroughputExceededException");
+      return record(outcome);
+    };
     const envelope = slackEnvelope();
-    const record = recordOf(envelope);
-    expect(failedIds(await route(f.deps, [record]))).toEqual([record.messageId]);
+    expect(failedIds(await route(f.deps, [recordOf(envelope)]))).toEqual([]);
+    expect(f.events.last(envelope.id)).toMatchObject({ status: "delivered" });
+    const resend = { ...envelope, id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f42" };
+    await route(f.deps, [recordOf(resend)]);
     expect(f.agent.calls).toHaveLength(1);
+    expect(f.events.last(resend.id)).toMatchObject({ status: "duplicate", duplicate_of: envelope.id });
+  });
+
+  it("acknowledges an answer it could not record by the deadline, and answers copies from memory", async () => {
+    const f = fakeDeps();
+    f.events.failWith = new Error("read ECONNRESET");
+    const envelope = slackEnvelope();
+    const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as never;
+    const deadline = Date.now() + CONFIG.agentTimeoutMs + 1_500;
+    // A retry would find no record of the answer and send it again: it is acknowledged instead.
+    expect(failedIds(await route(f.deps, [recordOf(envelope)], context))).toEqual([]);
+    expect(f.counts.DeliveriesNotRemembered).toBe(1);
+    expect(f.lines.find((l) => l.fields.event_id === envelope.id)?.level).toBe("error");
     f.events.failWith = undefined;
-    expect(failedIds(await route(f.deps, [recordOf(envelope, 2)]))).toEqual([]);
+    await route(f.deps, [recordOf({ ...envelope, id: "0b7c5a3e-3c51-4c35-9f0b-0c8a3d1e2f43" })]);
     expect(f.agent.calls).toHaveLength(1);
-    expect(f.events.last(envelope.id)).toMatchObject({ status: "delivered", attempts: 2 });
   });
 
   it("retries when the idempotency table is unavailable, without calling the agent", async () => {

@@ -10,11 +10,11 @@ import { ENVELOPE_VERSION, type Envelope } from "../../../shared/envelope/envelo
 import type { EventOutcome } from "../../../shared/events/event-outcome";
 import type { EventRecorder } from "../../../shared/events/event-store";
 import { logger, metrics } from "../../../shared/observability/powertools";
-import type { DeliveryGuard, Guarded } from "../../../shared/router/delivery-guard";
+import type { Claim, DeliveryGuard } from "../../../shared/router/delivery-guard";
 import { DestinationBreakers } from "../../../shared/router/destination-breaker";
 import type { MessageVisibility } from "../../../shared/router/message-visibility";
 import type { RouterDeps } from "../../../shared/router/router-deps";
-import { DeliveryInProgressError } from "../../../shared/router/router-errors";
+import type { DeliverySummary } from "../../../shared/router/routing-decision";
 import type { RoutingIdentifiers } from "../../../shared/routing/identifiers";
 import type { TeamMatch, TeamResolver } from "../../../shared/routing/team";
 import type { TeamTokens } from "../../../shared/secrets/team-tokens";
@@ -158,24 +158,43 @@ export const BAD_REQUEST: AgentResult = {
   durationMs: 5,
 };
 
-/** Idempotency with Powertools' semantics, in memory. */
+/**
+ * The DynamoDB guard's semantics in memory: a claim per key, answered once the holder's outcome in
+ * `events` says delivered or failed, taken over when released or run out without an answer.
+ */
 export class InMemoryGuard implements DeliveryGuard {
-  readonly entries = new Map<string, { state: "in-progress" } | { state: "done"; value: unknown }>();
+  readonly claims = new Map<string, { holder: string; until: number }>();
+  readonly remembered = new Map<string, DeliverySummary>();
   failWith?: Error;
-  async once<T extends object>(key: string, send: () => Promise<T>): Promise<Guarded<T>> {
+  constructor(private readonly events: RecordingEvents) {}
+  async claim(key: string, eventId: string, holdMs: number): Promise<Claim> {
     if (this.failWith) throw this.failWith;
-    const entry = this.entries.get(key);
-    if (entry?.state === "in-progress") throw new DeliveryInProgressError(key);
-    if (entry?.state === "done") return { value: entry.value as T, fresh: false };
-    this.entries.set(key, { state: "in-progress" });
-    try {
-      const value = await send();
-      this.entries.set(key, { state: "done", value });
-      return { value, fresh: true };
-    } catch (error) {
-      this.entries.delete(key);
-      throw error;
+    const known = this.remembered.get(key);
+    if (known) return { kind: "handled", original: known };
+    const current = this.claims.get(key);
+    if (current) {
+      const answer = this.events.last(current.holder);
+      if (answer?.status === "delivered" || answer?.status === "failed") {
+        return {
+          kind: "handled",
+          original: {
+            event_id: current.holder,
+            outcome: answer.status,
+            ...(answer.agent_status !== undefined ? { agent_status: answer.agent_status } : {}),
+          },
+        };
+      }
+      if (current.until > Date.now()) return { kind: "in_progress", holder: current.holder };
     }
+    this.claims.set(key, { holder: eventId, until: Date.now() + holdMs });
+    return { kind: "claimed" };
+  }
+  async release(key: string, eventId: string) {
+    const current = this.claims.get(key);
+    if (current?.holder === eventId) current.until = 0;
+  }
+  remember(key: string, summary: DeliverySummary) {
+    this.remembered.set(key, summary);
   }
 }
 
@@ -266,8 +285,8 @@ export const TEAMS = {
 export function fakeDeps(overrides: Partial<RouterDeps> = {}) {
   const teams = new MapResolver(TEAMS);
   const agent = new ScriptedAgent();
-  const guard = new InMemoryGuard();
   const events = new RecordingEvents();
+  const guard = new InMemoryGuard(events);
   const visibility = new RecordingVisibility();
   const slack = new RecordingSlack();
   const observed = observeRouter();

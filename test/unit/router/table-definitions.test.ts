@@ -3,7 +3,7 @@ import { EVENTS_TABLE, IDEMPOTENCY_TABLE } from "../../../shared/config/resource
 import { eventsTableDefinition, idempotencyTableDefinition } from "../../../shared/config/table-definitions";
 
 describe("table definitions", () => {
-  it("events: on-demand, keyed by event id, with the by-status index", () => {
+  it("events: on-demand, keyed by event id, with the sparse status index", () => {
     const def = eventsTableDefinition("events-x");
     expect(def).toMatchObject({
       TableName: "events-x",
@@ -11,15 +11,15 @@ describe("table definitions", () => {
       KeySchema: [{ AttributeName: EVENTS_TABLE.partitionKey, KeyType: "HASH" }],
     });
     expect(def.GlobalSecondaryIndexes?.[0]).toMatchObject({
-      IndexName: "by-status",
+      IndexName: "by-listed-status",
       KeySchema: [
-        { AttributeName: "status", KeyType: "HASH" },
+        { AttributeName: "listed_status", KeyType: "HASH" },
         { AttributeName: "updated_at", KeyType: "RANGE" },
       ],
     });
   });
 
-  it("idempotency: Powertools' key", () => {
+  it("idempotency: the delivery guard's claims, keyed by delivery key", () => {
     expect(idempotencyTableDefinition("idem")).toMatchObject({
       TableName: "idem",
       BillingMode: "PAY_PER_REQUEST",
