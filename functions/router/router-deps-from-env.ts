@@ -14,10 +14,13 @@ import { parseSecretList } from "../../shared/secrets/secret-values";
 import { EnvironmentTeamTokens, SecretsManagerTeamTokens } from "../../shared/secrets/team-tokens";
 import { SlackWebApiNotifier } from "../../shared/slack/slack-notifier";
 
-/** The signing secret: the first of the active ones (a JSON array during rotation). */
+/**
+ * The signing secret: the first of the active ones (a JSON array during rotation). An unusable value
+ * rejects naming `name` (UnusableSecretError), so nothing is signed with an empty key.
+ */
 export function firstSecret(reader: SecretReader, name: "AGENT_SIGNING_SECRET" | "SLACK_BOT_TOKEN") {
   return async (): Promise<string> => {
-    const [first] = parseSecretList(await reader.read(name));
+    const [first] = parseSecretList(await reader.read(name), name);
     if (!first) throw new Error(`${name} holds no secret`);
     return first;
   };
