@@ -25,6 +25,12 @@ export const EVENTS_STATUS_INDEX_ATTRIBUTES = [
   "last_error",
   "agent_status",
   "duplicate_of",
+  // Request records (the audit trail) and their flood summaries.
+  "reason",
+  "status_code",
+  "source",
+  "source_ip",
+  "suppressed",
 ] as const;
 
 interface IndexShape {

@@ -10,6 +10,9 @@ export const EVENT_STATUSES = [
   "retrying",
   "failed",
   "dead",
+  // Requests ingest answered itself (the audit trail): never queued, so no router outcome.
+  "ignored",
+  "handshake",
 ] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 

@@ -200,10 +200,7 @@ export class EventsTableReader {
             ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#provider": "provider" },
             ProjectionExpression: "#provider",
           });
-          for (const item of items) {
-            const provider = typeof item.provider === "string" ? item.provider : undefined;
-            rows.push(provider ? { status, provider } : { status });
-          }
+          for (const item of items) rows.push(...rowsOf(status, item));
           return;
         }
         let exclusiveStartKey: Record<string, unknown> | undefined;
@@ -214,22 +211,37 @@ export class EventsTableReader {
               TableName: this.tableName,
               IndexName: statusIndex.name,
               KeyConditionExpression: condition.KeyConditionExpression,
-              ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, "#provider": "provider" },
+              ExpressionAttributeNames: {
+                ...condition.ExpressionAttributeNames,
+                "#provider": "provider",
+                "#suppressed": "suppressed",
+              },
               ExpressionAttributeValues: condition.ExpressionAttributeValues,
-              ProjectionExpression: "#provider",
+              ProjectionExpression: "#provider, #suppressed",
               ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
             }),
           );
-          for (const item of page.Items ?? []) {
-            const provider = typeof item.provider === "string" ? item.provider : undefined;
-            rows.push(provider ? { status, provider } : { status });
-          }
+          for (const item of page.Items ?? []) rows.push(...rowsOf(status, item));
           exclusiveStartKey = page.LastEvaluatedKey;
         } while (exclusiveStartKey);
       }),
     );
     return rows;
   }
+}
+
+/**
+ * The (status, provider) rows one item stands for: one, or for a flood summary the number of
+ * requests it counted beyond those recorded one by one.
+ */
+function rowsOf(
+  status: EventStatus,
+  item: Record<string, unknown>,
+): Array<{ status: EventStatus; provider?: string }> {
+  const provider = typeof item.provider === "string" ? item.provider : undefined;
+  const row = provider ? { status, provider } : { status };
+  const times = typeof item.suppressed === "number" && item.suppressed > 0 ? item.suppressed : 1;
+  return Array.from({ length: times }, () => row);
 }
 
 /** The status index is sparse: delivered events are not in it. */
