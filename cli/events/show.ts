@@ -4,7 +4,7 @@ import {
   PAYLOAD_REF_ENVELOPE_VERSION,
   parseEnvelope,
 } from "../../shared/envelope/envelope";
-import { storedBody } from "../../shared/events/event-store";
+import { storedBody } from "../../shared/events/event-item";
 import type { PayloadRef } from "../../shared/payloads/payload-ref";
 import { COMMON_OPTIONS, positionals } from "../lib/args";
 import type { Command } from "../lib/command";

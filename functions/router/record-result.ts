@@ -1,8 +1,9 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { EventStatus } from "../../shared/events/event-outcome";
 import { logger, metrics } from "../../shared/observability/powertools";
 import type { AppliedRecord } from "../../shared/router/apply-decision";
 
-const METRIC_BY_STATUS = {
+const METRIC_BY_STATUS: Partial<Record<EventStatus, string>> = {
   delivered: "EventsDelivered",
   duplicate: "EventsDuplicate",
   failed: "EventsFailed",
@@ -10,7 +11,7 @@ const METRIC_BY_STATUS = {
   rejected: "EventsRejected",
   retrying: "EventsRetried",
   dead: "EventsDead",
-} as const;
+};
 
 /** The fields every line about a record carries: enough to find the event, never its payload. */
 function identity(applied: AppliedRecord) {
@@ -41,7 +42,8 @@ function countAgentError(errorClass: string): void {
  */
 export function recordRouterResult(applied: AppliedRecord, now: Date = new Date()): void {
   const { decision, outcome, skipped } = applied.routed;
-  metrics.addMetric(METRIC_BY_STATUS[applied.status], MetricUnit.Count, 1);
+  const metric = METRIC_BY_STATUS[applied.status];
+  if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
   const fields: Record<string, unknown> = { ...identity(applied), status: applied.status };
   if (skipped.length > 0) fields.skipped_identifiers = skipped;
   if (applied.notified.length > 0) fields.notified = applied.notified;

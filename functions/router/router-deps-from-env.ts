@@ -1,18 +1,19 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDbDeliveryGuard } from "../../shared/adapters/dynamodb/dynamodb-delivery-guard";
-import { HttpAgentClient } from "../../shared/agent/agent-client";
+import { DynamoDbEventStore } from "../../shared/adapters/dynamodb/dynamodb-event-store";
+import { HttpAgentClient } from "../../shared/adapters/http/http-agent-client";
+import { SlackWebApiNotifier } from "../../shared/adapters/http/slack-web-api-notifier";
+import { EnvironmentTeamTokens } from "../../shared/adapters/secrets/environment-team-tokens";
+import { SecretsManagerTeamTokens } from "../../shared/adapters/secrets/secrets-manager-team-tokens";
+import { SqsMessageVisibility } from "../../shared/adapters/sqs/sqs-message-visibility";
 import { routerConfigFromEnv } from "../../shared/config/router-config";
-import { DynamoDbEventStore } from "../../shared/events/event-store";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { createSqsClient } from "../../shared/queue/sqs-event-queue";
 import { DestinationBreakers } from "../../shared/router/destination-breaker";
-import { SqsMessageVisibility } from "../../shared/router/message-visibility";
 import type { RouterDeps } from "../../shared/router/router-deps";
 import { createTeamResolver } from "../../shared/routing/resolve-team";
 import { SecretReader } from "../../shared/secrets/secret-reader";
 import { parseSecretList } from "../../shared/secrets/secret-values";
-import { EnvironmentTeamTokens, SecretsManagerTeamTokens } from "../../shared/secrets/team-tokens";
-import { SlackWebApiNotifier } from "../../shared/slack/slack-notifier";
 
 /**
  * The signing secret: the first of the active ones (a JSON array during rotation). An unusable value

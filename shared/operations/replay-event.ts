@@ -1,8 +1,8 @@
 import { namespacedDeliveryKey } from "../envelope/delivery-key";
 import { parseEnvelope } from "../envelope/envelope";
 import { envelopeAttributes } from "../envelope/message-attributes";
+import { BODY_KEPT_FOR, storedBody } from "../events/event-item";
 import type { EventStatus } from "../events/event-outcome";
-import { BODY_KEPT_FOR, storedBody } from "../events/event-store";
 import type { EventQueue } from "../queue/event-queue";
 import type { DeliveryRecord, DeliveryRecords } from "./delivery-records";
 import type { EventsTableReader } from "./events-table-reader";

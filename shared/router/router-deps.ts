@@ -1,6 +1,6 @@
 import type { AgentClient } from "../agent/agent-client";
 import type { RouterConfig } from "../config/router-config";
-import type { EventRecorder } from "../events/event-store";
+import type { EventRecorder } from "../events/event-recorder";
 import type { PayloadReader } from "../payloads/payload-store";
 import type { TeamResolver } from "../routing/team";
 import type { TeamTokens } from "../secrets/team-tokens";

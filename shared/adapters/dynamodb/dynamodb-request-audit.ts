@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-
 import { FloodCap, type SuppressedCount } from "../../audit/flood-cap";
 import type { RequestAudit, RequestRecord } from "../../audit/request-record";
 import { EVENTS_TABLE } from "../../config/resources";
-import { trimField } from "../../events/event-store";
+import { trimField } from "../../events/event-item";
 
 export interface DynamoDbRequestAuditOptions {
   client: DynamoDBClient;

@@ -5,6 +5,9 @@ import type { HandshakeTokenStore } from "../../ingest/handshake-token-store";
 /** Read and write for the owner only: the token is what signs a provider's requests. */
 const OWNER_ONLY = 0o600;
 
+/** The file a store's token is kept in, in the local pipeline's `.local/`: `notion-verification-token`. */
+export const tokenFileName = (store: string): string => store.toLowerCase().replaceAll("_", "-");
+
 /** Handshake tokens in files, by store name → path (the local pipeline: `.local/<store>`). */
 export class FileTokenStore implements HandshakeTokenStore {
   constructor(private readonly paths: Readonly<Record<string, string>>) {}

@@ -69,7 +69,7 @@ describe("DynamoDbRequestAudit", () => {
     expect(stats.total.rejected).toBeGreaterThanOrEqual(200);
     expect(stats.total.ignored).toBeGreaterThanOrEqual(1);
     const listed = await reader.list({ statuses: ["rejected"], limit: 1000, provider: "generic" });
-    const ours = listed.events as Array<Record<string, unknown>>;
+    const ours = listed.events as unknown as Array<Record<string, unknown>>;
     expect(ours.filter((e) => e.source === source)).toHaveLength(5);
     const summary = ours.find((e) => String(e.event_id).includes(source));
     expect(summary).toMatchObject({ status: "rejected", reason: "bad_signature", suppressed: 195 });

@@ -13,7 +13,7 @@ import { main } from "../../../cli/main";
 import { createRouterHandler } from "../../../functions/router/handler";
 import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
-import type { HttpAgentClient } from "../../../shared/agent/agent-client";
+import type { HttpAgentClient } from "../../../shared/adapters/http/http-agent-client";
 import type { RouterDeps } from "../../../shared/router/router-deps";
 import { RoutingTable } from "../../../shared/routing/routing-table";
 import type { TeamConfig } from "../../../shared/routing/team-config";

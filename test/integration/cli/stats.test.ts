@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbEventStore } from "../../../shared/adapters/dynamodb/dynamodb-event-store";
 import type { Envelope } from "../../../shared/envelope/envelope";
-import { DynamoDbEventStore } from "../../../shared/events/event-store";
 import type { EventStats } from "../../../shared/operations/event-stats";
 import { githubEnvelope, slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "../router/fake-agent";
@@ -119,6 +119,8 @@ describe("stats", () => {
         retrying: 0,
         failed: 1,
         dead: 0,
+        ignored: 0,
+        handshake: 0,
         error_rate: 50,
         unrouted_rate: 0,
       },
@@ -131,6 +133,8 @@ describe("stats", () => {
         retrying: 1,
         failed: 0,
         dead: 1,
+        ignored: 0,
+        handshake: 0,
         error_rate: 16.7,
         unrouted_rate: 16.7,
       },
@@ -143,6 +147,8 @@ describe("stats", () => {
         retrying: 0,
         failed: 0,
         dead: 0,
+        ignored: 0,
+        handshake: 0,
         error_rate: 100,
         unrouted_rate: 0,
       },
@@ -156,6 +162,8 @@ describe("stats", () => {
       retrying: 1,
       failed: 1,
       dead: 1,
+      ignored: 0,
+      handshake: 0,
       error_rate: 33.3,
       unrouted_rate: 11.1,
     });
@@ -176,11 +184,11 @@ describe("stats", () => {
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^events since \d{4}-\S+ \(the last 24h\)$/);
     expect(lines[2]).toMatch(
-      /^PROVIDER\s+RECEIVED\s+DELIVERED\s+DUPLICATE\s+UNROUTED\s+REJECTED\s+RETRYING\s+FAILED\s+DEAD\s+ERROR RATE\s+UNROUTED RATE$/,
+      /^PROVIDER\s+RECEIVED\s+DELIVERED\s+DUPLICATE\s+UNROUTED\s+REJECTED\s+RETRYING\s+FAILED\s+DEAD\s+IGNORED\s+HANDSHAKE\s+ERROR RATE\s+UNROUTED RATE$/,
     );
-    expect(lines[3]).toMatch(/^github\s+2\s+1\s+0\s+0\s+0\s+0\s+1\s+0\s+50%\s+0%$/);
-    expect(lines[4]).toMatch(/^slack\s+6\s+2\s+1\s+1\s+0\s+1\s+0\s+1\s+16.7%\s+16.7%$/);
-    expect(lines[6]).toMatch(/^total\s+9\s+3\s+1\s+1\s+1\s+1\s+1\s+1\s+33.3%\s+11.1%$/);
+    expect(lines[3]).toMatch(/^github\s+2\s+1\s+0\s+0\s+0\s+0\s+1\s+0\s+0\s+0\s+50%\s+0%$/);
+    expect(lines[4]).toMatch(/^slack\s+6\s+2\s+1\s+1\s+0\s+1\s+0\s+1\s+0\s+0\s+16.7%\s+16.7%$/);
+    expect(lines[6]).toMatch(/^total\s+9\s+3\s+1\s+1\s+1\s+1\s+1\s+1\s+0\s+0\s+33.3%\s+11.1%$/);
   });
 
   it("`stats show`, help, and errors", async () => {

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoDbDeliveryGuard } from "../../../shared/adapters/dynamodb/dynamodb-delivery-guard";
+import { DynamoDbEventStore } from "../../../shared/adapters/dynamodb/dynamodb-event-store";
 import type { EventOutcome } from "../../../shared/events/event-outcome";
-import { DynamoDbEventStore } from "../../../shared/events/event-store";
 import { createRouterTables, dynamoClient, type RouterTables } from "./router-fixture";
 
 let client: DynamoDBClient;

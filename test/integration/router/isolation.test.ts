@@ -14,7 +14,7 @@ import { createRouterHandler } from "../../../functions/router/handler";
 import { routerDepsFromEnv } from "../../../functions/router/router-deps-from-env";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import { freePort } from "../../../local/free-port";
-import type { HttpAgentClient } from "../../../shared/agent/agent-client";
+import type { HttpAgentClient } from "../../../shared/adapters/http/http-agent-client";
 import { splitAgentRequestBody } from "../../../shared/agent/agent-request";
 import type { Envelope } from "../../../shared/envelope/envelope";
 import { createSqsClient } from "../../../shared/queue/sqs-event-queue";

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  type AgentCall,
   HttpAgentClient,
   type HttpAgentClientOptions,
-} from "../../../shared/agent/agent-client";
+} from "../../../shared/adapters/http/http-agent-client";
+import type { AgentCall } from "../../../shared/agent/agent-client";
 import { agentRequestBody } from "../../../shared/agent/agent-request";
 import { verifyStandardWebhook } from "../../../shared/crypto/standard-webhooks";
 import {

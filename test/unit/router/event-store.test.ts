@@ -3,15 +3,15 @@ import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { DynamoDbEventStore } from "../../../shared/adapters/dynamodb/dynamodb-event-store";
 import { EVENTS_TABLE } from "../../../shared/config/resources";
-import type { EventOutcome } from "../../../shared/events/event-outcome";
 import {
   bodyAttributes,
-  DynamoDbEventStore,
   eventItem,
   MAX_STORED_BODY_BYTES,
   storedBody,
-} from "../../../shared/events/event-store";
+} from "../../../shared/events/event-item";
+import type { EventOutcome } from "../../../shared/events/event-outcome";
 
 const NOW = new Date("2025-03-01T12:00:00.000Z");
 

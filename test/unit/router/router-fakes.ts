@@ -8,7 +8,7 @@ import type { AgentResult } from "../../../shared/agent/agent-result";
 import type { RouterConfig } from "../../../shared/config/router-config";
 import { ENVELOPE_VERSION, type Envelope } from "../../../shared/envelope/envelope";
 import type { EventOutcome } from "../../../shared/events/event-outcome";
-import type { EventRecorder } from "../../../shared/events/event-store";
+import type { EventRecorder } from "../../../shared/events/event-recorder";
 import { logger, metrics } from "../../../shared/observability/powertools";
 import type { Claim, DeliveryGuard } from "../../../shared/router/delivery-guard";
 import { DestinationBreakers } from "../../../shared/router/destination-breaker";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SlackWebApiNotifier } from "../../../shared/slack/slack-notifier";
+import { SlackWebApiNotifier } from "../../../shared/adapters/http/slack-web-api-notifier";
 import { type FakeSlack, startFakeSlack } from "../../integration/router/fake-slack";
 
 describe("SlackWebApiNotifier", () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { firstSecret } from "../../../functions/router/router-deps-from-env";
-import { HttpAgentClient } from "../../../shared/agent/agent-client";
+import { HttpAgentClient } from "../../../shared/adapters/http/http-agent-client";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
 import { UnusableSecretError } from "../../../shared/secrets/unusable-secret-error";
 import { type LocalAgentServer, startLocalAgentServer } from "../agent/local-agent-server";

@@ -1,14 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { EVENTS_TABLE } from "../config/resources";
 import type { EventOutcome, EventStatus } from "./event-outcome";
-
-/** The router's port onto the events table. */
-export interface EventRecorder {
-  /** Writes the outcome; throws when the table cannot be written (the record is then retried). */
-  record(outcome: EventOutcome): Promise<void>;
-}
 
 /** DynamoDB's item limit is 400 KB including attribute names. */
 const ITEM_LIMIT_BYTES = 400 * 1024;
@@ -85,39 +77,4 @@ export function eventItem(outcome: EventOutcome, now: Date): Record<string, unkn
     return { ...item, body_bytes: Buffer.byteLength(body, "utf8") };
   const rootBytes = Buffer.byteLength(JSON.stringify(item), "utf8");
   return { ...item, ...bodyAttributes(body, ITEM_LIMIT_BYTES - ITEM_MARGIN_BYTES - rootBytes) };
-}
-
-/**
- * Records outcomes in the events table, one item per event id, overwritten as the event moves on.
- * A `delivered` item is never overwritten by a later non-delivered outcome of the same event (a
- * late, concurrent copy of the message must not make a delivered event look lost).
- */
-export class DynamoDbEventStore implements EventRecorder {
-  private readonly doc: DynamoDBDocumentClient;
-
-  constructor(
-    private readonly tableName: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  }
-
-  async record(outcome: EventOutcome): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: eventItem(outcome, this.now()),
-          ConditionExpression:
-            "attribute_not_exists(#status) OR #status <> :delivered OR :status = :delivered",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":delivered": "delivered", ":status": outcome.status },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === "ConditionalCheckFailedException") return; // already delivered: keep it
-      throw error;
-    }
-  }
 }
