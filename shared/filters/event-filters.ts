@@ -1,6 +1,7 @@
 // zod/mini: read at every ingest cold start, so the bundle stays small.
 import * as z from "zod/mini";
 import { PROVIDER_NAMES, type ProviderName } from "../providers/provider";
+import { conditionProblems, type PayloadConditions } from "./payload-conditions";
 
 /**
  * Which events a provider forwards: an event is queued when at least one of its provider's rules
@@ -11,11 +12,14 @@ import { PROVIDER_NAMES, type ProviderName } from "../providers/provider";
  *   a generic sender's `event_type`/`type`).
  * - `action` (optional): the payload's `action` (GitHub: `opened`, `labeled`, …).
  * - `label` (optional, GitHub only): the label a `labeled`/`unlabeled` event is about (`label.name`).
+ * - `where` (optional): payload path → value, or a list of values meaning any of them; every path
+ *   must hold (`{"pull_request.merged": true}`).
  */
 export interface EventRule {
   event: string;
   action?: string;
   label?: string;
+  where?: PayloadConditions;
 }
 
 export type EventFilters = Partial<Record<ProviderName, EventRule[]>>;
@@ -33,6 +37,16 @@ const text = (what: string) =>
       error: (issue) => `${issue.input === undefined ? "is required" : "must be a string"}: ${what}`,
     })
     .check(z.minLength(1, `must not be empty: ${what}`));
+
+const where = z.optional(
+  z.unknown().check(
+    z.superRefine((value, ctx) => {
+      for (const { path, message } of conditionProblems(value)) {
+        ctx.addIssue({ code: "custom", message, path, input: value });
+      }
+    }),
+  ),
+);
 
 const ruleShape = {
   event: text("the event type to forward"),
@@ -56,27 +70,41 @@ const rules = (shape: Record<string, z.ZodMiniType>) =>
       .check(z.minLength(1, "must hold at least one rule (leave the provider out to forward everything)")),
   );
 
-const EventFiltersSchema = z.strictObject(
-  Object.fromEntries(
-    PROVIDER_NAMES.map((provider) => [
-      provider,
-      // Only GitHub events carry a label to match on.
-      rules(
-        provider === "github" ? { ...ruleShape, label: z.optional(text("the label's name")) } : ruleShape,
-      ),
-    ]),
-  ),
-  {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown provider ${quoted(issue.keys)}: use ${PROVIDER_NAMES.join(", ")}`
-        : "must be a JSON object of provider → rules",
-  },
-);
+/**
+ * Built on first use, not at import: PROVIDER_NAMES comes from the registry, which may still be
+ * loading when a module it imports (through its providers) imports this one.
+ */
+let schema: z.ZodMiniType | undefined;
+const eventFiltersSchema = () =>
+  (schema ??= z.strictObject(
+    Object.fromEntries(
+      PROVIDER_NAMES.map((provider) => [
+        provider,
+        // Only GitHub events carry a label to match on.
+        rules(
+          provider === "github"
+            ? { ...ruleShape, label: z.optional(text("the label's name")), where }
+            : { ...ruleShape, where },
+        ),
+      ]),
+    ),
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `unknown provider ${quoted(issue.keys)}: use ${PROVIDER_NAMES.join(", ")}`
+          : "must be a JSON object of provider → rules",
+    },
+  ));
 
-/** `EVENT_FILTERS.github[0].action`. */
+/** `EVENT_FILTERS.github[0].where["pull_request.merged"]`: a payload path is quoted, for it holds dots. */
 const pathOf = (name: string, path: readonly PropertyKey[]) =>
-  name + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  name +
+  path
+    .map((p, i) => {
+      if (typeof p === "number") return `[${p}]`;
+      return path[i - 1] === "where" ? `[${JSON.stringify(p)}]` : `.${String(p)}`;
+    })
+    .join("");
 
 /**
  * Validates filters given as JSON text (an environment variable, `-c eventFilters=…`) or as a value
@@ -91,7 +119,7 @@ export function parseEventFilters(raw: unknown, name = "EVENT_FILTERS"): EventFi
       throw new EventFiltersError(`${name} is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const result = EventFiltersSchema.safeParse(value);
+  const result = eventFiltersSchema().safeParse(value);
   if (!result.success) {
     throw new EventFiltersError(
       result.error.issues.map((issue) => `${pathOf(name, issue.path)}: ${issue.message}`).join("; "),

@@ -1,6 +1,7 @@
 import { pick, str } from "../providers/body";
 import type { ProviderName, WebhookEvent } from "../providers/provider";
 import type { EventRule } from "./event-filters";
+import { conditionsHold } from "./payload-conditions";
 
 const labelOf = (event: WebhookEvent) => str(pick(event.payload, "label", "name"));
 
@@ -8,7 +9,8 @@ export function matchesRule(rule: EventRule, event: WebhookEvent): boolean {
   return (
     rule.event === event.eventType &&
     (rule.action === undefined || rule.action === event.action) &&
-    (rule.label === undefined || rule.label === labelOf(event))
+    (rule.label === undefined || rule.label === labelOf(event)) &&
+    conditionsHold(rule.where, event.payload)
   );
 }
 

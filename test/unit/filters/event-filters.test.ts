@@ -41,7 +41,7 @@ describe("parseEventFilters", () => {
 
   it("allows `label` in GitHub rules only", () => {
     expect(problemOf({ slack: [{ event: "message", label: "x" }] })).toBe(
-      "EVENT_FILTERS.slack[0]: unknown `label`: a rule has only `event`, `action` (`label` is for GitHub rules only)",
+      "EVENT_FILTERS.slack[0]: unknown `label`: a rule has only `event`, `action`, `where` (`label` is for GitHub rules only)",
     );
   });
 
@@ -50,5 +50,90 @@ describe("parseEventFilters", () => {
     expect(problem).toContain("EVENT_FILTERS.github[0].event");
     expect(problem).toContain("EVENT_FILTERS.jira");
     expect(() => parseEventFilters({ slack: [] }, "eventFilters")).toThrow(/^eventFilters.slack: /);
+  });
+
+  it("reads payload conditions: seed 002's merged pull requests, lists meaning any of, every JSON scalar", () => {
+    const filters = {
+      github: [
+        { event: "pull_request", action: "closed", where: { "pull_request.merged": true } },
+        { event: "issues", where: { action: ["opened", "reopened"], "labels[0].name": "bug" } },
+      ],
+      pagerduty: [
+        { event: "incident.trigger", where: { "incident.urgency": "high", "incident.number": 42 } },
+      ],
+      generic: [{ event: "alert.fired", where: { severity: ["p1", "p2"], resolved: null, ratio: 0.5 } }],
+    };
+    expect(parseEventFilters(JSON.stringify(filters))).toEqual(filters);
+    expect(parseEventFilters(filters)).toEqual(filters);
+  });
+
+  it("names the bad payload path, quoted, and what is wrong with it", () => {
+    const rule = (where: unknown) => ({ github: [{ event: "pull_request", where }] });
+    const cases: Array<[unknown, string]> = [
+      [
+        { "pull_request.merged": {} },
+        'EVENT_FILTERS.github[0].where["pull_request.merged"]: must be a string, number, boolean or null, or a non-empty array of them (any of)',
+      ],
+      [
+        { "pull_request.merged": [] },
+        'EVENT_FILTERS.github[0].where["pull_request.merged"]: must be a string, number, boolean or null, or a non-empty array of them (any of), not an empty array',
+      ],
+      [
+        { action: ["opened", ["closed"]] },
+        'EVENT_FILTERS.github[0].where["action"][1]: must be a string, number, boolean or null, or a non-empty array of them (any of)',
+      ],
+      [
+        // As EVENT_FILTERS text carries it: parsed, it is already rounded.
+        JSON.parse('{"pull_request.id": 12345678901234567890}'),
+        'EVENT_FILTERS.github[0].where["pull_request.id"]: is an integer beyond ±2^53, which cannot be compared exactly: filter on another field',
+      ],
+      [
+        { "pull_request..merged": true },
+        'EVENT_FILTERS.github[0].where["pull_request..merged"]: is not a payload path (an empty name): write names joined by dots, each optionally followed by [index] (`labels[0].name`)',
+      ],
+      [{ "": true }, 'EVENT_FILTERS.github[0].where[""]: is not a payload path (an empty name)'],
+      [
+        { ".merged": true },
+        'EVENT_FILTERS.github[0].where[".merged"]: is not a payload path (an empty name)',
+      ],
+      [
+        { "labels[x].name": "bug" },
+        'EVENT_FILTERS.github[0].where["labels[x].name"]: is not a payload path (`labels[x]`)',
+      ],
+      [
+        { "labels[01].name": "bug" },
+        'EVENT_FILTERS.github[0].where["labels[01].name"]: is not a payload path (`labels[01]`)',
+      ],
+      [{ "[0].name": "bug" }, 'EVENT_FILTERS.github[0].where["[0].name"]: is not a payload path (`[0]`)'],
+      [{ "labels]": "bug" }, 'EVENT_FILTERS.github[0].where["labels]"]: is not a payload path (`labels]`)'],
+      [
+        {},
+        "EVENT_FILTERS.github[0].where: must hold at least one payload path (leave `where` out to match any payload)",
+      ],
+      [
+        [{ "pull_request.merged": true }],
+        "EVENT_FILTERS.github[0].where: must be an object of payload path → value (or array of values)",
+      ],
+      [
+        "pull_request.merged",
+        "EVENT_FILTERS.github[0].where: must be an object of payload path → value (or array of values)",
+      ],
+      [null, "EVENT_FILTERS.github[0].where: must be an object of payload path → value (or array of values)"],
+    ];
+    for (const [where, problem] of cases) {
+      const found = problemOf(rule(where));
+      // One bad path, one problem: the message is that problem alone.
+      expect(found.startsWith(problem) && !found.includes("; "), `${JSON.stringify(where)} → ${found}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it("reports every bad payload path at once", () => {
+    const problem = problemOf({
+      slack: [{ event: "message", where: { "event.channel": ["C1", {}], "event..user": "U1" } }],
+    });
+    expect(problem).toContain('EVENT_FILTERS.slack[0].where["event.channel"][1]: must be');
+    expect(problem).toContain('EVENT_FILTERS.slack[0].where["event..user"]: is not a payload path');
   });
 });
