@@ -21,16 +21,30 @@ export function isTextMediaType(contentType: string | undefined): boolean {
   );
 }
 
-/** Headers as an HTTP API gives them: lower-case names, duplicates joined with commas. */
-function apiGatewayHeaders(rawHeaders: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    const value = rawHeaders[i + 1]!;
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+/**
+ * Name/value pairs with repeated names joined by commas, as an HTTP API joins duplicate headers and
+ * query parameters. A Map, not an object: names like `constructor` or `__proto__` stay ordinary.
+ */
+function commaJoined(pairs: Iterable<[string, string]>): Record<string, string> {
+  const joined = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const seen = joined.get(name);
+    joined.set(name, seen === undefined ? value : `${seen},${value}`);
   }
-  return headers;
+  return Object.fromEntries(joined);
 }
+
+/** Raw header pairs with the lower-case names an HTTP API gives them. */
+function* headerPairs(rawHeaders: readonly string[]): Generator<[string, string]> {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) yield [rawHeaders[i]!.toLowerCase(), rawHeaders[i + 1]!];
+}
+
+/**
+ * The client's address as API Gateway reports it: a dual-stack socket shows an IPv4 client as
+ * `::ffff:203.0.113.7`, which API Gateway never sends.
+ */
+const apiGatewaySourceIp = (address: string | undefined): string =>
+  address?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1") ?? "127.0.0.1";
 
 /** A faithful API Gateway HTTP API (payload format 2.0) event for one local request. */
 export function toApiGatewayEvent(
@@ -39,11 +53,12 @@ export function toApiGatewayEvent(
   now = new Date(),
 ): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const headers = apiGatewayHeaders(req.rawHeaders);
+  const headers = commaJoined(headerPairs(req.rawHeaders));
   const method = (req.method ?? "GET").toUpperCase();
   const asText = isTextMediaType(headers["content-type"]);
   const cookies = headers.cookie?.split(";").map((c) => c.trim());
-  const queryStringParameters = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
+  // Decoded, duplicates comma-joined, and absent when there is no query, as an HTTP API sends it.
+  const queryStringParameters = url.searchParams.size > 0 ? commaJoined(url.searchParams) : undefined;
   return {
     version: "2.0",
     routeKey: "$default",
@@ -61,7 +76,7 @@ export function toApiGatewayEvent(
         method,
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+        sourceIp: apiGatewaySourceIp(req.socket.remoteAddress),
         userAgent: headers["user-agent"] ?? "",
       },
       requestId: randomUUID(),

@@ -13,7 +13,13 @@ export interface WebhookRequest {
   /** The body as UTF-8 text when the transport already had it as well-formed text (not base64). */
   bodyText?: string;
   requestId: string;
+  /** The caller's address as API Gateway saw it (`requestContext.http.sourceIp`). */
   sourceIp?: string;
+  /**
+   * Query string parameters, decoded, duplicates comma-joined (API Gateway's
+   * `queryStringParameters`). A query-token source's secret is among them: never log or forward.
+   */
+  query?: Readonly<Record<string, string>>;
   receivedAt: Date;
 }
 
@@ -34,6 +40,12 @@ export function lowerCaseHeaders(
   return out;
 }
 
+/** `Object.fromEntries`, not assignment: a parameter named `__proto__` stays an ordinary parameter. */
+const queryParameters = (params: Record<string, string | undefined> | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(params ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
 /** API Gateway HTTP API (payload 2.0) event to a WebhookRequest; base64 bodies become their raw bytes. */
 export function fromApiGatewayEvent(event: APIGatewayProxyEventV2, now = new Date()): WebhookRequest {
   const body = event.body ?? "";
@@ -46,6 +58,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2, now = new Dat
     ...(!event.isBase64Encoded && isWellFormed(body) ? { bodyText: body } : {}),
     requestId: event.requestContext?.requestId || crypto.randomUUID(),
     sourceIp: event.requestContext?.http?.sourceIp,
+    query: queryParameters(event.queryStringParameters),
     receivedAt: event.requestContext?.timeEpoch ? new Date(event.requestContext.timeEpoch) : now,
   };
 }

@@ -57,6 +57,27 @@ describe("fromApiGatewayEvent", () => {
     expect(req.headers).toEqual({ "x-github-event": "ping" });
   });
 
+  it("carries the source IP and the query string parameters API Gateway decoded", () => {
+    const event = {
+      ...apiGatewayEvent({ path: "/webhooks/generic/jira" }),
+      rawQueryString: "token=a%2Bb&x=1&x=2",
+      queryStringParameters: { token: "a+b", x: "1,2", gone: undefined },
+    };
+    const req = fromApiGatewayEvent(event);
+    expect(req.sourceIp).toBe("192.0.2.10");
+    expect(req.query).toEqual({ token: "a+b", x: "1,2" });
+  });
+
+  it("has no query parameters when the request had none, and keeps odd names ordinary", () => {
+    expect(fromApiGatewayEvent(apiGatewayEvent({ path: "/x" })).query).toEqual({});
+    const odd = fromApiGatewayEvent({
+      ...apiGatewayEvent({ path: "/x" }),
+      queryStringParameters: JSON.parse('{"__proto__":"p","constructor":"c"}'),
+    });
+    expect(Object.hasOwn(odd.query!, "__proto__")).toBe(true);
+    expect(odd.query).toMatchObject({ constructor: "c" });
+  });
+
   it("falls back to a fresh request id and the given time when the context lacks them", () => {
     const now = new Date("2030-01-01T00:00:00.000Z");
     const req = fromApiGatewayEvent({ rawPath: "/x", headers: {}, isBase64Encoded: false } as never, now);
