@@ -2,7 +2,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 export type HmacKey = string | Buffer;
 
+/**
+ * HMAC-SHA256 of the parts. An empty key is refused: anyone can compute its MACs, so a secret that
+ * reached here empty (its value not checked when it was read) must fail, not verify.
+ */
 export function hmacSha256(key: HmacKey, ...parts: (string | Buffer)[]): Buffer {
+  if (key.length === 0) throw new Error("refusing an empty HMAC key: the secret holds no key");
   const mac = createHmac("sha256", key);
   for (const part of parts) mac.update(part);
   return mac.digest();
@@ -11,11 +16,13 @@ export function hmacSha256(key: HmacKey, ...parts: (string | Buffer)[]): Buffer 
 /**
  * Constant-time comparison of a received signature against the expected one. Lengths are not
  * secret (every valid signature of a scheme has the same length), so a length mismatch is a plain no.
+ * Nothing matches an empty expected value: compared as a token, an empty secret would admit an
+ * empty header.
  */
 export function signaturesMatch(expected: string, received: string): boolean {
   const a = Buffer.from(expected, "utf8");
   const b = Buffer.from(received, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** True when any of the candidate signatures equals any of the expected ones (rotation on both sides). */

@@ -12,6 +12,11 @@ describe("hmacSha256", () => {
     const key = Buffer.from([0, 255, 1, 254]);
     expect(hmacSha256(key, "x").toString("hex")).toBe(createHmac("sha256", key).update("x").digest("hex"));
   });
+
+  it("refuses an empty key, whose MACs anyone can compute", () => {
+    expect(() => hmacSha256("", "body")).toThrow(/empty HMAC key/);
+    expect(() => hmacSha256(Buffer.alloc(0), "body")).toThrow(/empty HMAC key/);
+  });
 });
 
 describe("signaturesMatch", () => {
@@ -23,6 +28,11 @@ describe("signaturesMatch", () => {
   it("is false (not a throw) when lengths differ", () => {
     expect(signaturesMatch("sha256=abc", "sha256=ab")).toBe(false);
     expect(signaturesMatch("sha256=abc", "")).toBe(false);
+  });
+
+  it("matches nothing against an empty expected value: an empty secret admits no empty token", () => {
+    expect(signaturesMatch("", "")).toBe(false);
+    expect(anySignatureMatches([""], [""])).toBe(false);
   });
 
   it("compares bytes, so strings of equal length in UTF-16 but not UTF-8 do not throw", () => {
