@@ -5,10 +5,11 @@ import type { HealthCheck } from "../health/health-check";
 import type { WebhookRequest } from "../http/webhook-request";
 import type { PayloadStore } from "../payloads/payload-store";
 import { UnknownSourceError } from "../providers/generic";
-import type { ProviderName } from "../providers/provider";
+import type { ProviderName, Verification } from "../providers/provider";
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
+import { ForbiddenIpError } from "../sources/ip-allowlist";
 import { toQueueMessages } from "./queue-messages";
 
 export type RejectionReason =
@@ -17,7 +18,8 @@ export type RejectionReason =
   | "too_large"
   | "bad_signature"
   | "unsupported_media_type"
-  | "malformed";
+  | "malformed"
+  | "forbidden_ip";
 
 /** What happened to one request; the handler turns it into the HTTP response, logs and metrics. */
 export type IngestResult = {
@@ -112,7 +114,14 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
   }
   if (secrets.length === 0) return unavailable(`the ${provider.name} secret is empty`, provider.name);
 
-  const verification = provider.verify(req, secrets, now);
+  let verification: Verification;
+  try {
+    verification = provider.verify(req, secrets, now);
+  } catch (error) {
+    // A generic source's allow_ips refused the caller's address, before any credential was compared.
+    if (error instanceof ForbiddenIpError) return reject(403, "forbidden_ip", error.message, provider.name);
+    throw error;
+  }
   if (!verification.ok) return reject(401, "bad_signature", verification.problem, provider.name);
 
   const parsed = provider.parse(req, route);

@@ -1,8 +1,13 @@
-import { verifyHexSignature } from "../crypto/hex-hmac-signature";
-import { anySignatureMatches } from "../crypto/hmac";
 import type { WebhookRequest } from "../http/webhook-request";
-import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, contentDeliveryKey, pick, readJsonBody, str } from "./body";
+import type { SecretReader } from "../secrets/secret-reader";
+import { UnusableSecretError } from "../secrets/unusable-secret-error";
+import { DEFAULT_FIELDS } from "../sources/default-fields";
+import type { SourceConfig } from "../sources/source-config";
+import { sourceEventFields, sourceIdentifiers } from "../sources/source-event";
+import { genericSourcesFromEnv } from "../sources/sources-from-env";
+import { verifyUnlistedSource } from "../sources/unlisted-source";
+import { verifySource } from "../sources/verify-source";
+import { bodyFormat, readJsonBody } from "./body";
 import type { ParseOutcome, Provider, Verification } from "./provider";
 import { genericSourceSecrets } from "./secrets";
 
@@ -15,43 +20,55 @@ export class UnknownSourceError extends Error {
   }
 }
 
-/**
- * `X-Webhook-Signature: sha256=<hex>`, or `Authorization: Bearer <secret>` for senders that can
- * only add a static header (Coralogix). The signature wins when both are present.
- */
+/** How GENERIC_WEBHOOK_SOURCES configures a source; undefined for one it does not list. */
+const configured = (source: string | undefined): SourceConfig | undefined =>
+  source === undefined ? undefined : genericSourcesFromEnv().get(source);
+
+/** `verify` is given the request alone: its source is the route's last segment (`/webhooks/generic/{source}`). */
+const sourceOf = (req: WebhookRequest): string => req.path.replace(/\/+$/, "").split("/").at(-1) ?? "";
+
+/** A listed source by its configured scheme (and allowlist); any other as before configuration existed. */
 function verify(req: WebhookRequest, secrets: readonly string[]): Verification {
-  if (req.headers["x-webhook-signature"] !== undefined) {
-    return verifyHexSignature(GENERIC_SIGNATURE, req.headers, req.rawBody, secrets);
-  }
-  const authorization = req.headers.authorization;
-  if (authorization === undefined) {
-    return { ok: false, problem: "missing X-Webhook-Signature header (or Authorization: Bearer <token>)" };
-  }
-  const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-  if (!match) return { ok: false, problem: "Authorization must be Bearer <token>" };
-  return anySignatureMatches(secrets, [match[1]!])
-    ? { ok: true }
-    : { ok: false, problem: "the bearer token is not one of this source's secrets" };
+  const source = sourceOf(req);
+  const config = configured(source);
+  return config ? verifySource(source, config, req, secrets) : verifyUnlistedSource(req, secrets);
 }
 
-function parse(req: WebhookRequest): ParseOutcome {
+/** A basic source compares `user:password` as a whole: a secret without the colon can never match. */
+function checkBasicSecrets(source: string, secrets: readonly string[]): void {
+  secrets.forEach((secret, i) => {
+    if (!secret.includes(":")) {
+      const where = `GENERIC_WEBHOOK_SECRETS.${source}${secrets.length > 1 ? `[${i}]` : ""}`;
+      throw new UnusableSecretError(
+        "GENERIC_WEBHOOK_SECRETS",
+        where,
+        "must be user:password for a basic source",
+      );
+    }
+  });
+}
+
+async function loadSecrets(reader: SecretReader, source: string): Promise<readonly string[]> {
+  // The configuration first: a bad one fails every request, naming the source and field.
+  const config = configured(source);
+  const secrets = await genericSourceSecrets(reader, source);
+  if (secrets === undefined) throw new UnknownSourceError(source);
+  if (config?.scheme.scheme === "basic") checkBasicSecrets(source, secrets);
+  return secrets;
+}
+
+function parse(req: WebhookRequest, source: string | undefined): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
   const body = readJsonBody(req);
   if (!body.ok) return body;
-  const p = body.value;
+  const fields = configured(source) ?? DEFAULT_FIELDS;
   return {
     kind: "events",
     events: [
       {
-        eventType: str(p.event_type) ?? str(p.type) ?? "generic",
-        deliveryKey:
-          str(req.headers["x-webhook-id"]) ??
-          str(req.headers["idempotency-key"]) ??
-          str(p.event_id) ??
-          str(p.id) ??
-          contentDeliveryKey(req.rawBody),
-        payload: p,
+        ...sourceEventFields(fields, body.value, req.headers, req.rawBody),
+        payload: body.value,
         payloadText: body.text,
       },
     ],
@@ -61,20 +78,8 @@ function parse(req: WebhookRequest): ParseOutcome {
 /** Any system that can sign a body or send a fixed token: one secret per source. */
 export const generic: Provider = {
   name: "generic",
-  async loadSecrets(reader, route) {
-    const secrets = await genericSourceSecrets(reader, route.source ?? "");
-    if (secrets === undefined) throw new UnknownSourceError(route.source ?? "");
-    return secrets;
-  },
+  loadSecrets: (reader, route) => loadSecrets(reader, route.source ?? ""),
   verify: (req, secrets) => verify(req, secrets),
-  parse,
-  identifiers: (payload) =>
-    collectIdentifiers({
-      service: [pick(payload, "service")],
-      coralogix_team_name: [pick(payload, "coralogix_team_name"), pick(payload, "team_name")],
-      incidentio_team_id: [pick(payload, "incidentio_team_id")],
-      pagerduty_service_id: [pick(payload, "pagerduty_service_id")],
-      slack_channel_id: [pick(payload, "slack_channel_id")],
-      github_repo: [pick(payload, "github_repo")],
-    }),
+  parse: (req, route) => parse(req, route.source),
+  identifiers: (payload) => sourceIdentifiers(DEFAULT_FIELDS, payload, {}),
 };
