@@ -123,13 +123,21 @@ export async function deliverToAgent(
       };
     }
     const started = Date.now();
-    const result = await deps.agent.deliver({
-      url: destination.agentUrl,
-      body: requestBody(delivery),
-      webhookId: envelope.id,
-      correlationId: envelope.correlation_id,
-      ...(token ? { token } : {}),
-    });
+    let result: AgentResult;
+    try {
+      result = await deps.agent.deliver({
+        url: destination.agentUrl,
+        body: requestBody(delivery),
+        webhookId: envelope.id,
+        correlationId: envelope.correlation_id,
+        ...(token ? { token } : {}),
+      });
+    } catch (error) {
+      // Our side failed before anything was sent (an unusable signing secret): give the key up, or
+      // the next receive would wait for this claim to run out.
+      await deps.guard.release(delivery.key, envelope.id);
+      return { kind: "defer", deferClass: "unavailable", reason: (error as Error).message };
+    }
     breakerOutcome = result.outcome === "retryable" ? "failed" : "succeeded";
     if (result.outcome === "retryable") {
       await deps.guard.release(delivery.key, envelope.id);
