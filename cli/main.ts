@@ -25,6 +25,10 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<CommandGroup
     summary: "event counts per provider and error rates",
     load: async () => (await import("./stats/index")).stats,
   },
+  notion: {
+    summary: "print the verification token Notion sent, to connect a subscription",
+    load: async () => (await import("./notion/index")).notion,
+  },
 };
 
 export const BIN = "webhook-pipeline";

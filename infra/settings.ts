@@ -1,6 +1,10 @@
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
 import { type EventFilters, EventFiltersError, parseEventFilters } from "../shared/filters/event-filters";
-import type { SecretName } from "../shared/secrets/secret-reader";
+import type { ProviderName } from "../shared/providers/provider";
+import { REGISTRY } from "../shared/providers/registry";
+import { SECRET_NAMES } from "./stack-secrets";
+
+export { SECRET_NAMES } from "./stack-secrets";
 
 /**
  * Every deploy-time setting of the stack, read from CDK context (`cdk.json`, `cdk.context.json`
@@ -25,17 +29,6 @@ export const DEFAULT_TEAM_TOKEN_SECRET_PREFIX = "webhook-pipeline/team-tokens/";
  * or `?` can widen the grant. Never empty: an empty prefix would be every secret in the account.
  */
 const SECRET_NAME_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,511}$/;
-
-export const SECRET_NAMES = [
-  "SLACK_SIGNING_SECRET",
-  "GITHUB_WEBHOOK_SECRET",
-  "PAGERDUTY_WEBHOOK_SECRET",
-  "INCIDENTIO_WEBHOOK_SECRET",
-  "JIRA_WEBHOOK_SECRET",
-  "GENERIC_WEBHOOK_SECRETS",
-  "AGENT_SIGNING_SECRET",
-  "SLACK_BOT_TOKEN",
-] as const satisfies readonly SecretName[];
 
 /** CloudWatch Logs' allowed retention periods, in days. */
 const LOG_RETENTION_DAYS = [
@@ -70,9 +63,11 @@ export interface PipelineSettings {
   agentErrorRateAlarmPercent: number;
   api5xxAlarmThreshold: number;
   /** Secrets that already exist, by name, instead of the stack creating them. */
-  existingSecrets: Partial<Record<SecretName, string>>;
+  existingSecrets: Partial<Record<string, string>>;
   /** Which events each provider forwards (each ingest function gets its own provider's rules). */
   eventFilters: EventFilters;
+  /** Each provider's non-secret configuration from context, as its function's variables (genericSources). */
+  providerEnvironment: Partial<Record<ProviderName, Record<string, string>>>;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
@@ -94,6 +89,7 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   api5xxAlarmThreshold: 5,
   existingSecrets: {},
   eventFilters: {},
+  providerEnvironment: {},
 };
 
 export class InvalidSettingError extends Error {
@@ -161,26 +157,29 @@ function text(
   return value;
 }
 
-function existingSecrets(lookup: Lookup): Partial<Record<SecretName, string>> {
-  const raw = lookup("existingSecrets");
-  if (raw === undefined || raw === null || raw === "") return {};
+/** A context value that is a JSON object: given as one (cdk.json) or as its JSON text (`-c name='{…}'`). */
+function jsonObject(lookup: Lookup, name: string, shape: string): Record<string, unknown> | undefined {
+  const raw = lookup(name);
+  if (raw === undefined || raw === null || raw === "") return undefined;
   let parsed: unknown = raw;
   if (typeof raw === "string") {
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new InvalidSettingError("existingSecrets", `must be a JSON object, got '${raw}'`);
+      throw new InvalidSettingError(name, `must be ${shape}, got '${raw}'`);
     }
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new InvalidSettingError(
-      "existingSecrets",
-      "must be a JSON object of secret variable name → secret name",
-    );
+    throw new InvalidSettingError(name, `must be ${shape}`);
   }
-  const out: Partial<Record<SecretName, string>> = {};
-  for (const [key, name] of Object.entries(parsed)) {
-    if (!(SECRET_NAMES as readonly string[]).includes(key)) {
+  return parsed as Record<string, unknown>;
+}
+
+function existingSecrets(lookup: Lookup): Partial<Record<string, string>> {
+  const parsed = jsonObject(lookup, "existingSecrets", "a JSON object of secret variable name → secret name");
+  const out: Partial<Record<string, string>> = {};
+  for (const [key, name] of Object.entries(parsed ?? {})) {
+    if (!SECRET_NAMES.includes(key)) {
       throw new InvalidSettingError(
         "existingSecrets",
         `has unknown key '${key}': use one of ${SECRET_NAMES.join(", ")}`,
@@ -192,7 +191,7 @@ function existingSecrets(lookup: Lookup): Partial<Record<SecretName, string>> {
         `needs a secret name for ${key}, got ${JSON.stringify(name)}`,
       );
     }
-    out[key as SecretName] = name;
+    out[key] = name;
   }
   return out;
 }
@@ -226,8 +225,48 @@ function eventFilters(lookup: Lookup): EventFilters {
   return filters;
 }
 
+/** Lambda's limit on one function's environment: every variable's name and value, together. */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+/** What an ingest function's other variables take at most (queue URL, bucket, secret ARNs, …). */
+const INGEST_BASE_ENVIRONMENT_BYTES = 1536;
+
+/**
+ * Each provider's non-secret configuration (its description's `configuration`: `genericSources` →
+ * GENERIC_WEBHOOK_SOURCES), a JSON object from context, checked here so that a value the function's
+ * environment cannot hold (with its provider's event filters) fails the synth, not the deployment.
+ */
+function providerEnvironment(lookup: Lookup, filters: EventFilters): PipelineSettings["providerEnvironment"] {
+  const out: PipelineSettings["providerEnvironment"] = {};
+  for (const { name, configuration } of REGISTRY.providers) {
+    if (!configuration) continue;
+    const value = jsonObject(lookup, configuration.context, `a JSON object (${configuration.description})`);
+    if (!value) continue;
+    const text = JSON.stringify(value);
+    try {
+      configuration.validate?.(text);
+    } catch (error) {
+      throw new InvalidSettingError(configuration.context, `is invalid: ${(error as Error).message}`);
+    }
+    const rules = filters[name];
+    const filterBytes = rules ? Buffer.byteLength(JSON.stringify({ [name]: rules })) : 0;
+    const budget = LAMBDA_ENVIRONMENT_MAX_BYTES - INGEST_BASE_ENVIRONMENT_BYTES - filterBytes;
+    const bytes = Buffer.byteLength(configuration.variable) + Buffer.byteLength(text);
+    if (bytes > budget) {
+      throw new InvalidSettingError(
+        configuration.context,
+        `takes ${bytes} bytes as ${configuration.variable}, over the ${budget} the ${name} function's environment has left ` +
+          `(Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes in all${filterBytes ? `, its eventFilters take ${filterBytes}` : ""}): ` +
+          "shorten it (fewer sources, shorter paths and header names)",
+      );
+    }
+    out[name] = { [configuration.variable]: text };
+  }
+  return out;
+}
+
 /** The settings from a context lookup (`(name) => node.tryGetContext(name)`), validated. */
 export function readSettings(lookup: Lookup): PipelineSettings {
+  const filters = eventFilters(lookup);
   const throttleRateLimit = positive(lookup, "throttleRateLimit", false, " (requests per second per route)");
   const throttleBurstLimit = positive(
     lookup,
@@ -300,6 +339,7 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     agentErrorRateAlarmPercent: integer(lookup, "agentErrorRateAlarmPercent", 1, 100),
     api5xxAlarmThreshold: integer(lookup, "api5xxAlarmThreshold", 1, 1_000_000),
     existingSecrets: existingSecrets(lookup),
-    eventFilters: eventFilters(lookup),
+    eventFilters: filters,
+    providerEnvironment: providerEnvironment(lookup, filters),
   };
 }

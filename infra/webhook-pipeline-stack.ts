@@ -3,7 +3,7 @@ import { CfnOutput, CfnParameter, Stack, type StackProps } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
-import { WEBHOOK_ROUTES } from "../shared/providers/registry";
+import { REGISTRY } from "../shared/providers/registry";
 import { Observability } from "./constructs/observability";
 import { PayloadBucket } from "./constructs/payload-bucket";
 import { Router } from "./constructs/router";
@@ -11,7 +11,8 @@ import { PipelineSecrets } from "./constructs/secrets";
 import { PipelineTables } from "./constructs/tables";
 import { pascal, WebhookApi } from "./constructs/webhook-api";
 import { WebhookQueue } from "./constructs/webhook-queue";
-import { type PipelineSettings, SECRET_NAMES } from "./settings";
+import type { PipelineSettings } from "./settings";
+import { STACK_SECRETS } from "./stack-secrets";
 
 export interface WebhookPipelineStackProps extends StackProps {
   settings: PipelineSettings;
@@ -64,6 +65,7 @@ export class WebhookPipelineStack extends Stack {
       logRetention,
       secretsCacheSeconds: settings.secretsCacheSeconds,
       eventFilters: settings.eventFilters,
+      providerEnvironment: settings.providerEnvironment,
       version: PACKAGE_VERSION,
     });
     const router = new Router(this, "Router", {
@@ -101,10 +103,10 @@ export class WebhookPipelineStack extends Stack {
     });
 
     new CfnOutput(this, "ApiUrl", { value: api.stage.url, description: "The webhook API's base URL" });
-    for (const route of WEBHOOK_ROUTES) {
+    for (const route of REGISTRY.routes) {
       new CfnOutput(this, webhookUrlOutputId(route.path), {
         value: api.urlOf(route.path),
-        description: `POST webhooks from ${route.provider} here${route.path.includes("{source}") ? " ({source}: the sender's name in GENERIC_WEBHOOK_SECRETS)" : ""}`,
+        description: `POST here: ${route.title}${route.path.includes("{source}") ? " ({source}: the sender's name in GENERIC_WEBHOOK_SECRETS)" : ""}`,
       });
     }
     new CfnOutput(this, "QueueUrl", { value: queue.queue.queueUrl, description: "The webhook queue" });
@@ -128,10 +130,10 @@ export class WebhookPipelineStack extends Stack {
       value: tables.idempotency.tableName,
       description: "Idempotency records (delivery keys already sent to the agent)",
     });
-    for (const name of SECRET_NAMES) {
+    for (const { name, description } of STACK_SECRETS) {
       new CfnOutput(this, secretArnOutputId(name), {
         value: secrets.arn(name),
-        description: `Secret for ${name}: set it with aws secretsmanager put-secret-value --secret-id <this ARN>`,
+        description: `${name}: ${description}`,
       });
     }
   }

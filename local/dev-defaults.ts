@@ -1,19 +1,19 @@
+import { REGISTRY } from "../shared/providers/registry";
+import type { SecretName } from "../shared/secrets/secret-reader";
+
 /**
  * Development secrets for the local pipeline, used only where the environment (or `.env`) sets
- * none. They are public by design: never deploy them. `npm run send` signs with the same values.
+ * none: each provider's documented development value, the router's agent signing secret and Slack
+ * bot token. They are public by design: never deploy them. `npm run send` signs with the same values.
  */
 export const DEV_SECRETS = {
-  SLACK_SIGNING_SECRET: "dev-slack-signing-secret",
-  GITHUB_WEBHOOK_SECRET: "dev-github-webhook-secret",
-  PAGERDUTY_WEBHOOK_SECRET: "dev-pagerduty-webhook-secret",
-  INCIDENTIO_WEBHOOK_SECRET: `whsec_${Buffer.from("dev-incidentio-webhook-secret").toString("base64")}`,
-  JIRA_WEBHOOK_SECRET: "dev-jira-webhook-secret",
-  GENERIC_WEBHOOK_SECRETS: JSON.stringify({ demo: "dev-generic-webhook-secret" }),
+  ...Object.fromEntries(REGISTRY.providers.map((p) => [p.secret.name, p.secret.development])),
   AGENT_SIGNING_SECRET: `whsec_${Buffer.from("dev-agent-signing-secret").toString("base64")}`,
   SLACK_BOT_TOKEN: "xoxb-dev-token",
-} as const;
+  // Every secret the reader knows is a provider's or one of the router's two (a test checks it).
+} as Readonly<Record<SecretName, string>>;
 
-export type DevSecretName = keyof typeof DEV_SECRETS;
+export type DevSecretName = SecretName;
 
 /** Loads an untracked `.env` if there is one (values already in the environment win). */
 export function loadDotEnv(path = ".env"): void {

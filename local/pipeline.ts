@@ -15,6 +15,7 @@ import { applyDevSecretDefaults, type DevSecretName } from "./dev-defaults";
 import { startDynamoDbLocal } from "./emulators/dynamodb-local";
 import { startSqsEmulator } from "./emulators/fauxqs";
 import { freePort } from "./free-port";
+import { handshakeTokenFileEnv } from "./handshake-token-files";
 import { createLambdaHttpServer } from "./http/lambda-http-server";
 import { localLambdaContext } from "./lambda-context";
 import { type LocalPipelineDescription, removePipelineFile, writePipelineFile } from "./pipeline-file";
@@ -143,6 +144,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
       // Plain http agents on this machine, and team tokens from environment variables.
       WEBHOOK_PIPELINE_LOCAL: "true",
+      ...handshakeTokenFileEnv(),
     });
 
     await new RoutingTable({ tableName: tables.routingTable }).applyTeam(DEMO_TEAM);

@@ -10,12 +10,16 @@ import { PIPELINE_FILE, readPipelineFile } from "./pipeline-file";
 import { sampleSecretsFromEnv } from "./samples/sample-secrets";
 import { buildSampleWebhooks, type SampleWebhook } from "./samples/sample-webhooks";
 
-const ALIASES: Record<string, string> = { slack: "slack-events", "slack-interaction": "slack-interactions" };
+/** A provider's name picks its first route's sample (`slack` → `slack-events`). */
+function find(samples: readonly SampleWebhook[], wanted: string): SampleWebhook | undefined {
+  return samples.find((s) => s.name === wanted) ?? samples.find((s) => s.provider === wanted);
+}
 
 function usage(samples: readonly SampleWebhook[]): string {
+  const providers = [...new Set(samples.map((s) => s.provider))];
   return `npm run send -- <sample> [--url BASE_URL] [--source NAME] [--tamper]
 
-samples: ${["slack", ...samples.map((s) => s.name)].join(", ")}
+samples: ${[...new Set([...samples.map((s) => s.name), ...providers])].join(", ")}
 --url     base URL of the webhook API (default: the running local pipeline, else http://localhost:3000)
 --source  generic sender name (default: the first in GENERIC_WEBHOOK_SECRETS)
 --tamper  change one byte of the body after signing, to see a 401`;
@@ -44,7 +48,7 @@ async function main(): Promise<number> {
     console.log(usage(samples));
     return wanted || values.help ? 0 : 2;
   }
-  const sample = samples.find((s) => s.name === (ALIASES[wanted] ?? wanted));
+  const sample = find(samples, wanted);
   if (!sample) {
     console.error(`unknown sample '${wanted}'\n\n${usage(samples)}`);
     return 2;
@@ -66,7 +70,9 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`${response.status} ${response.statusText}`);
-  console.log(await response.text());
+  const text = await response.text();
+  // Slack interactivity is acknowledged with an empty body, as Bolt's ack() does.
+  console.log(text === "" ? "(empty body)" : text);
   return response.ok ? 0 : 1;
 }
 

@@ -3,6 +3,7 @@ import { WEBHOOK_QUEUE } from "../shared/config/resources";
 import { WEBHOOK_ROUTES } from "../shared/providers/registry";
 import { loadDotEnv } from "./dev-defaults";
 import { JavaMissingError } from "./emulators/dynamodb-local";
+import { HANDSHAKE_TOKEN_FILES } from "./handshake-token-files";
 import { startLocalPipeline } from "./pipeline";
 import { PIPELINE_FILE } from "./pipeline-file";
 
@@ -92,6 +93,10 @@ async function main() {
   const routes = WEBHOOK_ROUTES.map(
     (r) => `  ${r.provider.padEnd(10)} POST ${d.apiUrl}${r.path.replace("{source}", "demo")}`,
   );
+  const tokens = HANDSHAKE_TOKEN_FILES.map(
+    (t) =>
+      `Handshakes:   ${t.provider} verification token → ${t.file} (npx webhook-pipeline ${t.provider} token --local)\n`,
+  );
   console.log(`
 Webhook pipeline running locally.
 
@@ -104,7 +109,7 @@ SQS (fauxqs): ${d.sqsEndpoint}  queue ${d.queueUrl}
 DynamoDB:     ${d.dynamodbEndpoint}  tables ${d.routingTable}, ${d.eventsTable}, ${d.idempotencyTable}
 Data:         ${process.argv.includes("--persist") ? "DynamoDB on disk in .local/dynamodb; queues in memory" : "in memory (use --persist to keep DynamoDB data in .local/dynamodb)"}
 CLI:          ${values["pipeline-file"] ?? PIPELINE_FILE} describes this pipeline: npm run routes -- list --local
-${
+${tokens.join("")}${
   pipeline.devSecretsUsed.length > 0
     ? `Secrets:      development defaults for ${pipeline.devSecretsUsed.join(", ")} (set them in the environment or .env to use your own)\n`
     : ""

@@ -10,17 +10,18 @@ import { logger, metrics } from "../../shared/observability/powertools";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../shared/secrets/secret-reader";
+import { handshakeTokensFromEnv } from "./handshake-tokens-from-env";
 import { recordHealthAnswer, recordIngestResult } from "./record-result";
 
+/** A JSON response; an undefined body is an empty one, without a content type. */
 const json = (
   statusCode: number,
   body: unknown,
   headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
+): APIGatewayProxyStructuredResultV2 =>
+  body === undefined
+    ? { statusCode, headers, body: "" }
+    : { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 
 /** The ingest function, given its dependencies (tests and the local runner pass their own). */
 export function createIngestHandler(deps: () => IngestDeps) {
@@ -54,12 +55,14 @@ function depsFromEnv(): IngestDeps {
   if (!queueUrl) throw new Error("QUEUE_URL is not set: point it at the webhook queue");
   const config = ingestConfigFromEnv();
   const queue = new SqsEventQueue(queueUrl);
+  const handshakeTokens = handshakeTokensFromEnv();
   defaultDeps = {
     config,
     queue,
     secrets: new SecretReader(),
     ...(config.payloadBucket ? { payloads: new S3PayloadStore(config.payloadBucket) } : {}),
     health: new HealthCheck({ queue, ...healthConfigFromEnv() }),
+    ...(handshakeTokens ? { handshakeTokens } : {}),
   };
   return defaultDeps;
 }

@@ -10,22 +10,11 @@ import { DEFAULT_MAX_BODY_BYTES, SQS_MAX_MESSAGE_BYTES } from "../../shared/conf
 import type { EventFilters } from "../../shared/filters/event-filters";
 import { HEALTH_PATH } from "../../shared/health/health-check";
 import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
-import { PROVIDER_NAMES, type ProviderName } from "../../shared/providers/provider";
-import { WEBHOOK_ROUTES } from "../../shared/providers/registry";
-import type { SecretName } from "../../shared/secrets/secret-reader";
+import type { ProviderName } from "../../shared/providers/provider";
+import { REGISTRY } from "../../shared/providers/registry";
 import { allow, PipelineFunction } from "./lambda-defaults";
 import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
-
-/** The one secret each provider's ingest function may read. */
-export const PROVIDER_SECRET: Readonly<Record<ProviderName, SecretName>> = {
-  slack: "SLACK_SIGNING_SECRET",
-  github: "GITHUB_WEBHOOK_SECRET",
-  pagerduty: "PAGERDUTY_WEBHOOK_SECRET",
-  incidentio: "INCIDENTIO_WEBHOOK_SECRET",
-  jira: "JIRA_WEBHOOK_SECRET",
-  generic: "GENERIC_WEBHOOK_SECRETS",
-};
 
 export const pascal = (words: string) =>
   words
@@ -38,7 +27,7 @@ export const pascal = (words: string) =>
 export const ingestFunctionLogicalId = (provider: ProviderName) => `Ingest${pascal(provider)}Function`;
 
 /** The ingest function that answers `GET /health` (any of them could: the handler is the same). */
-export const HEALTH_PROVIDER: ProviderName = "slack";
+export const HEALTH_PROVIDER: ProviderName = REGISTRY.names[0];
 
 export interface WebhookApiProps {
   queue: IQueue;
@@ -49,15 +38,18 @@ export interface WebhookApiProps {
   secretsCacheSeconds: number;
   /** Each provider's rules go to its own function only (EVENT_FILTERS); none: it forwards everything. */
   eventFilters: EventFilters;
+  /** Each provider's non-secret configuration variables (GENERIC_WEBHOOK_SOURCES). */
+  providerEnvironment: Partial<Record<ProviderName, Record<string, string>>>;
   /** What `GET /health` reports as the version. */
   version: string;
 }
 
 /**
- * The HTTP API (payload format 2.0) with a `POST` route per webhook path, each integrated with
- * its provider's own ingest function: the same bundle, a `PROVIDER` variable, permission to send
- * to the queue (and read its attributes, for the health check), to put large payloads in the
- * payload bucket and to read that provider's secret, nothing else. The `$default` stage carries
+ * The HTTP API (payload format 2.0) with a `POST` route per webhook path of the registry, each
+ * integrated with its provider's own ingest function: the same bundle, a `PROVIDER` variable,
+ * permission to send to the queue (and read its attributes, for the health check), to put large
+ * payloads in the payload bucket, to read that provider's secret and to write (never read) the
+ * secret its unsigned handshake's token is kept in, nothing else. The `$default` stage carries
  * the throttling limits (per route) and JSON access logs. HTTP APIs have no X-Ray support; the
  * trace starts in the ingest function.
  */
@@ -71,8 +63,8 @@ export class WebhookApi extends Construct {
     super(scope, id);
 
     const functions = {} as Record<ProviderName, PipelineFunction>;
-    for (const provider of PROVIDER_NAMES) {
-      const secretName = PROVIDER_SECRET[provider];
+    for (const { name: provider, secret, unsignedHandshake } of REGISTRY.providers) {
+      const tokenStores = unsignedHandshake ? [unsignedHandshake.store.name] : [];
       const rules = props.eventFilters[provider];
       const fn = new PipelineFunction(this, `Ingest${pascal(provider)}`, {
         entry: "functions/ingest/handler.ts",
@@ -93,7 +85,8 @@ export class WebhookApi extends Construct {
           VERSION: props.version,
           SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
           ...(rules ? { EVENT_FILTERS: JSON.stringify({ [provider]: rules }) } : {}),
-          ...props.secrets.environment(secretName),
+          ...props.providerEnvironment[provider],
+          ...props.secrets.environment(secret.name, ...tokenStores),
         },
       });
       (fn.node.defaultChild as CfnFunction).overrideLogicalId(ingestFunctionLogicalId(provider));
@@ -101,7 +94,8 @@ export class WebhookApi extends Construct {
       allow(fn, "SendToWebhookQueue", ["sqs:SendMessage"], [props.queue.queueArn]);
       allow(fn, "CheckWebhookQueue", ["sqs:GetQueueAttributes"], [props.queue.queueArn]);
       props.payloads.grantObjects(fn, "StoreLargePayloads", "s3:PutObject");
-      props.secrets.grantRead(fn, "ReadOwnProviderSecret", secretName);
+      props.secrets.grantRead(fn, "ReadOwnProviderSecret", secret.name);
+      if (tokenStores.length > 0) props.secrets.grantWrite(fn, "StoreHandshakeToken", ...tokenStores);
       functions[provider] = fn;
     }
     this.ingestFunctions = functions;
@@ -142,7 +136,7 @@ export class WebhookApi extends Construct {
       },
     });
 
-    for (const route of WEBHOOK_ROUTES) {
+    for (const route of REGISTRY.routes) {
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod.POST],
@@ -160,7 +154,7 @@ export class WebhookApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: "AwsSolutions-APIG4",
       reason:
-        "Webhook senders (Slack, GitHub, PagerDuty, incident.io, Jira, generic HMAC senders) cannot use IAM, JWT or Lambda authorizers; every webhook route is authenticated by its provider's HMAC signature, verified on the raw body in the ingest function before anything is queued. GET /health is public by design.",
+        "Webhook senders (Slack, GitHub, PagerDuty, incident.io, Jira, Notion, generic senders) cannot use IAM, JWT or Lambda authorizers; every webhook route is authenticated by its provider's signature or token, verified on the raw body in the ingest function before anything is queued (Notion's one unsigned verification request is never queued). GET /health is public by design.",
     });
   }
 

@@ -1,7 +1,4 @@
-import { SIGNING_SECRETS } from "./sample-secrets";
-
-/** Every secret whose ARN the stack outputs. */
-const STACK_SECRETS = [...SIGNING_SECRETS, "AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN"] as const;
+import { SECRET_NAMES } from "../../infra/stack-secrets";
 
 const pascal = (words: string) =>
   words
@@ -13,7 +10,7 @@ const pascal = (words: string) =>
 
 /**
  * The stack's own names (infra/ defines them; local/ does not import the CDK app, and a test keeps
- * the two in step): the ingest function of a provider, and the output holding a secret's ARN.
+ * the two in step; the list of secrets is the registry's, which the CDK app reads too): the ingest function of a provider, and the output holding a secret's ARN.
  */
 export const ingestFunctionLogicalId = (provider: string) => `Ingest${pascal(provider)}Function`;
 export const secretArnOutputId = (name: string) => `${pascal(name)}Arn`;
@@ -35,7 +32,7 @@ export function samEnvVars(
   }
   const parameters: Record<string, string> = {};
   if (stack.QueueUrl) parameters.QUEUE_URL = stack.QueueUrl;
-  for (const name of STACK_SECRETS) {
+  for (const name of SECRET_NAMES) {
     const arn = stack[secretArnOutputId(name)];
     if (arn) parameters[`${name}_ARN`] = arn;
   }

@@ -1,17 +1,12 @@
+import { REGISTRY } from "../../shared/providers/registry";
 import { DEV_SECRETS } from "../dev-defaults";
 import type { SampleSecrets } from "./sample-webhooks";
 
-export const SIGNING_SECRETS = [
-  "SLACK_SIGNING_SECRET",
-  "GITHUB_WEBHOOK_SECRET",
-  "PAGERDUTY_WEBHOOK_SECRET",
-  "INCIDENTIO_WEBHOOK_SECRET",
-  "JIRA_WEBHOOK_SECRET",
-  "GENERIC_WEBHOOK_SECRETS",
-] as const satisfies readonly (keyof SampleSecrets)[];
+/** The secret each provider verifies with: what its samples are signed with. */
+export const SIGNING_SECRETS: readonly string[] = REGISTRY.providers.map((p) => p.secret.name);
 
 /**
- * The secrets to sign samples with: each `*_SECRET` variable that is set, else its documented
+ * The secrets to sign samples with: each provider's secret variable that is set, else its
  * development default (local/dev-defaults.ts). `defaulted` names the ones that fell back.
  */
 export function sampleSecretsFromEnv(env: NodeJS.ProcessEnv): {
@@ -19,12 +14,12 @@ export function sampleSecretsFromEnv(env: NodeJS.ProcessEnv): {
   defaulted: string[];
 } {
   const defaulted: string[] = [];
-  const secrets = {} as SampleSecrets;
+  const secrets: Record<string, string> = {};
   for (const name of SIGNING_SECRETS) {
     const value = env[name]?.trim();
     if (value) secrets[name] = value;
     else {
-      secrets[name] = DEV_SECRETS[name];
+      secrets[name] = DEV_SECRETS[name as keyof typeof DEV_SECRETS];
       defaulted.push(name);
     }
   }

@@ -15,6 +15,15 @@ export function signHex(secret: string, rawBody: Buffer | string, prefix: string
   return prefix + hmacSha256(secret, rawBody).toString("hex");
 }
 
+/** The signature header a sender of `scheme` sets on `rawBody`, keyed by its lower-cased name. */
+export function signHexHeader(
+  scheme: HexSignatureScheme,
+  secret: string,
+  rawBody: Buffer | string,
+): Record<string, string> {
+  return { [scheme.header.toLowerCase()]: signHex(secret, rawBody, scheme.prefix) };
+}
+
 export function verifyHexSignature(
   scheme: HexSignatureScheme,
   headers: Readonly<Record<string, string>>,

@@ -6,11 +6,13 @@ import type { WebhookRequest } from "../http/webhook-request";
 import type { PayloadStore } from "../payloads/payload-store";
 import { UnknownSourceError } from "../providers/generic";
 import type { ProviderName, Verification } from "../providers/provider";
-import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
+import { matchRoute, PROVIDERS, routeAt, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
 import { ForbiddenIpError } from "../sources/ip-allowlist";
+import type { HandshakeTokens } from "./handshake-tokens";
 import { toQueueMessages } from "./queue-messages";
+import { answerUnsignedHandshake } from "./unsigned-handshake";
 
 export type RejectionReason =
   | "unknown_route"
@@ -19,11 +21,13 @@ export type RejectionReason =
   | "bad_signature"
   | "unsupported_media_type"
   | "malformed"
+  | "rate_limited"
   | "forbidden_ip";
 
 /** What happened to one request; the handler turns it into the HTTP response, logs and metrics. */
 export type IngestResult = {
   statusCode: number;
+  /** The JSON body; undefined for an empty one (Slack interactivity's acknowledgement). */
   body: unknown;
   provider?: ProviderName;
   headers?: Record<string, string>;
@@ -48,6 +52,8 @@ export interface IngestDeps {
   payloads?: PayloadStore;
   /** Answers `GET /health` (the handler asks it); without it that path is an unknown route. */
   health?: HealthCheck;
+  /** Keeps tokens of unsigned handshakes (Notion's verification); without it they are answered 503. */
+  handshakeTokens?: HandshakeTokens;
   now?: () => Date;
   newId?: () => string;
 }
@@ -79,10 +85,21 @@ const ignored = (reason: string, provider: ProviderName): IngestResult => ({
 });
 
 /**
+ * The answer to one request, acknowledged as its route wants: what ingest took (accepted or
+ * ignored) on a route acknowledged `empty` (Slack interactivity and slash commands) gets an empty
+ * 200, as Bolt's `ack()` sends, since a body there is shown to the user or breaks a modal.
+ */
+export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
+  const result = await ingestRequest(req, deps);
+  const taken = result.outcome === "accepted" || result.outcome === "ignored";
+  return taken && routeAt(req.path)?.acknowledgement === "empty" ? { ...result, body: undefined } : result;
+}
+
+/**
  * verify → handshake? → parse → filter → envelope → (payload store →) queue. Nothing is acknowledged
  * with 2xx unless it is on the queue; nothing a caller can send makes this throw.
  */
-export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
+async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
   const now = deps.now?.() ?? new Date();
   const route = matchRoute(req.path);
   if (!route || (deps.config.provider && deps.config.provider !== route.provider)) {
@@ -102,6 +119,28 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
       `body of ${req.rawBody.length} bytes exceeds the limit of ${deps.config.maxBodyBytes} bytes`,
       provider.name,
     );
+  }
+
+  // Before any secret is read: the handshake is unsigned, and comes before the operator can set one.
+  const handshake = await answerUnsignedHandshake(provider, req, deps.handshakeTokens, now);
+  switch (handshake?.kind) {
+    case "kept":
+      return {
+        statusCode: 200,
+        body: { status: "verified" },
+        outcome: "handshake",
+        reason: handshake.reason,
+        provider: provider.name,
+      };
+    case "invalid":
+      return reject(400, "malformed", handshake.problem, provider.name);
+    case "rate_limited":
+      return {
+        ...reject(429, "rate_limited", handshake.problem, provider.name),
+        headers: { "retry-after": "60" },
+      };
+    case "unavailable":
+      return unavailable(handshake.problem, provider.name);
   }
 
   let secrets: readonly string[];

@@ -1,14 +1,15 @@
+import { signHexHeader } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import type { SecretReader } from "../secrets/secret-reader";
 import { UnusableSecretError } from "../secrets/unusable-secret-error";
 import { DEFAULT_FIELDS } from "../sources/default-fields";
-import type { SourceConfig } from "../sources/source-config";
+import { parseGenericSources, type SourceConfig } from "../sources/source-config";
 import { sourceEventFields, sourceIdentifiers } from "../sources/source-event";
 import { genericSourcesFromEnv } from "../sources/sources-from-env";
 import { verifyUnlistedSource } from "../sources/unlisted-source";
 import { verifySource } from "../sources/verify-source";
 import { bodyFormat, readJsonBody } from "./body";
-import type { ParseOutcome, Provider, Verification } from "./provider";
+import type { ParseOutcome, Provider, SampleContext, Verification } from "./provider";
 import { genericSourceSecrets } from "./secrets";
 
 export const GENERIC_SIGNATURE = { header: "X-Webhook-Signature", prefix: "sha256=" } as const;
@@ -75,9 +76,45 @@ function parse(req: WebhookRequest, source: string | undefined): ParseOutcome {
   };
 }
 
+const SOURCE_SECRETS = {
+  name: "GENERIC_WEBHOOK_SECRETS",
+  description: 'JSON object of generic source name → secret, e.g. {"coralogix":"…"}',
+  development: JSON.stringify({ demo: "dev-generic-webhook-secret" }),
+  placeholder: "json-object",
+} as const;
+
+// Written as a sender writes it, not by JSON.stringify: its own spacing and a 64-bit alert id no
+// JavaScript number holds, so a local run shows these bytes reaching the agent unchanged.
+const sampleBody = ({ id }: SampleContext) => `{ "event_type": "alert.triggered", "event_id": "alert-${id}",
+  "alert_id": 12345678901234567890, "service": "checkout", "coralogix_team_name": "otel-demo",
+  "summary": "p99 latency above 2 s" }`;
+
 /** Any system that can sign a body or send a fixed token: one secret per source. */
-export const generic: Provider = {
+export const generic: Provider<"generic"> = {
   name: "generic",
+  title: "any other system",
+  routes: [
+    {
+      path: "/webhooks/generic/{source}",
+      title: "any other system",
+      sample: {
+        contentType: "application/json",
+        body: sampleBody,
+        headers: ({ id }) => ({ "x-webhook-id": id }),
+      },
+    },
+  ],
+  secret: SOURCE_SECRETS,
+  verification:
+    "as `GENERIC_WEBHOOK_SOURCES` configures the source; unlisted: `X-Webhook-Signature: sha256=…` or `Authorization: Bearer <token>`",
+  handshakes: [],
+  configuration: {
+    variable: "GENERIC_WEBHOOK_SOURCES",
+    context: "genericSources",
+    description: "generic source name → how it is verified and where its fields are; no secrets",
+    validate: parseGenericSources,
+  },
+  sign: (secret, body) => signHexHeader(GENERIC_SIGNATURE, secret, body),
   loadSecrets: (reader, route) => loadSecrets(reader, route.source ?? ""),
   verify: (req, secrets) => verify(req, secrets),
   parse: (req, route) => parse(req, route.source),

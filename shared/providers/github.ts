@@ -1,4 +1,4 @@
-import { verifyHexSignature } from "../crypto/hex-hmac-signature";
+import { signHexHeader, verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
 import { bodyFormat, pick, readForm, readFormPayloadField, readJsonBody, str } from "./body";
@@ -33,11 +33,51 @@ function parse(req: WebhookRequest): ParseOutcome {
   };
 }
 
+const WEBHOOK_SECRET = {
+  name: "GITHUB_WEBHOOK_SECRET",
+  description: "GitHub webhook secret",
+  development: "dev-github-webhook-secret",
+} as const;
+
+const sampleBody = () =>
+  JSON.stringify({
+    action: "opened",
+    number: 42,
+    pull_request: {
+      number: 42,
+      title: "Fix checkout timeout",
+      state: "open",
+      html_url: "https://github.com/incidentfox/mono-repo/pull/42",
+    },
+    repository: { id: 1, name: "mono-repo", full_name: "incidentfox/mono-repo", private: true },
+    sender: { login: "octocat" },
+  });
+
 /** GitHub repository and App webhooks. */
-export const github: Provider = {
+export const github: Provider<"github"> = {
   name: "github",
-  loadSecrets: (reader) => namedSecrets(reader, "GITHUB_WEBHOOK_SECRET"),
+  title: "GitHub",
+  routes: [
+    {
+      path: "/webhooks/github",
+      title: "GitHub",
+      sample: {
+        contentType: "application/json",
+        body: sampleBody,
+        headers: ({ id }) => ({
+          "x-github-event": "pull_request",
+          "x-github-delivery": id,
+          "x-github-hook-id": "123456",
+        }),
+      },
+    },
+  ],
+  secret: WEBHOOK_SECRET,
+  verification: "`X-Hub-Signature-256`",
+  handshakes: ["`ping`"],
+  loadSecrets: (reader) => namedSecrets(reader, WEBHOOK_SECRET.name),
   verify: (req, secrets) => verifyHexSignature(GITHUB_SIGNATURE, req.headers, req.rawBody, secrets),
+  sign: (secret, body) => signHexHeader(GITHUB_SIGNATURE, secret, body),
   parse,
   identifiers: (payload) => collectIdentifiers({ github_repo: [pick(payload, "repository", "full_name")] }),
 };

@@ -1,4 +1,8 @@
-import { standardWebhookHeader, verifyStandardWebhook } from "../crypto/standard-webhooks";
+import {
+  standardWebhookHeader,
+  standardWebhookHeaders,
+  verifyStandardWebhook,
+} from "../crypto/standard-webhooks";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
 import { bodyFormat, isObject, pick, readJsonBody, str } from "./body";
@@ -61,11 +65,46 @@ function identifiers(payload: unknown) {
   });
 }
 
+const WEBHOOK_SECRET = {
+  name: "INCIDENTIO_WEBHOOK_SECRET",
+  description: "incident.io webhook signing secret (whsec_…)",
+  development: `whsec_${Buffer.from("dev-incidentio-webhook-secret").toString("base64")}`,
+} as const;
+
+const SAMPLE_EVENT_TYPE = "private_incident.incident_created_v2";
+
+const sampleBody = () =>
+  JSON.stringify({
+    event_type: SAMPLE_EVENT_TYPE,
+    [SAMPLE_EVENT_TYPE]: {
+      id: "01SAMPLEINCIDENT0000000001",
+      alert_source_config_id: "01KEGMSPPCKFPYHT2ZSNQ7WY3J",
+    },
+  });
+
 /** incident.io webhooks, delivered through Svix (Standard Webhooks). */
-export const incidentio: Provider = {
+export const incidentio: Provider<"incidentio"> = {
   name: "incidentio",
-  loadSecrets: (reader) => namedSecrets(reader, "INCIDENTIO_WEBHOOK_SECRET"),
+  title: "incident.io",
+  routes: [
+    {
+      path: "/webhooks/incidentio",
+      title: "incident.io",
+      sample: {
+        contentType: "application/json",
+        body: sampleBody,
+        headers: ({ id }) => ({ "webhook-id": `msg_${id.replaceAll("-", "")}` }),
+      },
+    },
+  ],
+  secret: WEBHOOK_SECRET,
+  verification: "Standard Webhooks (`webhook-*` or `svix-*`, ±5 min)",
+  handshakes: [],
+  loadSecrets: (reader) => namedSecrets(reader, WEBHOOK_SECRET.name),
   verify: (req, secrets, now) => verifyStandardWebhook(req.headers, req.rawBody, secrets, now),
+  // The delivery id is the sample's own `webhook-id` header: it is part of what is signed.
+  sign: (secret, body, headers, now) =>
+    standardWebhookHeaders(secret, standardWebhookHeader(headers, "id") ?? "", body, now),
   parse,
   identifiers,
 };

@@ -1,9 +1,9 @@
-import { verifyHexSignature } from "../crypto/hex-hmac-signature";
+import { signHexHeader, verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
 import { bodyFormat, contentDeliveryKey, isObject, pick, readJsonBody, str } from "./body";
 import { arrayMemberTexts } from "./json-spans";
-import type { ParseOutcome, Provider, WebhookEvent } from "./provider";
+import type { ParseOutcome, Provider, SampleContext, WebhookEvent } from "./provider";
 import { namedSecrets } from "./secrets";
 
 export const PAGERDUTY_SIGNATURE = {
@@ -68,11 +68,53 @@ function parse(req: WebhookRequest): ParseOutcome {
   };
 }
 
+const WEBHOOK_SECRET = {
+  name: "PAGERDUTY_WEBHOOK_SECRET",
+  description: "PagerDuty Generic Webhooks (v3) signing secret",
+  development: "dev-pagerduty-webhook-secret",
+} as const;
+
+const sampleBody = ({ now, id }: SampleContext) =>
+  JSON.stringify({
+    event: {
+      id: `01${id.replaceAll("-", "").slice(0, 24).toUpperCase()}`,
+      event_type: "incident.triggered",
+      resource_type: "incident",
+      occurred_at: now.toISOString(),
+      agent: null,
+      client: null,
+      data: {
+        id: "Q0SAMPLE1",
+        type: "incident",
+        title: "Checkout error rate above 5%",
+        status: "triggered",
+        urgency: "high",
+        service: { id: "PXXXXXX", type: "service_reference", summary: "checkout" },
+      },
+    },
+  });
+
 /** PagerDuty Generic Webhooks V3 (and V2 `messages` bodies). */
-export const pagerduty: Provider = {
+export const pagerduty: Provider<"pagerduty"> = {
   name: "pagerduty",
-  loadSecrets: (reader) => namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET"),
+  title: "PagerDuty",
+  routes: [
+    {
+      path: "/webhooks/pagerduty",
+      title: "PagerDuty (V3; V2 `messages` accepted)",
+      sample: {
+        contentType: "application/json",
+        body: sampleBody,
+        headers: ({ id }) => ({ "x-webhook-id": id }),
+      },
+    },
+  ],
+  secret: WEBHOOK_SECRET,
+  verification: "`X-PagerDuty-Signature` (`v1=`, comma-separated)",
+  handshakes: [],
+  loadSecrets: (reader) => namedSecrets(reader, WEBHOOK_SECRET.name),
   verify: (req, secrets) => verifyHexSignature(PAGERDUTY_SIGNATURE, req.headers, req.rawBody, secrets),
+  sign: (secret, body) => signHexHeader(PAGERDUTY_SIGNATURE, secret, body),
   parse,
   identifiers: (payload) =>
     collectIdentifiers({

@@ -1,5 +1,6 @@
 import { hmacSha256, signaturesMatch } from "../crypto/hmac";
 import { checkSignedTimestamp } from "../crypto/timestamp";
+import { FORM_MEDIA_TYPE } from "../http/media-type";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
 import {
@@ -12,7 +13,7 @@ import {
   readJsonBody,
   str,
 } from "./body";
-import type { ParseOutcome, Provider, Verification, WebhookEvent } from "./provider";
+import type { ParseOutcome, Provider, SampleContext, Verification, WebhookEvent } from "./provider";
 import { namedSecrets } from "./secrets";
 
 /** `v0=` + hex HMAC-SHA256(signing secret, `v0:<timestamp>:<raw body>`). */
@@ -133,14 +134,80 @@ function identifiers(payload: unknown) {
   });
 }
 
+const SIGNING_SECRET = {
+  name: "SLACK_SIGNING_SECRET",
+  description: "Slack app signing secret (Basic Information → App Credentials)",
+  development: "dev-slack-signing-secret",
+} as const;
+
+/** The channel of seed 000's samples: the demo team claims it. */
+const SAMPLE_CHANNEL = "C0A4967KRBM";
+
+const eventsSample = ({ now, id, channel = SAMPLE_CHANNEL }: SampleContext) => {
+  const epoch = Math.floor(now.getTime() / 1000);
+  return JSON.stringify({
+    token: "unused-verification-token",
+    team_id: "T0SAMPLE1",
+    api_app_id: "A0SAMPLE1",
+    type: "event_callback",
+    event_id: `Ev${id.replaceAll("-", "").slice(0, 10).toUpperCase()}`,
+    event_time: epoch,
+    event: {
+      type: "app_mention",
+      user: "U0SAMPLE1",
+      text: "<@U0BOT> investigate the error spike on checkout",
+      ts: `${epoch}.000100`,
+      channel,
+      event_ts: `${epoch}.000100`,
+    },
+  });
+};
+
+const interactionSample = ({ now, id, channel = SAMPLE_CHANNEL }: SampleContext) => {
+  const epoch = Math.floor(now.getTime() / 1000);
+  const payload = {
+    type: "block_actions",
+    trigger_id: `${epoch}.sample.${id.slice(0, 8)}`,
+    user: { id: "U0SAMPLE1" },
+    channel: { id: channel },
+    container: { type: "message", channel_id: channel, message_ts: `${epoch}.000100` },
+    actions: [{ action_id: "ack", action_ts: `${epoch}.000200`, type: "button", value: "ack" }],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+};
+
 /**
  * Slack Events API, interactivity and slash commands. Either Slack route takes either body: JSON is
  * the Events API, form-encoded is an interaction or a slash command, so one Request URL can serve all.
  */
-export const slack: Provider = {
+export const slack: Provider<"slack"> = {
   name: "slack",
-  loadSecrets: (reader) => namedSecrets(reader, "SLACK_SIGNING_SECRET"),
+  title: "Slack",
+  routes: [
+    {
+      path: "/webhooks/slack/events",
+      title: "Slack Events API",
+      sample: { contentType: "application/json", body: eventsSample },
+    },
+    {
+      path: "/webhooks/slack/interactions",
+      title: "Slack interactivity and slash commands",
+      acknowledgement: "empty",
+      sample: { contentType: FORM_MEDIA_TYPE, body: interactionSample },
+    },
+  ],
+  secret: SIGNING_SECRET,
+  verification: "`X-Slack-Signature` (v0, ±5 min)",
+  handshakes: ["`url_verification` (answered with its challenge)", "`ssl_check`", "the bot's own messages"],
+  loadSecrets: (reader) => namedSecrets(reader, SIGNING_SECRET.name),
   verify,
+  sign(secret, body, _headers, now) {
+    const timestamp = Math.floor(now.getTime() / 1000);
+    return {
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": signSlack(secret, timestamp, body),
+    };
+  },
   parse(req) {
     const format = bodyFormat(req, ["json", "form"]);
     if (typeof format !== "string") return format;

@@ -2,6 +2,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
 import { ingestFunctionLogicalId } from "../../infra/constructs/webhook-api";
+import { SECRET_NAMES } from "../../infra/settings";
 import { PROVIDER_NAMES } from "../../shared/providers/provider";
 import { SEED_EVENT_FILTERS } from "../support/seed-event-filters";
 import {
@@ -16,6 +17,8 @@ import {
   statementsOfRole,
   synthPipeline,
 } from "./synth-pipeline";
+
+const GENERIC_SOURCES = { grafana: { scheme: "hmac-sha256", header: "x-grafana-signature" } };
 
 /** Every setting away from its default, template only (no bundling). */
 describe("a stack with every setting changed", () => {
@@ -45,6 +48,7 @@ describe("a stack with every setting changed", () => {
           SLACK_BOT_TOKEN: "prod/slack-bot",
         }),
         eventFilters: JSON.stringify(SEED_EVENT_FILTERS),
+        genericSources: JSON.stringify(GENERIC_SOURCES),
       },
       { bundle: false },
     );
@@ -99,6 +103,18 @@ describe("a stack with every setting changed", () => {
     }
   });
 
+  it("gives the generic ingest function the generic sources' configuration, and no other function", () => {
+    for (const provider of PROVIDER_NAMES) {
+      const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
+      if (provider === "generic")
+        expect(JSON.parse(env.GENERIC_WEBHOOK_SOURCES as string)).toEqual(GENERIC_SOURCES);
+      else expect(env.GENERIC_WEBHOOK_SOURCES, provider).toBeUndefined();
+    }
+    expect(
+      envOf(functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID)).GENERIC_WEBHOOK_SOURCES,
+    ).toBeUndefined();
+  });
+
   it("turns off the routing table's deletion protection but still retains it", () => {
     const [, routing] = ofType("AWS::DynamoDB::Table").find(([id]) => id.startsWith("TablesRouting"))!;
     expect(routing.Properties.DeletionProtectionEnabled).toBe(false);
@@ -119,7 +135,7 @@ describe("a stack with every setting changed", () => {
   });
 
   it("imports secrets by name: not created, read by their name-based ARN (with Secrets Manager's suffix)", () => {
-    expect(ofType("AWS::SecretsManager::Secret")).toHaveLength(6);
+    expect(ofType("AWS::SecretsManager::Secret")).toHaveLength(SECRET_NAMES.length - 2);
     const slack = functionProps(synth.template, ingestFunctionLogicalId("slack"));
     const arn = JSON.stringify(envOf(slack).SLACK_SIGNING_SECRET_ARN);
     expect(arn).toContain(":secret:prod/slack-signing");

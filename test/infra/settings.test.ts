@@ -93,6 +93,30 @@ describe("stack settings (CDK context)", () => {
     expect(() => readSettings(from(values))).toThrowError(message);
   });
 
+  it("passes genericSources (JSON text or an object) to the generic function's GENERIC_WEBHOOK_SOURCES only", () => {
+    const sources = {
+      datadog: { scheme: "bearer" },
+      grafana: { scheme: "hmac-sha256", header: "x-grafana-signature" },
+    };
+    for (const genericSources of [JSON.stringify(sources), sources]) {
+      expect(readSettings(from({ genericSources })).providerEnvironment).toEqual({
+        generic: { GENERIC_WEBHOOK_SOURCES: JSON.stringify(sources) },
+      });
+    }
+    expect(readSettings(from({})).providerEnvironment).toEqual({});
+  });
+
+  it("counts the generic provider's event filters into what its environment has left", () => {
+    const genericSources = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`source-${i}`, { scheme: "bearer" }]),
+    );
+    expect(() => readSettings(from({ genericSources }))).not.toThrow();
+    const eventFilters = { generic: Array.from({ length: 60 }, (_, i) => ({ event: `alert_type_${i}` })) };
+    expect(() => readSettings(from({ genericSources, eventFilters }))).toThrowError(
+      /its eventFilters take \d+\): shorten it/,
+    );
+  });
+
   it("keeps the default team token prefix for an unset or empty value, and refuses a wildcard", () => {
     expect(readSettings(from({ teamTokenSecretPrefix: "" })).teamTokenSecretPrefix).toBe(
       DEFAULT_TEAM_TOKEN_SECRET_PREFIX,
@@ -130,6 +154,20 @@ describe("stack settings (CDK context)", () => {
     [
       { eventFilters: { slack: Array.from({ length: 100 }, (_, i) => ({ event: `event_type_${i}` })) } },
       /'eventFilters' gives slack \d+ bytes of rules; a function's environment holds at most 2048/,
+    ],
+    [{ genericSources: "{nope" }, /'genericSources' must be a JSON object/],
+    [{ genericSources: ["datadog"] }, /'genericSources' must be a JSON object/],
+    [
+      { genericSources: { datadog: { scheme: "carrier-pigeon" } } },
+      /'genericSources' is invalid: GENERIC_WEBHOOK_SOURCES\.datadog/,
+    ],
+    [
+      {
+        genericSources: Object.fromEntries(
+          Array.from({ length: 80 }, (_, i) => [`source-${i}`, { scheme: "bearer" }]),
+        ),
+      },
+      /'genericSources' takes \d+ bytes as GENERIC_WEBHOOK_SOURCES, over the 2560 the generic function's environment has left \(Lambda allows 4096 bytes in all\)/,
     ],
   ])("refuses %j", (values, message) => {
     expect(() => readSettings(from(values))).toThrowError(message);

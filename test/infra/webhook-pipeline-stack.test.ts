@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AGENT_ERROR_CLASSES } from "../../infra/constructs/observability";
 import { PAYLOAD_BUCKET_LOGICAL_ID } from "../../infra/constructs/payload-bucket";
 import { ROUTER_FUNCTION_LOGICAL_ID } from "../../infra/constructs/router";
-import { ingestFunctionLogicalId, PROVIDER_SECRET } from "../../infra/constructs/webhook-api";
+import { ingestFunctionLogicalId } from "../../infra/constructs/webhook-api";
 import { DEFAULT_TEAM_TOKEN_SECRET_PREFIX, DEFAULT_THROTTLE, SECRET_NAMES } from "../../infra/settings";
 import { PACKAGE_VERSION, secretArnOutputId, webhookUrlOutputId } from "../../infra/webhook-pipeline-stack";
 import {
@@ -17,7 +17,7 @@ import {
   WEBHOOK_QUEUE,
 } from "../../shared/config/resources";
 import { PROVIDER_NAMES } from "../../shared/providers/provider";
-import { WEBHOOK_ROUTES } from "../../shared/providers/registry";
+import { PROVIDERS, WEBHOOK_ROUTES } from "../../shared/providers/registry";
 import {
   actionsOf,
   allStatements,
@@ -60,6 +60,10 @@ const secretIdOf = (name: string) => {
   return found[0]![0];
 };
 const roleOf = (functionId: string) => refId(functionProps(synth.template, functionId).Role);
+/** The secret a provider verifies with, and the one its unsigned handshake's token is kept in. */
+const secretOf = (provider: (typeof PROVIDER_NAMES)[number]) => PROVIDERS[provider].secret.name;
+const tokenStoreOf = (provider: (typeof PROVIDER_NAMES)[number]) =>
+  PROVIDERS[provider].unsignedHandshake?.store.name;
 
 describe("HTTP API", () => {
   it("has a POST route per webhook path, each integrated with the function of its provider", () => {
@@ -152,7 +156,8 @@ describe("ingest functions", () => {
     const queue = queueId();
     for (const provider of PROVIDER_NAMES) {
       const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
-      const own = PROVIDER_SECRET[provider];
+      const own = secretOf(provider);
+      const store = tokenStoreOf(provider);
       expect(env).toMatchObject({
         PROVIDER: provider,
         MAX_BODY_BYTES: "5000000",
@@ -167,33 +172,43 @@ describe("ingest functions", () => {
       expect(env.EVENT_FILTERS).toBeUndefined();
       expect(refId(env[`${own}_ARN`])).toBe(secretIdOf(own));
       const secretVariables = Object.keys(env).filter((k) => SECRET_NAMES.some((n) => k.startsWith(n)));
-      expect(secretVariables, provider).toEqual([`${own}_ARN`]);
+      expect(secretVariables.sort(), provider).toEqual(
+        [`${own}_ARN`, ...(store ? [`${store}_ARN`] : [])].sort(),
+      );
+      if (store) expect(refId(env[`${store}_ARN`])).toBe(secretIdOf(store));
     }
   });
 
-  it("may send to the queue (and read its attributes), store large payloads and read their own provider's secret, nothing more", () => {
+  it("may send to the queue (and read its attributes), store large payloads, read their own provider's secret and write its handshake token's, nothing more", () => {
     const queue = queueId();
     for (const provider of PROVIDER_NAMES) {
       const functionId = ingestFunctionLogicalId(provider);
       const statements = statementsOfRole(synth.template, roleOf(functionId));
       const byActions = Object.fromEntries(statements.map((s) => [actionsOf(s).sort().join(","), s]));
+      const store = tokenStoreOf(provider);
       expect(Object.keys(byActions).sort()).toEqual(
         [
           "logs:CreateLogStream,logs:PutLogEvents",
           "s3:PutObject",
           "secretsmanager:GetSecretValue",
+          ...(store ? ["secretsmanager:PutSecretValue"] : []),
           "sqs:GetQueueAttributes",
           "sqs:SendMessage",
           "xray:PutTelemetryRecords,xray:PutTraceSegments",
         ].sort(),
       );
+      if (store) {
+        expect(resourcesOf(byActions["secretsmanager:PutSecretValue"]!).map(refId)).toEqual([
+          secretIdOf(store),
+        ]);
+      }
       expect(resourcesOf(byActions["sqs:SendMessage"]!).map(refId)).toEqual([queue]);
       expect(resourcesOf(byActions["sqs:GetQueueAttributes"]!).map(refId)).toEqual([queue]);
       expect(resourcesOf(byActions["s3:PutObject"]!).map(objectArnOf)).toEqual([
         { id: PAYLOAD_BUCKET_LOGICAL_ID, suffix: `/${PAYLOAD_BUCKET.keyPrefix}*` },
       ]);
       expect(resourcesOf(byActions["secretsmanager:GetSecretValue"]!).map(refId)).toEqual([
-        secretIdOf(PROVIDER_SECRET[provider]),
+        secretIdOf(secretOf(provider)),
       ]);
       const logGroup = refId(functionProps(synth.template, functionId).LoggingConfig.LogGroup);
       expect(resourcesOf(byActions["logs:CreateLogStream,logs:PutLogEvents"]!).map(refId)).toEqual([
@@ -492,6 +507,26 @@ describe("tables", () => {
   });
 });
 
+describe("Notion's verification token", () => {
+  it("is a secret of its own that only the Notion ingest function may write, and no function may read", () => {
+    const store = tokenStoreOf("notion")!;
+    const id = secretIdOf(store);
+    expect(secretIdOf(secretOf("notion"))).not.toBe(id);
+    const touching = allStatements(synth.template).filter((s) =>
+      resourcesOf(s).some((r) => JSON.stringify(r).includes(`"${id}"`)),
+    );
+    expect(touching.flatMap(actionsOf)).toEqual(["secretsmanager:PutSecretValue"]);
+    const writers = ofType("AWS::Lambda::Function")
+      .map(([functionId]) => functionId)
+      .filter((functionId) =>
+        statementsOfRole(synth.template, roleOf(functionId)).some((s) =>
+          actionsOf(s).includes("secretsmanager:PutSecretValue"),
+        ),
+      );
+    expect(writers).toEqual([ingestFunctionLogicalId("notion")]);
+  });
+});
+
 describe("secrets", () => {
   it("creates one secret per provider plus the agent secret and Slack token, with no value in the template", () => {
     const secrets = ofType("AWS::SecretsManager::Secret");
@@ -603,6 +638,23 @@ describe("parameters and outputs", () => {
     }
     for (const name of SECRET_NAMES)
       expect(refId(outputs[secretArnOutputId(name)]!.Value)).toBe(secretIdOf(name));
+    // The names operators and scripts already use.
+    for (const name of [
+      "SlackEventsWebhookUrl",
+      "SlackInteractionsWebhookUrl",
+      "GithubWebhookUrl",
+      "PagerdutyWebhookUrl",
+      "IncidentioWebhookUrl",
+      "JiraWebhookUrl",
+      "NotionWebhookUrl",
+      "GenericSourceWebhookUrl",
+      "SlackSigningSecretArn",
+      "GenericWebhookSecretsArn",
+      "NotionWebhookSecretArn",
+      "NotionVerificationTokenArn",
+    ]) {
+      expect(outputs[name], name).toBeDefined();
+    }
     expect(refId(outputs.QueueUrl!.Value)).toBe(queueId());
     expect(refId(outputs.DeadLetterQueueUrl!.Value)).toBe(deadLetterQueueId());
     // What `npm run routes` and the operations CLI read with --stack.

@@ -353,6 +353,23 @@ describe("ingest handler over random input", () => {
         json(fc.record({ event_type: mostly(text, value), data: value }, { requiredKeys: ["event_type"] })),
       ],
       jira: [json(fc.record({ webhookEvent: mostly(text, value), issue: value }, { requiredKeys: [] }))],
+      notion: [
+        json(
+          fc.record(
+            { id: mostly(text, value), type: mostly(text, value), entity: value },
+            { requiredKeys: [] },
+          ),
+        ),
+        // The verification request's shape, signed: an event like any other, never a handshake.
+        json(
+          fc.record({
+            verification_token: mostly(
+              text.map((t) => `secret_${t}`),
+              value,
+            ),
+          }),
+        ),
+      ],
       generic: [
         json(
           fc.record(

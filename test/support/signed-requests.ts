@@ -26,6 +26,8 @@ export const TEST_SECRETS = {
   /** Standard Webhooks secret: the key is the base64-decoded part after `whsec_`. */
   incidentio: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
   jira: "jira-admin-webhook-secret",
+  /** Notion: the subscription's verification token is the signing key. */
+  notion: "secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl",
   /** Generic senders: source name → secret. */
   generic: { coralogix: "coralogix-static-token-123", datadog: "datadog-hmac-secret" } as Record<
     string,
@@ -43,6 +45,7 @@ export function testSecretEnv(overrides: Record<string, string | undefined> = {}
     PAGERDUTY_WEBHOOK_SECRET: TEST_SECRETS.pagerduty,
     INCIDENTIO_WEBHOOK_SECRET: TEST_SECRETS.incidentio,
     JIRA_WEBHOOK_SECRET: TEST_SECRETS.jira,
+    NOTION_WEBHOOK_SECRET: TEST_SECRETS.notion,
     GENERIC_WEBHOOK_SECRETS: JSON.stringify(TEST_SECRETS.generic),
     ...overrides,
   };
@@ -262,6 +265,17 @@ export const samplePayloads = {
       fields: { summary: "Checkout broken", components: [{ name: "checkout" }] },
     },
   }),
+  notionPageCreated: (id = randomUUID()) => ({
+    id,
+    timestamp: "2024-12-05T23:57:05.379Z",
+    workspace_id: "13950b26-c203-4f3b-b97d-93ec06319565",
+    subscription_id: "29d75c0d-5546-4414-8459-7b7a92f1fc4b",
+    integration_id: "0ef2e755-4912-8096-91c1-00376a88a5ca",
+    type: "page.created",
+    entity: { id: "153104cd-477e-809d-8dc4-ff2d96ae3090", type: "page" },
+    data: { parent: { id: "13950b26-c203-4f3b-b97d-93ec06319565", type: "space" } },
+    attempt_number: 1,
+  }),
   genericAlert: () => ({
     event_type: "alert.fired",
     id: `alert-${randomUUID()}`,
@@ -418,6 +432,32 @@ export function signedJiraEvent(opts: SignOptions & { identifier?: string } = {}
   );
 }
 
+/** Notion on /webhooks/notion: X-Notion-Signature: sha256=<hex HMAC-SHA256(verification token, body)>. */
+export function signedNotionEvent(opts: SignOptions = {}): APIGatewayProxyEventV2 {
+  const secret = opts.secret ?? TEST_SECRETS.notion;
+  return build(
+    opts,
+    {
+      path: "/webhooks/notion",
+      contentType: "application/json",
+      body: json(samplePayloads.notionPageCreated()),
+    },
+    (body) => ({ "x-notion-signature": hexBodySignature(secret, body, "sha256=") }),
+  );
+}
+
+/** Notion's one unsigned request when a subscription is created: `{"verification_token": …}`. */
+export function notionVerificationEvent(
+  token: string,
+  opts: Omit<SignOptions, "secret"> = {},
+): APIGatewayProxyEventV2 {
+  return build(
+    opts,
+    { path: "/webhooks/notion", contentType: "application/json", body: json({ verification_token: token }) },
+    () => ({}),
+  );
+}
+
 export interface GenericSignOptions extends SignOptions {
   /** `signature` (X-Webhook-Signature, default) or `bearer` (Authorization: Bearer <secret>). */
   auth?: "signature" | "bearer";
@@ -451,6 +491,7 @@ export const signedEventFor: Readonly<Record<ProviderName, (opts?: SignOptions) 
     pagerduty: (opts) => signedPagerDutyEvent(opts),
     incidentio: (opts) => signedIncidentioEvent(opts),
     jira: (opts) => signedJiraEvent(opts),
+    notion: (opts) => signedNotionEvent(opts),
     generic: (opts) => signedGenericEvent(DEFAULT_GENERIC_SOURCE, opts),
   };
 
@@ -485,5 +526,6 @@ export const signedIncidentioRequest = (opts?: IncidentioSignOptions) =>
   toWebhookRequest(signedIncidentioEvent(opts));
 export const signedJiraRequest = (opts?: SignOptions & { identifier?: string }) =>
   toWebhookRequest(signedJiraEvent(opts));
+export const signedNotionRequest = (opts?: SignOptions) => toWebhookRequest(signedNotionEvent(opts));
 export const signedGenericRequest = (source?: string, opts?: GenericSignOptions) =>
   toWebhookRequest(signedGenericEvent(source, opts));
