@@ -1,0 +1,142 @@
+import { fmt, formatTable } from "../lib/table";
+import { PRICE_REGION, PRICES, PRICES_TAKEN } from "./prices";
+import { COMPONENTS, totalOf } from "./pricing";
+import type { CaseResult, CostRun } from "./run";
+import { type Counts, withPrefix } from "./tally";
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+const per = (value: number, digits = 2) => fmt(value, digits);
+const spread = (ms: { p10: number; p50: number; p90: number }) => `${ms.p10} / ${ms.p50} / ${ms.p90}`;
+
+/** `Op 1.00, Op 0.10` for the calls one event made, largest first. */
+function calls(counts: Counts, prefix: string, events: number): string {
+  const entries = Object.entries(withPrefix(counts, prefix)).sort((a, b) => b[1] - a[1]);
+  return entries.length === 0 ? "none" : entries.map(([op, n]) => `${op} ${per(n / events)}`).join(", ");
+}
+
+function costTable(cases: readonly CaseResult[]): string {
+  const rows = COMPONENTS.map((component) => [component, ...cases.map((c) => usd(c.costs[component]))]);
+  rows.push(["total", ...cases.map((c) => usd(totalOf(c.costs)))]);
+  rows.push(["floor (issue 14's design floor)", ...cases.map((c) => usd(totalOf(c.floor)))]);
+  rows.push(["total / floor", ...cases.map((c) => `${fmt(totalOf(c.costs) / totalOf(c.floor), 1)}x`)]);
+  return formatTable(["per million webhooks", ...cases.map((c) => c.label)], rows);
+}
+
+function measuredTable(cases: readonly CaseResult[]): string {
+  const row = (name: string, value: (c: CaseResult) => string) => [name, ...cases.map(value)];
+  const n = (c: CaseResult) => c.measurement.events;
+  const m = (c: CaseResult) => c.measurement;
+  const fns = (c: CaseResult) => c.result.functions;
+  const rows = [
+    row("body bytes", (c) => fmt(m(c).bodyBytes, 0)),
+    row(
+      "Lambda invocations (ingest + router)",
+      (c) => `${per(fns(c).ingest.invocations / n(c))} + ${per(fns(c).router.invocations / n(c))}`,
+    ),
+    row("router records per invocation", (c) => per(n(c) / Math.max(1, fns(c).router.invocations), 1)),
+    row("ingest billed ms p10 / p50 / p90", (c) => spread(fns(c).ingest.billedMs)),
+    row("router billed ms p10 / p50 / p90", (c) => spread(fns(c).router.billedMs)),
+    row("SQS calls", (c) => calls(m(c).counts, "sqs:", n(c))),
+    row("SQS billed requests (64 KB chunks)", (c) => per((m(c).counts["sqs.billed"] ?? 0) / n(c))),
+    row("DynamoDB calls", (c) => calls(m(c).counts, "ddb:", n(c))),
+    row("DynamoDB write units", (c) => calls(m(c).counts, "ddb.wru:", n(c))),
+    row("DynamoDB read units", (c) => calls(m(c).counts, "ddb.rru:", n(c))),
+    row(
+      "new items (mean bytes)",
+      (c) =>
+        Object.entries(m(c).stored.tableItems)
+          .map(([t, items]) => `${t} ${per(items / n(c))} (${fmt(m(c).stored.meanItemBytes[t] ?? 0, 0)} B)`)
+          .join(", ") || "none",
+    ),
+    row(
+      "stored GB-months per million (table+index / PITR)",
+      (c) =>
+        `${per((c.result.usage.dynamodbStorageByteMonths * 1e6) / 2 ** 30)} / ${per((c.result.usage.pitrByteMonths * 1e6) / 2 ** 30)}`,
+    ),
+    row("S3 objects", (c) => per(m(c).stored.s3Objects / n(c))),
+    row("log bytes (handlers / Lambda / access log)", (c) =>
+      [c.result.logBytes.handlers, c.result.logBytes.platform, c.result.logBytes.accessLog]
+        .map((b) => fmt(b, 0))
+        .join(" / "),
+    ),
+    row("handler log lines", (c) => per(m(c).logs.lines / n(c))),
+    row(
+      "X-Ray share of invocations traced",
+      (c) =>
+        Object.entries(c.result.tracedShare)
+          .map(([rule, share]) => `${fmt(share * 100, 0)} % (${rule})`)
+          .join(", ") || "none",
+    ),
+    row("Secrets Manager calls", (c) => per(c.result.usage.secretsManagerCalls, 4)),
+  ];
+  return formatTable(["per webhook, measured", ...cases.map((c) => c.label)], rows);
+}
+
+function logShapes(c: CaseResult): string {
+  const n = c.measurement.events;
+  const rows = c.measurement.logs.shapes
+    .slice(0, 8)
+    .map((s) => [s.shape, per(s.lines / n), fmt(s.bytes / Math.max(1, s.lines), 0)]);
+  return formatTable([`${c.label}: handler log lines`, "per webhook", "bytes each"], rows);
+}
+
+const MODEL_NOTES = [
+  "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies), write and read units from the request and response bodies (an update is charged the larger of the item before and after, the after read back from the emulator), index writes per the template's indexes, stored items and objects (read back), handler log lines, handler wall time.",
+  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (its log format and system log level), the API access log line (the stage's format), X-Ray traces (tracing mode and sampling rule, Poisson arrivals at the monthly rate), Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function), storage months (TTL attribute; no TTL: one month), S3 reads (one per stored payload).",
+  "Assumed: Lambda durations are local wall times (no network latency to AWS or to a real agent); SQS receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping's own polling is billed only as the SQS requests it makes; no free tiers.",
+];
+
+export function formatReport(run: CostRun, traffic: number): string {
+  const { cases, facts, settings } = run;
+  const fixed = facts.fixed;
+  const fixedMonthly =
+    fixed.secrets * PRICES.secretMonth.usd +
+    fixed.dashboards * PRICES.dashboardMonth.usd +
+    fixed.alarms * PRICES.alarmMonth.usd;
+  return [
+    `npm run cost — US dollars per million webhooks at ${PRICE_REGION} list prices of ${PRICES_TAKEN} (bench/cost/prices.ts)`,
+    `${cases[0]?.measurement.events ?? 0} webhooks per case through the local pipeline; router batch size ${settings.batchSize}, window ${settings.batchWindowMs} ms (the template's); ${traffic.toLocaleString("en-US")} webhooks a month; load average ${fmt(run.machine.load, 1)} on ${run.machine.cpus} CPUs`,
+    "",
+    costTable(cases),
+    "",
+    measuredTable(cases),
+    "",
+    ...cases.flatMap((c) => [logShapes(c), ""]),
+    `Fixed each month, not in the figures above: ${fixed.secrets} secrets, ${fixed.dashboards} dashboard(s), ${fixed.alarms} alarms = ${usd(fixedMonthly)}.`,
+    ...run.notes.map((note) => `Note: ${note}`),
+    ...MODEL_NOTES,
+  ].join("\n");
+}
+
+/** The same figures for scripts. */
+export function reportJson(run: CostRun, traffic: number) {
+  return {
+    prices: { region: PRICE_REGION, taken: PRICES_TAKEN },
+    webhooksPerMonth: traffic,
+    settings: run.settings,
+    machine: run.machine,
+    cases: run.cases.map((c) => ({
+      name: c.name,
+      label: c.label,
+      perMillion: { ...c.costs, total: totalOf(c.costs) },
+      floorPerMillion: { ...c.floor, total: totalOf(c.floor) },
+      perWebhook: c.result.usage,
+      logBytes: c.result.logBytes,
+      tracedShare: c.result.tracedShare,
+      measured: {
+        events: c.measurement.events,
+        bodyBytes: c.measurement.bodyBytes,
+        counts: c.measurement.counts,
+        stored: c.measurement.stored,
+        logLines: c.measurement.logs.shapes,
+        invocations: {
+          ingest: c.result.functions.ingest.invocations,
+          router: c.result.functions.router.invocations,
+        },
+        billedMs: { ingest: c.result.functions.ingest.billedMs, router: c.result.functions.router.billedMs },
+      },
+    })),
+    fixedMonthly: run.facts.fixed,
+    notes: [...run.notes, ...MODEL_NOTES],
+  };
+}

@@ -1,0 +1,155 @@
+import { deployedNameLength, type HandlerLogs } from "./handler-logs";
+import { accessLogBytes, platformBytesPerInvocation } from "./platform-logs";
+import { gbSeconds, type Usage } from "./pricing";
+import type { FunctionFacts, SamplingRuleFacts, StackFacts } from "./stack-facts";
+import type { StoredBytes } from "./stored-bytes";
+import { type Counts, sumOf, withPrefix } from "./tally";
+import { matchingRule, sampledFraction } from "./xray-sampling";
+
+/** What one case made the local pipeline do, measured once it had settled. */
+export interface CaseMeasurement {
+  events: number;
+  bodyBytes: number;
+  /** The ingest function's answer, for the access log line's `responseLength`. */
+  response: { status: number; bytes: number; userAgent: string; path: string };
+  /** The proxies' counts (`sqs…`, `ddb…`) for this case. */
+  counts: Counts;
+  logs: HandlerLogs;
+  stored: StoredBytes;
+}
+
+/** The traffic assumed for the figures that depend on it (X-Ray's reservoir, secret refreshes). */
+export interface Traffic {
+  webhooksPerMonth: number;
+}
+
+export const STACK_NAME = "WebhookPipeline";
+const SECONDS_PER_MONTH = 30 * 86_400;
+const API_METERING_BYTES = 512 * 1024;
+
+/** Per-invocation figures of one function in a case. */
+export interface FunctionUse {
+  fn: FunctionFacts;
+  invocations: number;
+  /** Billed milliseconds (each invocation rounded up) at the 10th, 50th and 90th percentile. */
+  billedMs: { p10: number; p50: number; p90: number };
+}
+
+export interface CaseUsage {
+  usage: Usage;
+  functions: { ingest: FunctionUse; router: FunctionUse };
+  /** Log bytes per event by where they come from. */
+  logBytes: { handlers: number; platform: number; accessLog: number };
+  tracedShare: Record<string, number>;
+}
+
+function functionUse(fn: FunctionFacts, timings: { ms: number }[]): FunctionUse {
+  const billed = timings.map((t) => Math.ceil(t.ms)).sort((a, b) => a - b);
+  const at = (q: number) => billed[Math.min(billed.length - 1, Math.floor(q * billed.length))] ?? 0;
+  return { fn, invocations: timings.length, billedMs: { p10: at(0.1), p50: at(0.5), p90: at(0.9) } };
+}
+
+/**
+ * Per-webhook usage from a case's measurement and the template: what the handlers did (measured)
+ * plus what AWS adds around them (modelled from the template, see each term).
+ */
+export function caseUsage(
+  m: CaseMeasurement,
+  facts: StackFacts,
+  ingestFn: FunctionFacts,
+  routerFn: FunctionFacts,
+  traffic: Traffic,
+): CaseUsage {
+  const n = m.events;
+  const ingest = functionUse(
+    ingestFn,
+    m.logs.timings.filter((t) => t.fn === "ingest"),
+  );
+  const router = functionUse(
+    routerFn,
+    m.logs.timings.filter((t) => t.fn === "router"),
+  );
+  const fns = [ingest, router];
+
+  // Priced at the median invocation: the local machine is shared, and its slowest invocations
+  // measure other processes more than the handler.
+  const compute = { arm64: 0, x86_64: 0 };
+  for (const f of fns)
+    compute[f.fn.architecture] += (gbSeconds(f.fn.memoryMb, f.billedMs.p50) * f.invocations) / n;
+
+  // Logs: the handlers' lines (measured), Lambda's own per invocation and the access log line (modelled).
+  const platform = fns.reduce((sum, f) => sum + platformBytesPerInvocation(f.fn) * f.invocations, 0) / n;
+  const accessLog = facts.accessLog
+    ? accessLogBytes(facts.accessLog.format, {
+        path: m.response.path,
+        status: m.response.status,
+        responseBytes: m.response.bytes,
+        userAgent: m.response.userAgent,
+      })
+    : 0;
+  const handlers = m.logs.deployedBytes / n;
+  const days = (f: FunctionUse) => f.fn.logRetentionDays ?? 30;
+  const longest = Math.max(days(ingest), days(router));
+  const logStorageByteMonths =
+    ((m.logs.byFunction.ingest + platformBytesPerInvocation(ingest.fn) * ingest.invocations) * days(ingest) +
+      (m.logs.byFunction.router + platformBytesPerInvocation(router.fn) * router.invocations) * days(router) +
+      m.logs.byFunction.unattributed * longest +
+      accessLog * n * (facts.accessLog?.retentionDays ?? 30)) /
+    30 /
+    n;
+
+  // X-Ray: each traced function's invocations, sampled by its rule, the rule's traffic pooled.
+  const rules = new Map<string, { rule: SamplingRuleFacts; perSecond: number; users: FunctionUse[] }>();
+  for (const f of fns.filter((f) => f.fn.tracing === "Active")) {
+    const rule = matchingRule(facts.samplingRules, `${STACK_NAME}-${f.fn.logicalId}-ABCDEF123456`);
+    const entry = rules.get(rule.name) ?? { rule, perSecond: 0, users: [] };
+    entry.perSecond += ((f.invocations / n) * traffic.webhooksPerMonth) / SECONDS_PER_MONTH;
+    entry.users.push(f);
+    rules.set(rule.name, entry);
+  }
+  const tracedShare: Record<string, number> = {};
+  let traces = 0;
+  for (const [name, { rule, perSecond, users }] of rules) {
+    const share = sampledFraction(rule, perSecond);
+    tracedShare[name] = share;
+    traces += (users.reduce((sum, f) => sum + f.invocations, 0) / n) * share;
+  }
+
+  // Secrets Manager: every secret a function declares, read again each time its cache expires, in
+  // one warm execution environment per function (steady low traffic needs no more).
+  const refreshesPerMonth = (f: FunctionUse) =>
+    SECONDS_PER_MONTH / Number(f.fn.env.SECRETS_CACHE_SECONDS ?? 300);
+  const secretsCalls =
+    fns.reduce((sum, f) => sum + f.fn.secrets * refreshesPerMonth(f), 0) / traffic.webhooksPerMonth;
+
+  const pitrTables = new Set(facts.tables.filter((t) => t.pitr).map((t) => t.logicalId));
+  const stored = m.stored;
+  const usage: Usage = {
+    apiRequests: Math.max(1, Math.ceil(m.bodyBytes / API_METERING_BYTES)),
+    lambdaRequests: (ingest.invocations + router.invocations) / n,
+    lambdaGbSeconds: compute,
+    sqsRequests: (m.counts["sqs.billed"] ?? 0) / n,
+    dynamodbWriteUnits: sumOf(withPrefix(m.counts, "ddb.wru:")) / n,
+    dynamodbReadUnits: sumOf(withPrefix(m.counts, "ddb.rru:")) / n,
+    dynamodbStorageByteMonths: (sumOf(stored.tableByteMonths) + sumOf(stored.indexByteMonths)) / n,
+    pitrByteMonths:
+      Object.entries(stored.tableByteMonths)
+        .filter(([table]) => pitrTables.has(table))
+        .reduce((sum, [, bytes]) => sum + bytes, 0) / n,
+    // Objects counted from the bucket; each is read back once by the router (assumed).
+    s3Puts: stored.s3Objects / n,
+    s3Gets: stored.s3Objects / n,
+    s3StorageByteMonths: stored.s3ByteMonths / n,
+    logIngestBytes: handlers + platform + accessLog,
+    logStorageByteMonths,
+    xrayTraces: traces,
+    secretsManagerCalls: secretsCalls,
+  };
+  return { usage, functions: { ingest, router }, logBytes: { handlers, platform, accessLog }, tracedShare };
+}
+
+/** Powertools' function-name keys carry the deployed names, longer than the local ones. */
+export const deployedLengths = (ingest: FunctionFacts, router: FunctionFacts) => ({
+  ingest: deployedNameLength(STACK_NAME, ingest.logicalId),
+  router: deployedNameLength(STACK_NAME, router.logicalId),
+});

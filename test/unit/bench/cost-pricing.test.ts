@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { FLOOR, floorUsage } from "../../../bench/cost/floor";
+import { GB, PRICES } from "../../../bench/cost/prices";
+import { COMPONENTS, gbSeconds, pricePerMillion, totalOf, type Usage } from "../../../bench/cost/pricing";
+import type { FunctionFacts } from "../../../bench/cost/stack-facts";
+import { DEFAULT_SAMPLING_RULE, matchingRule, sampledFraction } from "../../../bench/cost/xray-sampling";
+
+const none: Usage = {
+  apiRequests: 0,
+  lambdaRequests: 0,
+  lambdaGbSeconds: { arm64: 0, x86_64: 0 },
+  sqsRequests: 0,
+  dynamodbWriteUnits: 0,
+  dynamodbReadUnits: 0,
+  dynamodbStorageByteMonths: 0,
+  pitrByteMonths: 0,
+  s3Puts: 0,
+  s3Gets: 0,
+  s3StorageByteMonths: 0,
+  logIngestBytes: 0,
+  logStorageByteMonths: 0,
+  xrayTraces: 0,
+  secretsManagerCalls: 0,
+};
+
+const fn = (memoryMb: number, architecture: "arm64" | "x86_64" = "arm64"): FunctionFacts => ({
+  logicalId: "Fn",
+  memoryMb,
+  architecture,
+  tracing: "Active",
+  logFormat: "Text",
+  env: {},
+  secrets: 0,
+});
+
+describe("pricing per million webhooks", () => {
+  it("prices each unit at its list price, times a million", () => {
+    const costs = pricePerMillion(
+      {
+        ...none,
+        apiRequests: 1,
+        lambdaRequests: 1.1,
+        sqsRequests: 1.2,
+        dynamodbWriteUnits: 3,
+        xrayTraces: 1,
+      },
+      PRICES,
+    );
+    expect(costs["API Gateway"]).toBeCloseTo(1.0, 10);
+    expect(costs["Lambda requests"]).toBeCloseTo(0.22, 10);
+    expect(costs.SQS).toBeCloseTo(0.48, 10);
+    expect(costs["DynamoDB writes"]).toBeCloseTo(1.875, 10);
+    expect(costs["X-Ray"]).toBeCloseTo(5.0, 10);
+    expect(totalOf(costs)).toBeCloseTo(1 + 0.22 + 0.48 + 1.875 + 5, 10);
+  });
+
+  it("prices bytes per binary GB, and compute per architecture", () => {
+    const costs = pricePerMillion(
+      {
+        ...none,
+        // 1 KiB of logs per webhook: a million of them is 1,000,000 / 1,048,576 GB.
+        logIngestBytes: 1024,
+        dynamodbStorageByteMonths: GB / 1e6,
+        pitrByteMonths: GB / 1e6,
+        lambdaGbSeconds: { arm64: 1 / 1e6, x86_64: 1 / 1e6 },
+      },
+      PRICES,
+    );
+    expect(costs["CloudWatch Logs"]).toBeCloseTo((1e6 / 1024 ** 2) * 0.5, 10);
+    expect(costs["DynamoDB storage + PITR"]).toBeCloseTo(0.25 + 0.2, 10);
+    expect(costs["Lambda compute"]).toBeCloseTo(0.0000133334 + 0.0000166667, 12);
+  });
+
+  it("has a row for every component, and none for nothing", () => {
+    const costs = pricePerMillion(none, PRICES);
+    expect(Object.keys(costs).sort()).toEqual([...COMPONENTS].sort());
+    expect(totalOf(costs)).toBe(0);
+  });
+
+  it("bills each invocation's duration rounded up to the millisecond", () => {
+    expect(gbSeconds(512, 10.2)).toBeCloseTo(0.5 * 0.011, 12);
+    expect(gbSeconds(256, 3)).toBeCloseTo(0.25 * 0.003, 12);
+  });
+});
+
+describe("the floor", () => {
+  it("is issue 14's floor, about $3.30 for a 1 KB event, from the same price table", () => {
+    const usage = floorUsage({ bodyBytes: 1_100, ingest: fn(256), router: fn(512), batchSize: 10 });
+    expect(usage.lambdaRequests).toBeCloseTo(1.1, 10);
+    // The send, plus a tenth of one receive and one delete.
+    expect(usage.sqsRequests).toBeCloseTo(1.2, 10);
+    expect(usage.dynamodbWriteUnits).toBe(FLOOR.dynamodbWrites);
+    const total = totalOf(pricePerMillion(usage, PRICES));
+    expect(total).toBeGreaterThan(3.2);
+    expect(total).toBeLessThan(3.35);
+  });
+
+  it("pays for the 64 KB chunks a batch of large messages is received in", () => {
+    const usage = floorUsage({ bodyBytes: 26_000, ingest: fn(256), router: fn(512), batchSize: 10 });
+    // 260,000 bytes received in 4 chunks of 64 KiB, plus the delete, per 10 events.
+    expect(usage.sqsRequests).toBeCloseTo(1 + 4 / 10 + 1 / 10, 10);
+  });
+});
+
+describe("X-Ray sampling", () => {
+  it("records nearly every request of a trickle and about 5 % of a flood under the default rule", () => {
+    expect(sampledFraction(DEFAULT_SAMPLING_RULE, 0.01)).toBeGreaterThan(0.99);
+    // 1 - e^-λ reservoir hits plus 5 % of the rest, per request, at 0.4 requests per second.
+    const lambda = 0.4;
+    const reservoir = 1 - Math.exp(-lambda);
+    expect(sampledFraction(DEFAULT_SAMPLING_RULE, lambda)).toBeCloseTo(
+      (reservoir + 0.05 * (lambda - reservoir)) / lambda,
+      10,
+    );
+    expect(sampledFraction(DEFAULT_SAMPLING_RULE, 1_000)).toBeCloseTo(0.05, 2);
+  });
+
+  it("uses the matching custom rule with the lowest priority number", () => {
+    const rules = [
+      { name: "all", priority: 100, fixedRate: 0.5, reservoirPerSecond: 1, serviceName: "*" },
+      { name: "ingest", priority: 10, fixedRate: 0.01, reservoirPerSecond: 0, serviceName: "Stack-Ingest*" },
+    ];
+    expect(matchingRule(rules, "Stack-IngestSlackFunction-ABC").name).toBe("ingest");
+    expect(matchingRule(rules, "Stack-RouterFunction-ABC").name).toBe("all");
+    expect(matchingRule([], "Stack-RouterFunction-ABC")).toBe(DEFAULT_SAMPLING_RULE);
+    expect(sampledFraction(rules[1]!, 0.4)).toBeCloseTo(0.01, 10);
+  });
+});
