@@ -47,6 +47,8 @@ const metaShape = {
   correlation_id: nonEmpty(),
   retry: z.optional(z.object({ num: z.int().check(z.nonnegative()), reason: z.optional(z.string()) })),
   headers: z.record(z.string(), z.string()),
+  /** Identifiers ingest found where the router cannot look (a configured source's headers and paths). */
+  identifiers: z.optional(z.record(z.string(), z.string())),
 };
 
 /** Whether a v1 payload can be turned back into text: a value nested thousands deep cannot. */
@@ -137,6 +139,9 @@ export function envelopeMeta(event: WebhookEvent, ctx: EnvelopeContext): Envelop
     correlation_id: ctx.correlationId,
     ...(event.retry ? { retry: event.retry } : {}),
     headers,
+    ...(event.identifiers && Object.keys(event.identifiers).length > 0
+      ? { identifiers: event.identifiers }
+      : {}),
   });
 }
 

@@ -71,6 +71,8 @@ function parse(req: WebhookRequest, source: string | undefined): ParseOutcome {
         ...sourceEventFields(fields, body.value, req.headers, req.rawBody),
         payload: body.value,
         payloadText: body.text,
+        // Found here: the source's configured places may be headers, which the router never sees.
+        identifiers: sourceIdentifiers(fields, body.value, req.headers),
       },
     ],
   };

@@ -43,6 +43,11 @@ export interface WebhookEvent {
    * integers, key order, spacing and escapes survive.
    */
   payloadText: string;
+  /**
+   * Routing identifiers ingest already found, where only ingest can find them (a configured generic
+   * source's body paths and headers); the router otherwise extracts them from the payload.
+   */
+  identifiers?: RoutingIdentifiers;
   retry?: { num: number; reason?: string };
 }
 

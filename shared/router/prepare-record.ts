@@ -94,7 +94,9 @@ export async function prepareRecord(record: SQSRecord, payloads?: PayloadReader)
   let found: RoutingIdentifiers = {};
   let identifierProblem: string | undefined;
   try {
-    found = PROVIDERS[envelope.provider].identifiers(payload);
+    found =
+      (envelope.identifiers as RoutingIdentifiers | undefined) ??
+      PROVIDERS[envelope.provider].identifiers(payload);
   } catch (error) {
     identifierProblem = `could not extract routing identifiers: ${(error as Error).message}`;
   }

@@ -22,12 +22,12 @@ import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
 import { type Envelope, inlinePayloadText, parseEnvelope } from "../../../shared/envelope/envelope";
 import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
+import { prepareRecord } from "../../../shared/router/prepare-record";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
-import { sourceIdentifiers } from "../../../shared/sources/source-event";
-import { genericSourcesFromEnv } from "../../../shared/sources/sources-from-env";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
 import { spyOnObservability } from "../../support/observability-spies";
 import { apiGatewayEvent, hexBodySignature, testSecretEnv } from "../../support/signed-requests";
+import { sqsRecord } from "../../unit/router/router-fakes";
 
 const SOURCES = {
   datadog: {
@@ -179,11 +179,12 @@ describe("a Datadog-like source: shared secret, fields at body paths", () => {
     expect(attributesOf(message!)).toMatchObject({ event_type: "Triggered", delivery_key: "dd-alert-77" });
     const payloadText = inlinePayloadText(envelope);
     expect(payloadText).toBe(body);
-    // What the router routes by: the configured paths into the payload it receives, not top-level `service`.
-    const config = genericSourcesFromEnv().get(envelope.source!)!;
-    expect(sourceIdentifiers(config, JSON.parse(payloadText!), envelope.headers)).toEqual({
-      service: "checkout",
-      pagerduty_service_id: "PSVC42",
+    // What the router routes by: found at ingest at the configured paths, carried in the envelope.
+    expect(envelope.identifiers).toEqual({ service: "checkout", pagerduty_service_id: "PSVC42" });
+    const prepared = await prepareRecord({ ...sqsRecord(message!.Body!), messageId: message!.MessageId! });
+    expect(prepared).toMatchObject({
+      ok: true,
+      identifiers: { service: "checkout", pagerduty_service_id: "PSVC42" },
     });
     expect(message!.Body).not.toContain(SECRETS.datadog);
   });
