@@ -5,7 +5,7 @@ export const USAGE = `npm run cost -- [--events 100] [--mix ${COST_CASES.map((c)
 
 Prices the current code per million webhooks, component by component, with the floor beside the
 total: synthesizes the stack (memory, architecture, tracing, logging, tables, batching), drives the
-local pipeline with --events webhooks of each case in --mix (plus one warm-up batch each), counts
+local pipeline with --events webhooks of each case in --mix (after three warm-up batches each), counts
 what the handlers really did (AWS calls, DynamoDB units, stored bytes, log bytes, durations) and
 prices it with bench/cost/prices.ts. --per-month is the traffic X-Ray's sampling reservoir and
 Secrets Manager's cache refreshes are spread over. --json prints the figures as JSON.

@@ -1,6 +1,6 @@
 import { fmt, formatTable } from "../lib/table";
 import { PRICE_REGION, PRICES, PRICES_TAKEN } from "./prices";
-import { COMPONENTS, totalOf } from "./pricing";
+import { COMPONENTS, type Component, totalOf, type Usage } from "./pricing";
 import type { CaseResult, CostRun } from "./run";
 import { type Counts, withPrefix } from "./tally";
 
@@ -8,18 +8,43 @@ const usd = (value: number) => `$${value.toFixed(2)}`;
 const per = (value: number, digits = 2) => fmt(value, digits);
 const spread = (ms: { p10: number; p50: number; p90: number }) => `${ms.p10} / ${ms.p50} / ${ms.p90}`;
 
+/** A template logical id without CDK's hash suffix: `TablesEventsE8DD42EA/by-status` → `TablesEvents/by-status`. */
+const short = (id: string) => id.replace(/[0-9A-F]{8}(?=$|\/)/, "");
+
 /** `Op 1.00, Op 0.10` for the calls one event made, largest first. */
 function calls(counts: Counts, prefix: string, events: number): string {
   const entries = Object.entries(withPrefix(counts, prefix)).sort((a, b) => b[1] - a[1]);
-  return entries.length === 0 ? "none" : entries.map(([op, n]) => `${op} ${per(n / events)}`).join(", ");
+  return entries.length === 0
+    ? "none"
+    : entries.map(([op, n]) => `${short(op)} ${per(n / events)}`).join(", ");
 }
 
+/** What one webhook uses of each component, in the unit it is billed in. */
+const BASIS: Record<Component, (u: Usage) => string> = {
+  "API Gateway": (u) => `${per(u.apiRequests)} requests`,
+  "Lambda requests": (u) => `${per(u.lambdaRequests)} invocations`,
+  "Lambda compute": (u) => `${fmt(u.lambdaGbSeconds.arm64 + u.lambdaGbSeconds.x86_64, 4)} GB-s`,
+  SQS: (u) => `${per(u.sqsRequests)} requests`,
+  "DynamoDB writes": (u) => `${per(u.dynamodbWriteUnits)} WRU`,
+  "DynamoDB reads": (u) => `${per(u.dynamodbReadUnits)} RRU`,
+  "DynamoDB storage + PITR": (u) =>
+    `${fmt(u.dynamodbStorageByteMonths, 0)} + ${fmt(u.pitrByteMonths, 0)} PITR byte-months`,
+  S3: (u) => `${per(u.s3Puts)} objects`,
+  "CloudWatch Logs": (u) => `${fmt(u.logIngestBytes, 0)} bytes`,
+  "X-Ray": (u) => `${per(u.xrayTraces)} traces`,
+  "Secrets Manager": (u) => `${fmt(u.secretsManagerCalls, 3)} calls`,
+};
+
 function costTable(cases: readonly CaseResult[]): string {
-  const rows = COMPONENTS.map((component) => [component, ...cases.map((c) => usd(c.costs[component]))]);
-  rows.push(["total", ...cases.map((c) => usd(totalOf(c.costs)))]);
-  rows.push(["floor (issue 14's design floor)", ...cases.map((c) => usd(totalOf(c.floor)))]);
-  rows.push(["total / floor", ...cases.map((c) => `${fmt(totalOf(c.costs) / totalOf(c.floor), 1)}x`)]);
-  return formatTable(["per million webhooks", ...cases.map((c) => c.label)], rows);
+  const rows = COMPONENTS.map((component) => [
+    component,
+    ...cases.map((c) => usd(c.costs[component])),
+    cases.map((c) => BASIS[component](c.result.usage)).join(" | "),
+  ]);
+  rows.push(["total", ...cases.map((c) => usd(totalOf(c.costs))), ""]);
+  rows.push(["floor (issue 14's design floor)", ...cases.map((c) => usd(totalOf(c.floor))), ""]);
+  rows.push(["total / floor", ...cases.map((c) => `${fmt(totalOf(c.costs) / totalOf(c.floor), 1)}x`), ""]);
+  return formatTable(["per million webhooks", ...cases.map((c) => c.label), "per webhook"], rows);
 }
 
 function measuredTable(cases: readonly CaseResult[]): string {
@@ -45,7 +70,10 @@ function measuredTable(cases: readonly CaseResult[]): string {
       "new items (mean bytes)",
       (c) =>
         Object.entries(m(c).stored.tableItems)
-          .map(([t, items]) => `${t} ${per(items / n(c))} (${fmt(m(c).stored.meanItemBytes[t] ?? 0, 0)} B)`)
+          .map(
+            ([t, items]) =>
+              `${short(t)} ${per(items / n(c))} (${fmt(m(c).stored.meanItemBytes[t] ?? 0, 0)} B)`,
+          )
           .join(", ") || "none",
     ),
     row(
