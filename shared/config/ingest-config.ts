@@ -1,6 +1,7 @@
 import { type EventFilters, parseEventFilters } from "../filters/event-filters";
 import type { ProviderName } from "../providers/provider";
 import { PROVIDER_NAMES } from "../providers/provider";
+import { genericSourcesFromEnv } from "../sources/sources-from-env";
 
 /** SQS's own maximum message size (1 MiB); a queue may be configured lower. */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -52,6 +53,8 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
     throw new Error(`PROVIDER must be one of ${PROVIDER_NAMES.join(", ")}, got '${provider}'`);
   }
   const eventFilters = env.EVENT_FILTERS?.trim() ? parseEventFilters(env.EVENT_FILTERS) : undefined;
+  // A bad source configuration stops the generic function at cold start, naming source and field.
+  if (!provider || provider === "generic") genericSourcesFromEnv(env);
   const payloadBucket = env.PAYLOAD_BUCKET?.trim();
   return {
     maxBodyBytes: wholeNumber(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1),

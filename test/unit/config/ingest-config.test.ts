@@ -54,3 +54,14 @@ describe("healthConfigFromEnv", () => {
     expect(() => healthConfigFromEnv({ HEALTH_CACHE_SECONDS: "-1" })).toThrow(/HEALTH_CACHE_SECONDS/);
   });
 });
+
+describe("ingestConfigFromEnv and generic sources", () => {
+  it("fails at cold start on a bad GENERIC_WEBHOOK_SOURCES, naming the source and field", () => {
+    const bad = JSON.stringify({ datadog: { scheme: "query-token" } });
+    expect(() => ingestConfigFromEnv({ PROVIDER: "generic", GENERIC_WEBHOOK_SOURCES: bad })).toThrow(
+      /GENERIC_WEBHOOK_SOURCES\.datadog\.allow_ips/,
+    );
+    // Another provider's function does not read it.
+    expect(() => ingestConfigFromEnv({ PROVIDER: "github", GENERIC_WEBHOOK_SOURCES: bad })).not.toThrow();
+  });
+});
