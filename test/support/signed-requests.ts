@@ -265,7 +265,7 @@ export const samplePayloads = {
       fields: { summary: "Checkout broken", components: [{ name: "checkout" }] },
     },
   }),
-  notionPageCreated: (id = randomUUID()) => ({
+  notionPageCreated: (id: string = randomUUID()) => ({
     id,
     timestamp: "2024-12-05T23:57:05.379Z",
     workspace_id: "13950b26-c203-4f3b-b97d-93ec06319565",
