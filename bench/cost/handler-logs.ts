@@ -1,9 +1,13 @@
 import { type InvocationTiming, parseMeterLine } from "./meter-lines";
 
+/** S3 requests by HTTP method (PUT: PutObject, GET: GetObject, …). */
+export type S3Requests = Record<string, number>;
+
 /**
  * The handlers' own log output in a slice of the local pipeline's output: everything the process
  * printed except the local runner's lines (the demo agent's, the Slack stand-in's and the local
- * router's notices, Node's process warnings) and the meter's timing lines, which it returns apart.
+ * router's notices, Node's process warnings) and the meter's lines, whose timings and S3 requests it
+ * returns apart.
  * In Lambda each remaining line would be one CloudWatch Logs event.
  */
 
@@ -23,6 +27,7 @@ export interface HandlerLogs {
   byFunction: { ingest: number; router: number; unattributed: number };
   shapes: LogShape[];
   timings: InvocationTiming[];
+  s3Requests: S3Requests;
 }
 
 /** The runner's own lines: not from a handler, so not in any Lambda's logs. */
@@ -59,15 +64,15 @@ export function handlerLogs(output: string, deployedLength: { ingest: number; ro
     byFunction: { ingest: 0, router: 0, unattributed: 0 },
     shapes: [],
     timings: [],
+    s3Requests: {},
   };
   const shapes = new Map<string, LogShape>();
   for (const line of output.split("\n")) {
     if (line.trim() === "" || RUNNER_LINE.test(line)) continue;
-    const timing = parseMeterLine(line);
-    if (timing) {
-      logs.timings.push(timing);
-      continue;
-    }
+    const record = parseMeterLine(line);
+    if (record?.fn === "s3") logs.s3Requests[record.method] = (logs.s3Requests[record.method] ?? 0) + 1;
+    else if (record) logs.timings.push(record);
+    if (record) continue;
     const bytes = Buffer.byteLength(line) + 1;
     let deployed = bytes;
     for (const fn of ["ingest", "router"] as const) {

@@ -1,6 +1,7 @@
 /**
- * The lines the metered pipeline (metered-start.ts) prints for every handler invocation it times,
- * among the handlers' own output: the cost run reads them back and leaves them out of the log bytes.
+ * The lines the metered pipeline (metered-start.ts) prints among the handlers' own output: one per
+ * handler invocation it times and one per S3 request the handlers make. The cost run reads them
+ * back and leaves them out of the log bytes.
  */
 export const METER_PREFIX = "cost-meter ";
 
@@ -10,14 +11,22 @@ export interface InvocationTiming {
   ms: number;
   /** Router: the records in the batch. */
   records?: number;
-  /** Ingest: the request path (which provider's function it is in the stack). */
+  /** Ingest: the request path. */
   path?: string;
 }
 
-export const meterLine = (timing: InvocationTiming) => `${METER_PREFIX}${JSON.stringify(timing)}\n`;
+/** An S3 request (S3 shares the SQS emulator's endpoint, which the handlers reach directly). */
+export interface S3Request {
+  fn: "s3";
+  method: string;
+}
 
-export function parseMeterLine(line: string): InvocationTiming | undefined {
+export type MeterRecord = InvocationTiming | S3Request;
+
+export const meterLine = (record: MeterRecord) => `${METER_PREFIX}${JSON.stringify(record)}\n`;
+
+export function parseMeterLine(line: string): MeterRecord | undefined {
   return line.startsWith(METER_PREFIX)
-    ? (JSON.parse(line.slice(METER_PREFIX.length)) as InvocationTiming)
+    ? (JSON.parse(line.slice(METER_PREFIX.length)) as MeterRecord)
     : undefined;
 }

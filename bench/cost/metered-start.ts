@@ -5,12 +5,13 @@
  *   COST_METER_SQS_ENDPOINT, like the handlers' own calls (`--handler-sqs-endpoint`): in AWS they
  *   are SQS requests on the bill too;
  * - every router invocation and every ingest request is timed (wall time) and printed as a meter
- *   line (meter-lines.ts).
+ *   line (meter-lines.ts), and so is every S3 request (the handlers reach S3 on the emulator's own
+ *   endpoint, which no `--handler-*-endpoint` flag moves).
  * Nothing in local/ knows about it: the event source is wrapped on its prototype before anything
  * constructs one, and ingest is timed with Node's own HTTP diagnostics channels.
  */
 import { subscribe } from "node:diagnostics_channel";
-import type { IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsEventSource, type SqsEventSourceOptions } from "../../local/event-source/sqs-event-source";
 import { meterLine } from "./meter-lines";
@@ -56,6 +57,14 @@ subscribe("http.server.response.finish", (message) => {
   const from = started.get(request);
   if (from !== undefined)
     write(meterLine({ fn: "ingest", ms: performance.now() - from, path: request.url! }));
+});
+
+// S3 requests are the ones to the S3 endpoint (fauxqs serves SQS there too: those carry a target).
+subscribe("http.client.request.start", (message) => {
+  const { request } = message as { request: ClientRequest };
+  const s3 = process.env.AWS_ENDPOINT_URL_S3;
+  if (!s3 || request.getHeader("x-amz-target") || request.getHeader("host") !== new URL(s3).host) return;
+  write(meterLine({ fn: "s3", method: request.method }));
 });
 
 await import("../../local/start");

@@ -29,7 +29,7 @@ const BASIS: Record<Component, (u: Usage) => string> = {
   "DynamoDB reads": (u) => `${per(u.dynamodbReadUnits)} RRU`,
   "DynamoDB storage + PITR": (u) =>
     `${fmt(u.dynamodbStorageByteMonths, 0)} + ${fmt(u.pitrByteMonths, 0)} PITR byte-months`,
-  S3: (u) => `${per(u.s3Puts)} objects`,
+  S3: (u) => `${per(u.s3Puts)} PUT, ${per(u.s3Gets)} GET`,
   "CloudWatch Logs": (u) => `${fmt(u.logIngestBytes, 0)} bytes`,
   "X-Ray": (u) => `${per(u.xrayTraces)} traces`,
   "Secrets Manager": (u) => `${fmt(u.secretsManagerCalls, 3)} calls`,
@@ -81,7 +81,15 @@ function measuredTable(cases: readonly CaseResult[]): string {
       (c) =>
         `${per((c.result.usage.dynamodbStorageByteMonths * 1e6) / 2 ** 30)} / ${per((c.result.usage.pitrByteMonths * 1e6) / 2 ** 30)}`,
     ),
-    row("S3 objects", (c) => per(m(c).stored.s3Objects / n(c))),
+    row(
+      "S3 requests (by method) / objects left",
+      (c) =>
+        `${
+          Object.entries(m(c).logs.s3Requests)
+            .map(([method, count]) => `${method} ${per(count / n(c))}`)
+            .join(", ") || "none"
+        } / ${per(m(c).stored.s3Objects / n(c))}`,
+    ),
     row("log bytes (handlers / Lambda / access log)", (c) =>
       [c.result.logBytes.handlers, c.result.logBytes.platform, c.result.logBytes.accessLog]
         .map((b) => fmt(b, 0))
@@ -109,9 +117,9 @@ function logShapes(c: CaseResult): string {
 }
 
 const MODEL_NOTES = [
-  "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies), write and read units from the request and response bodies (an update is charged the larger of the item before and after, the after read back from the emulator), index writes per the template's indexes, stored items and objects (read back), handler log lines, handler wall time.",
-  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (its log format and system log level), the API access log line (the stage's format), X-Ray traces (tracing mode and sampling rule, Poisson arrivals at the monthly rate), Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function), storage months (TTL attribute; no TTL: one month), S3 reads (one per stored payload).",
-  "Assumed: Lambda durations are local wall times (no network latency to AWS or to a real agent); SQS receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping's own polling is billed only as the SQS requests it makes; no free tiers.",
+  "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies); write and read units from the request and response bodies (a write is charged the larger of the item before and after, an update's after-image read back from the emulator; index writes per the template's indexes); S3 requests by method (seen in the pipeline process); the items and objects each case left; the handlers' log lines (Powertools' function names lengthened to the deployed ones); handler wall times (priced at the median).",
+  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); X-Ray traces (tracing mode and sampling rule, Poisson arrivals at the monthly rate, one trace per invocation); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
+  "Assumed: durations are local wall times on this machine (no network latency to AWS or to a real agent, no Lambda CPU share by memory, cold starts not counted); receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping is billed only as the SQS requests it makes; no free tiers.",
 ];
 
 export function formatReport(run: CostRun, traffic: number): string {

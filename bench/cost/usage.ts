@@ -136,9 +136,10 @@ export function caseUsage(
       Object.entries(stored.tableByteMonths)
         .filter(([table]) => pitrTables.has(table))
         .reduce((sum, [, bytes]) => sum + bytes, 0) / n,
-    // Objects counted from the bucket; each is read back once by the router (assumed).
-    s3Puts: stored.s3Objects / n,
-    s3Gets: stored.s3Objects / n,
+    // S3's request tiers: PUT and POST (and LIST, a GET on a bucket, rare here) the dearer, GET and
+    // HEAD the cheaper, DELETE free.
+    s3Puts: ((m.logs.s3Requests.PUT ?? 0) + (m.logs.s3Requests.POST ?? 0)) / n,
+    s3Gets: ((m.logs.s3Requests.GET ?? 0) + (m.logs.s3Requests.HEAD ?? 0)) / n,
     s3StorageByteMonths: stored.s3ByteMonths / n,
     logIngestBytes: handlers + platform + accessLog,
     logStorageByteMonths,

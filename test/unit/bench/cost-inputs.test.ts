@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { deployedNameLength, handlerLogs } from "../../../bench/cost/handler-logs";
+import { meterLine } from "../../../bench/cost/meter-lines";
+import { factsFromTemplate } from "../../../bench/cost/stack-facts";
+
+const template = {
+  Resources: {
+    IngestFn: {
+      Type: "AWS::Lambda::Function",
+      Properties: {
+        MemorySize: 256,
+        Architectures: ["arm64"],
+        TracingConfig: { Mode: "Active" },
+        LoggingConfig: { LogGroup: { Ref: "IngestLogs" }, LogFormat: "JSON", SystemLogLevel: "WARN" },
+        Environment: {
+          Variables: {
+            PROVIDER: "slack",
+            QUEUE_URL: { Ref: "Queue" },
+            SLACK_SIGNING_SECRET_ARN: { Ref: "S" },
+          },
+        },
+      },
+    },
+    IngestLogs: { Type: "AWS::Logs::LogGroup", Properties: { RetentionInDays: 7 } },
+    RouterFn: { Type: "AWS::Lambda::Function", Properties: { MemorySize: 512 } },
+    Mapping: {
+      Type: "AWS::Lambda::EventSourceMapping",
+      Properties: { FunctionName: { Ref: "RouterFn" }, BatchSize: 10, MaximumBatchingWindowInSeconds: 1 },
+    },
+    Events: {
+      Type: "AWS::DynamoDB::Table",
+      Properties: {
+        KeySchema: [{ AttributeName: "event_id", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "by-status",
+            KeySchema: [
+              { AttributeName: "status", KeyType: "HASH" },
+              { AttributeName: "updated_at", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "KEYS_ONLY" },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: "expires_at", Enabled: true },
+      },
+    },
+    Rule: {
+      Type: "AWS::XRay::SamplingRule",
+      Properties: {
+        SamplingRule: {
+          RuleName: "one-percent",
+          Priority: 1,
+          FixedRate: 0.01,
+          ReservoirSize: 0,
+          ServiceName: "*",
+        },
+      },
+    },
+  },
+};
+
+describe("the stack facts", () => {
+  it("reads what prices depend on from the template", () => {
+    const facts = factsFromTemplate(template);
+    const ingest = facts.functions.find((f) => f.logicalId === "IngestFn")!;
+    expect(ingest).toMatchObject({
+      memoryMb: 256,
+      architecture: "arm64",
+      tracing: "Active",
+      logFormat: "JSON",
+      systemLogLevel: "WARN",
+      logRetentionDays: 7,
+      env: { PROVIDER: "slack" },
+      secrets: 1,
+    });
+    expect(facts.functions.find((f) => f.logicalId === "RouterFn")).toMatchObject({
+      architecture: "x86_64",
+      tracing: "PassThrough",
+      logFormat: "Text",
+    });
+    expect(facts.router).toEqual({ logicalId: "RouterFn", batchSize: 10, batchWindowSeconds: 1 });
+    expect(facts.tables[0]).toMatchObject({
+      partitionKey: "event_id",
+      pitr: false,
+      ttlAttribute: "expires_at",
+      indexes: [
+        { name: "by-status", partitionKey: "status", sortKey: "updated_at", projection: "KEYS_ONLY" },
+      ],
+    });
+    expect(facts.samplingRules).toEqual([
+      { name: "one-percent", priority: 1, fixedRate: 0.01, reservoirPerSecond: 0, serviceName: "*" },
+    ]);
+  });
+});
+
+describe("the handlers' log lines", () => {
+  it("counts the handlers' lines, not the runner's, and reads the meter's lines apart", () => {
+    const ingestLine = JSON.stringify({
+      level: "INFO",
+      message: "webhook accepted",
+      function_name: "webhook-ingest",
+    });
+    const output = [
+      "agent: received evt-1 for extend/extend-sre",
+      "(node:123) Warning: something",
+      ingestLine,
+      '{"_aws":{"CloudWatchMetrics":[]},"service":"webhook-pipeline"}',
+      "No application metrics to publish.",
+      meterLine({ fn: "ingest", ms: 3.2, path: "/webhooks/slack/events" }).trimEnd(),
+      meterLine({ fn: "s3", method: "PUT" }).trimEnd(),
+      "",
+    ].join("\n");
+    const logs = handlerLogs(output, { ingest: 50, router: 50 });
+    expect(logs.lines).toBe(3);
+    expect(logs.timings).toEqual([{ fn: "ingest", ms: 3.2, path: "/webhooks/slack/events" }]);
+    expect(logs.s3Requests).toEqual({ PUT: 1 });
+    // The ingest line carries the deployed name's length instead of `webhook-ingest`'s.
+    expect(logs.byFunction.ingest).toBe(Buffer.byteLength(ingestLine) + 1 + (50 - "webhook-ingest".length));
+    expect(logs.shapes.map((s) => s.shape)).toContain("INFO webhook accepted");
+  });
+
+  it("takes CloudFormation's function name length: stack, logical id, 12 characters, at most 64", () => {
+    expect(deployedNameLength("WebhookPipeline", "RouterFunction")).toBe(15 + 1 + 14 + 1 + 12);
+    expect(deployedNameLength("S".repeat(40), "L".repeat(40))).toBe(64);
+  });
+});
