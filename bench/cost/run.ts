@@ -7,17 +7,13 @@ import { handlerLogs } from "./handler-logs";
 import { openLocalStores } from "./local-stores";
 import type { ObservedExchange } from "./meter-proxy";
 import { type MeteredPipeline, startMeteredPipeline } from "./metered-pipeline";
+import { pipelineEnvironment } from "./pipeline-env";
 import { PRICES } from "./prices";
 import { type ComponentCosts, pricePerMillion } from "./pricing";
+import { ReceivePause } from "./receive-pause";
 import { sendWebhooks, waitForDeliveries } from "./send";
 import { meterSqs } from "./sqs-meter";
-import {
-  type FunctionFacts,
-  functionNamed,
-  ingestFunctionFor,
-  type StackFacts,
-  synthesizeStackFacts,
-} from "./stack-facts";
+import { functionNamed, ingestFunctionFor, type StackFacts, synthesizeStackFacts } from "./stack-facts";
 import { StorageWatch } from "./stored-bytes";
 import { type Counts, countsSince, Tally } from "./tally";
 import { type CaseMeasurement, type CaseUsage, caseUsage, deployedLengths, type Traffic } from "./usage";
@@ -48,47 +44,10 @@ export interface CostRun {
   machine: { load: number; cpus: number };
 }
 
-/** Variables the local pipeline sets itself, or that would point the local handlers at AWS. */
-const NOT_COPIED = new Set(["PROVIDER", "NODE_OPTIONS", "SLACK_API_URL", "AGENT_URL", "MAX_RECEIVE_COUNT"]);
 /** How long the pipeline must be idle (only empty receives) before a case counts as settled. */
 const QUIET_MS = 1500;
 const WARM_UP_BATCHES = 3;
 const SECRETS = { slack: DEV_SECRETS.SLACK_SIGNING_SECRET, github: DEV_SECRETS.GITHUB_WEBHOOK_SECRET };
-
-/**
- * The handlers' configuration as the template gives it (log level, metrics, limits), so the local
- * pipeline logs and decides as the deployed functions would; the development secrets to sign with;
- * and the trace id Lambda sets when tracing is active (Powertools adds it to every log line).
- */
-function pipelineEnvironment(functions: FunctionFacts[], notes: string[]): Record<string, string> {
-  const env: Record<string, string> = {
-    ...DEV_SECRETS,
-    AGENT_URL: "",
-    SLACK_API_URL: "",
-    POWERTOOLS_DEV: "false",
-    POWERTOOLS_LOG_LEVEL: "INFO",
-    POWERTOOLS_METRICS_DISABLED: "false",
-  };
-  const from = new Map<string, string>();
-  for (const fn of functions) {
-    for (const [name, value] of Object.entries(fn.env)) {
-      if (NOT_COPIED.has(name)) continue;
-      if (from.has(name) && env[name] !== value) {
-        notes.push(
-          `${name} differs between ${from.get(name)} and ${fn.logicalId}: the local run uses ${env[name]}`,
-        );
-        continue;
-      }
-      env[name] = value;
-      from.set(name, fn.logicalId);
-    }
-    if (fn.applicationLogLevel) env.AWS_LAMBDA_LOG_LEVEL = fn.applicationLogLevel;
-  }
-  if (functions.some((fn) => fn.tracing === "Active")) {
-    env._X_AMZN_TRACE_ID = "Root=1-674cf3a1-5c1d2e3f4a5b6c7d8e9f0a1b;Parent=3c2b1a0f9e8d7c6b;Sampled=1";
-  }
-  return env;
-}
 
 /** Synthesizes the stack, runs every case through the metered local pipeline and prices it. */
 export async function runCost(options: CostRunOptions): Promise<CostRun> {
@@ -117,20 +76,7 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
       meterErrors.push((error as Error).message);
     }
   };
-  // While a case's webhooks are sent, the event source's receives wait: ingest and the router then
-  // do not share the one local process's CPU, as they share nothing in AWS, and every batch fills.
-  let paused: { until: Promise<void>; resume(): void } | undefined;
-  const pauseReceives = () => {
-    let resume!: () => void;
-    const until = new Promise<void>((r) => {
-      resume = r;
-    });
-    paused = { until, resume };
-  };
-  const resumeReceives = () => {
-    paused?.resume();
-    paused = undefined;
-  };
+  const receives = new ReceivePause();
   log("starting the local pipeline…");
   const pipeline: MeteredPipeline = await startMeteredPipeline({
     args: [
@@ -142,9 +88,7 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
       String(settings.routerConcurrency),
     ],
     env: environment,
-    sqsGate: async (headers) => {
-      if (paused && String(headers["x-amz-target"]).endsWith(".ReceiveMessage")) await paused.until;
-    },
+    sqsGate: receives.gate,
     onSqs: metered((exchange) => {
       if (meterSqs(exchange, tally)) lastActivity = Date.now();
     }),
@@ -163,9 +107,9 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
     /** Sends `count` webhooks and waits until each is delivered and the router is done with it. */
     const runBatch = async (costCase: CostCase, count: number) => {
       const before = tally.snapshot();
-      pauseReceives();
+      receives.pause();
       const sent = await sendWebhooks(pipeline.description.apiUrl, costCase, SECRETS, count).finally(
-        resumeReceives,
+        receives.resume,
       );
       await waitForDeliveries(pipeline.description.agentUrl, sent.ids, 120_000);
       const deadline = Date.now() + 60_000;
@@ -198,6 +142,14 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
         stored: await storage.newSinceLastLook(),
       };
       if (meterErrors.length > 0) throw new Error(`the meters could not count a call: ${meterErrors[0]}`);
+      const timed = measurement.logs.timings;
+      const ingested = timed.filter((t) => t.fn === "ingest").length;
+      const routed = timed.reduce((sum, t) => sum + (t.records ?? 0), 0);
+      if (ingested !== options.events || routed !== options.events) {
+        notes.push(
+          `${costCase.label}: ${ingested} ingest invocations and ${routed} routed records timed for ${options.events} webhooks (retries?)`,
+        );
+      }
       const result = caseUsage(measurement, facts, ingest, router, options.traffic);
       cases.push({
         name: costCase.name,
