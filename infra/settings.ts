@@ -54,6 +54,8 @@ export interface PipelineSettings {
   slackApiUrl: string;
   secretsCacheSeconds: number;
   routingTableDeletionProtection: boolean;
+  /** Point-in-time recovery on the events table (routing always has it; claims never need it). */
+  eventsTablePointInTimeRecovery: boolean;
   logRetentionDays: number;
   /** An email address subscribed to a new alarm topic. */
   alarmEmail?: string;
@@ -83,6 +85,7 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   slackApiUrl: "https://slack.com/api",
   secretsCacheSeconds: 300,
   routingTableDeletionProtection: true,
+  eventsTablePointInTimeRecovery: false,
   logRetentionDays: 30,
   queueAgeAlarmSeconds: 900,
   agentErrorRateAlarmPercent: 5,
@@ -318,6 +321,7 @@ export function readSettings(lookup: Lookup): PipelineSettings {
       text(lookup, "slackApiUrl", /^https:\/\/\S+$/, "an https:// URL") ?? DEFAULT_SETTINGS.slackApiUrl,
     secretsCacheSeconds: integer(lookup, "secretsCacheSeconds", 0, 3600),
     routingTableDeletionProtection: boolean(lookup, "routingTableDeletionProtection"),
+    eventsTablePointInTimeRecovery: boolean(lookup, "eventsTablePointInTimeRecovery"),
     logRetentionDays: (() => {
       const days = integer(lookup, "logRetentionDays", 1, 3653);
       if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {

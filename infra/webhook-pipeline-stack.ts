@@ -51,6 +51,7 @@ export class WebhookPipelineStack extends Stack {
     const secrets = new PipelineSecrets(this, "Secrets", { existing: settings.existingSecrets });
     const tables = new PipelineTables(this, "Tables", {
       routingTableDeletionProtection: settings.routingTableDeletionProtection,
+      eventsTablePointInTimeRecovery: settings.eventsTablePointInTimeRecovery,
     });
     const queue = new WebhookQueue(this, "WebhookQueue", {
       maxReceiveCount: settings.maxReceiveCount,
@@ -67,6 +68,7 @@ export class WebhookPipelineStack extends Stack {
       eventFilters: settings.eventFilters,
       providerEnvironment: settings.providerEnvironment,
       version: PACKAGE_VERSION,
+      auditTable: tables.events,
     });
     const router = new Router(this, "Router", {
       queue: queue.queue,

@@ -7,6 +7,11 @@ import { EVENTS_STATUS_INDEX_ATTRIBUTES } from "../../shared/config/table-defini
 export interface PipelineTablesProps {
   /** Deletion protection on the routing table (the one table that holds configuration). */
   routingTableDeletionProtection: boolean;
+  /**
+   * Point-in-time recovery on the events table: off by default, since its records expire within
+   * 30 days and backing them up continuously costs more than the writes themselves.
+   */
+  eventsTablePointInTimeRecovery?: boolean;
 }
 
 const S = AttributeType.STRING;
@@ -20,7 +25,7 @@ export class PipelineTables extends Construct {
   readonly routing: Table;
   /** One outcome record per event (TTL), listable by status and time. */
   readonly events: Table;
-  /** Powertools Idempotency records (TTL). */
+  /** The delivery guard's claims, one per delivery key (TTL). */
   readonly idempotency: Table;
 
   constructor(scope: Construct, id: string, props: PipelineTablesProps) {
@@ -47,10 +52,18 @@ export class PipelineTables extends Construct {
       ...common,
       partitionKey: { name: EVENTS_TABLE.partitionKey, type: S },
       timeToLiveAttribute: EVENTS_TABLE.ttlAttribute,
-      // The audit trail of "what happened to this webhook?": recoverable, but not kept past the stack.
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: props.eventsTablePointInTimeRecovery ?? false,
+      },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    if (!props.eventsTablePointInTimeRecovery) {
+      Validations.of(this.events).acknowledge({
+        id: "AwsSolutions-DDB3",
+        reason:
+          "Audit records that expire within 30 days (7 for refused requests); continuous backups would cost more than the records. Turn on with -c eventsTablePointInTimeRecovery=true.",
+      });
+    }
     this.events.addGlobalSecondaryIndex({
       indexName: EVENTS_TABLE.statusIndex.name,
       partitionKey: { name: EVENTS_TABLE.statusIndex.partitionKey, type: S },
@@ -70,7 +83,7 @@ export class PipelineTables extends Construct {
     Validations.of(this.idempotency).acknowledge({
       id: "AwsSolutions-DDB3",
       reason:
-        "Holds only short-lived idempotency keys that expire by TTL; restoring them to an earlier point would re-open or close dedup windows arbitrarily, so point-in-time recovery has nothing worth recovering.",
+        "Holds only short-lived delivery claims that expire by TTL; restoring them to an earlier point would re-open or close dedup windows arbitrarily, so point-in-time recovery has nothing worth recovering.",
     });
   }
 }

@@ -2,6 +2,7 @@ import { Duration, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
@@ -42,14 +43,17 @@ export interface WebhookApiProps {
   providerEnvironment: Partial<Record<ProviderName, Record<string, string>>>;
   /** What `GET /health` reports as the version. */
   version: string;
+  /** The events table: requests ingest answers itself (refused, ignored, handshakes) are recorded there. */
+  auditTable: ITable;
 }
 
 /**
  * The HTTP API (payload format 2.0) with a `POST` route per webhook path of the registry, each
  * integrated with its provider's own ingest function: the same bundle, a `PROVIDER` variable,
  * permission to send to the queue (and read its attributes, for the health check), to put large
- * payloads in the payload bucket, to read that provider's secret and to write (never read) the
- * secret its unsigned handshake's token is kept in, nothing else. The `$default` stage carries
+ * payloads in the payload bucket, to read that provider's secret, to write (never read) the
+ * secret its unsigned handshake's token is kept in, and to put audit records in the events table,
+ * nothing else. The `$default` stage carries
  * the throttling limits (per route) and JSON access logs. HTTP APIs have no X-Ray support; the
  * trace starts in the ingest function.
  */
@@ -84,6 +88,7 @@ export class WebhookApi extends Construct {
           PAYLOAD_BUCKET: props.payloads.bucket.bucketName,
           VERSION: props.version,
           SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
+          EVENTS_TABLE: props.auditTable.tableName,
           ...(rules ? { EVENT_FILTERS: JSON.stringify({ [provider]: rules }) } : {}),
           ...props.providerEnvironment[provider],
           ...props.secrets.environment(secret.name, ...tokenStores),
@@ -93,6 +98,13 @@ export class WebhookApi extends Construct {
       // SendMessage, and GetQueueAttributes for GET /health: no receive, no delete.
       allow(fn, "SendToWebhookQueue", ["sqs:SendMessage"], [props.queue.queueArn]);
       allow(fn, "CheckWebhookQueue", ["sqs:GetQueueAttributes"], [props.queue.queueArn]);
+      // The audit trail: a record per refused or ignored request, and the count of a flood's rest.
+      allow(
+        fn,
+        "RecordRefusedRequests",
+        ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        [props.auditTable.tableArn],
+      );
       props.payloads.grantObjects(fn, "StoreLargePayloads", "s3:PutObject");
       props.secrets.grantRead(fn, "ReadOwnProviderSecret", secret.name);
       if (tokenStores.length > 0) props.secrets.grantWrite(fn, "StoreHandshakeToken", ...tokenStores);

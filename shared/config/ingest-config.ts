@@ -28,6 +28,8 @@ export interface IngestConfig {
   eventFilters?: EventFilters;
   /** The S3 bucket for payloads too large for one queue message (PAYLOAD_BUCKET). */
   payloadBucket?: string;
+  /** The audit trail of requests ingest answers itself: where, for how long, and how many a minute. */
+  audit?: { eventsTable: string; retentionDays: number; perMinute: number };
 }
 
 /** What `GET /health` reports and how often it asks the queue. */
@@ -56,12 +58,23 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
   // A bad source configuration stops the generic function at cold start, naming source and field.
   if (!provider || provider === "generic") genericSourcesFromEnv(env);
   const payloadBucket = env.PAYLOAD_BUCKET?.trim();
+  const eventsTable = env.EVENTS_TABLE?.trim();
   return {
     maxBodyBytes: wholeNumber(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1),
     maxMessageBytes: wholeNumber(env, "MAX_MESSAGE_BYTES", SQS_MAX_MESSAGE_BYTES, 1),
     ...(provider ? { provider: provider as ProviderName } : {}),
     ...(eventFilters ? { eventFilters } : {}),
     ...(payloadBucket ? { payloadBucket } : {}),
+    ...(eventsTable
+      ? {
+          audit: {
+            eventsTable,
+            retentionDays: wholeNumber(env, "AUDIT_RETENTION_DAYS", 7, 1),
+            // Per source, reason and minute, per container; beyond it requests are only counted.
+            perMinute: wholeNumber(env, "AUDIT_RECORDS_PER_MINUTE", 10, 0),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RequestAudit } from "../audit/request-record";
 import type { IngestConfig } from "../config/ingest-config";
 import { envelopeMeta } from "../envelope/envelope";
 import { filterEvents, filteredReason } from "../filters/filter-events";
@@ -5,7 +6,7 @@ import type { HealthCheck } from "../health/health-check";
 import type { WebhookRequest } from "../http/webhook-request";
 import type { PayloadStore } from "../payloads/payload-store";
 import { UnknownSourceError } from "../providers/generic";
-import type { ProviderName, Verification } from "../providers/provider";
+import type { ProviderName, RouteMatch, Verification, WebhookEvent } from "../providers/provider";
 import { matchRoute, PROVIDERS, routeAt, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
@@ -31,6 +32,11 @@ export type IngestResult = {
   body: unknown;
   provider?: ProviderName;
   headers?: Record<string, string>;
+  /** Where the request was addressed, when it named a webhook route (for the audit trail). */
+  route?: RouteMatch;
+  /** What a request ingest did not queue was about, where it could be read (a filtered event). */
+  eventType?: string;
+  deliveryKey?: string;
 } & (
   | {
       outcome: "accepted";
@@ -54,6 +60,8 @@ export interface IngestDeps {
   health?: HealthCheck;
   /** Keeps tokens of unsigned handshakes (Notion's verification); without it they are answered 503. */
   handshakeTokens?: HandshakeTokens;
+  /** Where requests ingest answers itself are recorded (the handler writes them); none: logs only. */
+  audit?: RequestAudit;
   now?: () => Date;
   newId?: () => string;
 }
@@ -76,12 +84,13 @@ const unavailable = (problem: string, provider: ProviderName): IngestResult => (
 
 const KNOWN_PATHS = WEBHOOK_ROUTES.map((r) => r.path).join(", ");
 
-const ignored = (reason: string, provider: ProviderName): IngestResult => ({
+const ignored = (reason: string, provider: ProviderName, about?: WebhookEvent): IngestResult => ({
   statusCode: 200,
   body: { status: "ignored", reason },
   outcome: "ignored",
   reason,
   provider,
+  ...(about ? { eventType: about.eventType, deliveryKey: about.deliveryKey } : {}),
 });
 
 /**
@@ -91,8 +100,12 @@ const ignored = (reason: string, provider: ProviderName): IngestResult => ({
  */
 export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
   const result = await ingestRequest(req, deps);
+  const route = matchRoute(req.path);
+  const addressed = route ? { ...result, route } : result;
   const taken = result.outcome === "accepted" || result.outcome === "ignored";
-  return taken && routeAt(req.path)?.acknowledgement === "empty" ? { ...result, body: undefined } : result;
+  return taken && routeAt(req.path)?.acknowledgement === "empty"
+    ? { ...addressed, body: undefined }
+    : addressed;
 }
 
 /**
@@ -185,7 +198,13 @@ async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<Ing
   }
 
   const { forwarded, filtered } = filterEvents(deps.config.eventFilters?.[provider.name], parsed.events);
-  if (forwarded.length === 0) return ignored(filteredReason(provider.name, filtered), provider.name);
+  if (forwarded.length === 0) {
+    return ignored(
+      filteredReason(provider.name, filtered),
+      provider.name,
+      filtered.length === 1 ? filtered[0] : undefined,
+    );
+  }
 
   const events = forwarded.map((event) => ({
     event,

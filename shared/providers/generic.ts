@@ -58,6 +58,11 @@ async function loadSecrets(reader: SecretReader, source: string): Promise<readon
   return secrets;
 }
 
+function identifiersOf(...args: Parameters<typeof sourceIdentifiers>) {
+  const identifiers = sourceIdentifiers(...args);
+  return Object.keys(identifiers).length > 0 ? { identifiers } : {};
+}
+
 function parse(req: WebhookRequest, source: string | undefined): ParseOutcome {
   const format = bodyFormat(req, ["json"]);
   if (typeof format !== "string") return format;
@@ -72,7 +77,7 @@ function parse(req: WebhookRequest, source: string | undefined): ParseOutcome {
         payload: body.value,
         payloadText: body.text,
         // Found here: the source's configured places may be headers, which the router never sees.
-        identifiers: sourceIdentifiers(fields, body.value, req.headers),
+        ...identifiersOf(fields, body.value, req.headers),
       },
     ],
   };

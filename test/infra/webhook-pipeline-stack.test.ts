@@ -154,6 +154,9 @@ describe("ingest functions", () => {
 
   it("are configured by environment only, with their own secret's ARN and no secret value", () => {
     const queue = queueId();
+    const [eventsTable] = Object.keys(synth.template.findResources("AWS::DynamoDB::Table")).filter((id) =>
+      id.includes("Events"),
+    );
     for (const provider of PROVIDER_NAMES) {
       const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
       const own = secretOf(provider);
@@ -179,8 +182,11 @@ describe("ingest functions", () => {
     }
   });
 
-  it("may send to the queue (and read its attributes), store large payloads, read their own provider's secret and write its handshake token's, nothing more", () => {
+  it("may send to the queue (and read its attributes), store large payloads, read their own provider's secret, write its handshake token's and audit records, nothing more", () => {
     const queue = queueId();
+    const [eventsTable] = Object.keys(synth.template.findResources("AWS::DynamoDB::Table")).filter((id) =>
+      id.includes("Events"),
+    );
     for (const provider of PROVIDER_NAMES) {
       const functionId = ingestFunctionLogicalId(provider);
       const statements = statementsOfRole(synth.template, roleOf(functionId));
@@ -188,6 +194,7 @@ describe("ingest functions", () => {
       const store = tokenStoreOf(provider);
       expect(Object.keys(byActions).sort()).toEqual(
         [
+          "dynamodb:PutItem,dynamodb:UpdateItem",
           "logs:CreateLogStream,logs:PutLogEvents",
           "s3:PutObject",
           "secretsmanager:GetSecretValue",
@@ -203,6 +210,10 @@ describe("ingest functions", () => {
         ]);
       }
       expect(resourcesOf(byActions["sqs:SendMessage"]!).map(refId)).toEqual([queue]);
+      // The audit trail goes to the events table only; ingest reads none of it.
+      expect(resourcesOf(byActions["dynamodb:PutItem,dynamodb:UpdateItem"]!).map(refId)).toEqual([
+        eventsTable,
+      ]);
       expect(resourcesOf(byActions["sqs:GetQueueAttributes"]!).map(refId)).toEqual([queue]);
       expect(resourcesOf(byActions["s3:PutObject"]!).map(objectArnOf)).toEqual([
         { id: PAYLOAD_BUCKET_LOGICAL_ID, suffix: `/${PAYLOAD_BUCKET.keyPrefix}*` },

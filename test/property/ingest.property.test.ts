@@ -185,7 +185,8 @@ async function run(event: APIGatewayProxyEventV2, deps: TestIngestDeps) {
   expect(statusCode, "no 5xx for anything a caller sends").toBeLessThan(500);
   expect(statusCode).toBeGreaterThanOrEqual(200);
   const body = JSON.parse(response.body!);
-  if (statusCode >= 400) expect(body).toEqual({ error: expect.any(String) });
+  if (statusCode >= 400)
+    expect(body).toEqual({ error: expect.any(String), correlation_id: expect.any(String) });
   return { response, body };
 }
 

@@ -383,7 +383,10 @@ describe("ingest handler with the queue gone", () => {
     const response = await createIngestHandler(() => depsFor(goneUrl))(signedGithubEvent());
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ "retry-after": "30" });
-    expect(JSON.parse(response.body!)).toEqual({ error: expect.stringMatching(/retry later/) });
+    expect(JSON.parse(response.body!)).toEqual({
+      error: expect.stringMatching(/retry later/),
+      correlation_id: expect.any(String),
+    });
     expect(await drain()).toHaveLength(0);
   });
 

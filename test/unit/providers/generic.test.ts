@@ -109,7 +109,13 @@ describe("generic.parse", () => {
     expect(generic.parse(signedGenericRequest("datadog", { body }), route("datadog"))).toEqual({
       kind: "events",
       events: [
-        { eventType: "alert.fired", deliveryKey: "a-1", payload: JSON.parse(body), payloadText: body },
+        {
+          eventType: "alert.fired",
+          deliveryKey: "a-1",
+          payload: JSON.parse(body),
+          payloadText: body,
+          identifiers: { service: "checkout" },
+        },
       ],
     });
     const withHeader = signedGenericRequest("datadog", { body, headers: { "x-webhook-id": "hdr-1" } });
