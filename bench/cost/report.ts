@@ -96,12 +96,10 @@ function measuredTable(cases: readonly CaseResult[]): string {
         .join(" / "),
     ),
     row("handler log lines", (c) => per(m(c).logs.lines / n(c))),
-    row(
-      "X-Ray share of invocations traced",
-      (c) =>
-        Object.entries(c.result.tracedShare)
-          .map(([rule, share]) => `${fmt(share * 100, 0)} % (${rule})`)
-          .join(", ") || "none",
+    row("X-Ray share of invocations traced", (c) =>
+      Object.entries(c.result.tracedShare)
+        .map(([fn, share]) => `${fn} ${fmt(share * 100, 0)} %`)
+        .join(", "),
     ),
     row("Secrets Manager calls", (c) => per(c.result.usage.secretsManagerCalls, 4)),
   ];
@@ -118,7 +116,7 @@ function logShapes(c: CaseResult): string {
 
 const MODEL_NOTES = [
   "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies); write and read units from the request and response bodies (a write is charged the larger of the item before and after, an update's after-image read back from the emulator; index writes per the template's indexes); S3 requests by method (seen in the pipeline process); the items and objects each case left; the handlers' log lines (Powertools' function names lengthened to the deployed ones); handler wall times (priced at the median).",
-  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); X-Ray traces (tracing mode and sampling rule, Poisson arrivals at the monthly rate, one trace per invocation); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
+  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); X-Ray traces (tracing mode; Lambda's fixed 1/s + 5 % per Active function, Poisson arrivals at the monthly rate, one trace per invocation); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
   "Assumed: durations are local wall times on this machine (no network latency to AWS or to a real agent, no Lambda CPU share by memory, cold starts not counted); receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping is billed only as the SQS requests it makes; no free tiers.",
 ];
 
@@ -139,6 +137,7 @@ export function formatReport(run: CostRun, traffic: number): string {
     "",
     ...cases.flatMap((c) => [logShapes(c), ""]),
     `Fixed each month, not in the figures above: ${fixed.secrets} secrets, ${fixed.dashboards} dashboard(s), ${fixed.alarms} alarms = ${usd(fixedMonthly)}.`,
+    `X-Ray sampling rules in the template: ${facts.samplingRules.map((r) => `${r.name} (${fmt(r.fixedRate * 100, 1)} %)`).join(", ") || "none"} (Lambda samples Active functions at its own fixed rate, whatever the rules say).`,
     ...run.notes.map((note) => `Note: ${note}`),
     ...MODEL_NOTES,
   ].join("\n");

@@ -41,12 +41,11 @@ export interface TableFacts {
   tableClass: string;
 }
 
+/** Reported only: Lambda samples Active functions at its own fixed rate (xray-sampling.ts). */
 export interface SamplingRuleFacts {
   name: string;
-  priority: number;
   fixedRate: number;
   reservoirPerSecond: number;
-  serviceName: string;
 }
 
 export interface StackFacts {
@@ -54,7 +53,6 @@ export interface StackFacts {
   /** The function the SQS event source mapping invokes. */
   router: { logicalId: string; batchSize: number; batchWindowSeconds: number; maxConcurrency?: number };
   tables: TableFacts[];
-  /** Custom rules only; X-Ray's default rule applies when none matches. */
   samplingRules: SamplingRuleFacts[];
   accessLog?: { format: string; retentionDays?: number };
   payloadExpirationDays?: number;
@@ -148,11 +146,8 @@ export function factsFromTemplate(template: Json): StackFacts {
       const rule = (r.Properties?.SamplingRule ?? {}) as Json;
       return {
         name: rule.RuleName ?? id,
-        priority: rule.Priority ?? 10_000,
         fixedRate: rule.FixedRate ?? 0,
         reservoirPerSecond: rule.ReservoirSize ?? 0,
-        // A token (the function's generated name) is taken to name the function it was made for.
-        serviceName: typeof rule.ServiceName === "string" ? rule.ServiceName : "*",
       };
     }),
     ...(stage?.AccessLogSettings?.Format

@@ -1,10 +1,10 @@
 import { deployedNameLength, type HandlerLogs } from "./handler-logs";
 import { accessLogBytes, platformBytesPerInvocation } from "./platform-logs";
 import { gbSeconds, type Usage } from "./pricing";
-import type { FunctionFacts, SamplingRuleFacts, StackFacts } from "./stack-facts";
+import type { FunctionFacts, StackFacts } from "./stack-facts";
 import type { StoredBytes } from "./stored-bytes";
 import { type Counts, sumOf, withPrefix } from "./tally";
-import { matchingRule, sampledFraction } from "./xray-sampling";
+import { tracedShare as tracedShareOf } from "./xray-sampling";
 
 /** What one case made the local pipeline do, measured once it had settled. */
 export interface CaseMeasurement {
@@ -98,21 +98,14 @@ export function caseUsage(
     30 /
     n;
 
-  // X-Ray: each traced function's invocations, sampled by its rule, the rule's traffic pooled.
-  const rules = new Map<string, { rule: SamplingRuleFacts; perSecond: number; users: FunctionUse[] }>();
-  for (const f of fns.filter((f) => f.fn.tracing === "Active")) {
-    const rule = matchingRule(facts.samplingRules, `${STACK_NAME}-${f.fn.logicalId}-ABCDEF123456`);
-    const entry = rules.get(rule.name) ?? { rule, perSecond: 0, users: [] };
-    entry.perSecond += ((f.invocations / n) * traffic.webhooksPerMonth) / SECONDS_PER_MONTH;
-    entry.users.push(f);
-    rules.set(rule.name, entry);
-  }
+  // X-Ray: Lambda's own sampling of each function's invocations (see xray-sampling.ts).
   const tracedShare: Record<string, number> = {};
   let traces = 0;
-  for (const [name, { rule, perSecond, users }] of rules) {
-    const share = sampledFraction(rule, perSecond);
-    tracedShare[name] = share;
-    traces += (users.reduce((sum, f) => sum + f.invocations, 0) / n) * share;
+  for (const f of fns) {
+    const perSecond = ((f.invocations / n) * traffic.webhooksPerMonth) / SECONDS_PER_MONTH;
+    const share = tracedShareOf(f.fn.tracing, perSecond);
+    tracedShare[f.fn.logicalId] = share;
+    traces += (f.invocations / n) * share;
   }
 
   // Secrets Manager: every secret a function declares, read again each time its cache expires, in

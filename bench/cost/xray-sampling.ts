@@ -1,49 +1,41 @@
-import type { SamplingRuleFacts } from "./stack-facts";
-
 /**
- * How many invocations X-Ray records, given the rule that matches them. A rule samples up to its
- * reservoir each second, then a fixed share of the rest; the reservoir is shared by every request
- * the rule matches (centralized sampling), so the traced functions' traffic is pooled per rule.
+ * How many invocations X-Ray records. A function with Active tracing is sampled by Lambda itself at
+ * a fixed rate ("1 request per second and 5 percent of additional requests. You can't configure the
+ * X-Ray sampling rate for your functions": the Lambda developer guide, services-xray), whatever
+ * X-Ray sampling rules the account has; taken here as one reservoir per function. An invocation
+ * the SQS event source makes is a trace of its own (linked to the messages' traces). A PassThrough
+ * function is traced only when an upstream service sampled the request, and nothing upstream of
+ * this pipeline traces (HTTP APIs do not support X-Ray): none.
+ *
  * Arrivals are taken as Poisson at the monthly average rate: at low rates almost every request is
- * the first of its second and is recorded, which is why the default rule records nearly everything
+ * the first of its second and is recorded, which is why Active tracing records nearly everything
  * below 1 request/s.
  */
 
-/** X-Ray's default rule: the first request each second and 5 % of the others. */
-export const DEFAULT_SAMPLING_RULE: SamplingRuleFacts = {
-  name: "Default",
-  priority: 10_000,
-  fixedRate: 0.05,
-  reservoirPerSecond: 1,
-  serviceName: "*",
-};
-
-const glob = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  );
-
-/** The lowest-priority-number custom rule whose service name matches, else the default rule. */
-export function matchingRule(rules: readonly SamplingRuleFacts[], functionName: string): SamplingRuleFacts {
-  const candidates = [...rules].sort((a, b) => a.priority - b.priority);
-  return candidates.find((rule) => glob(rule.serviceName).test(functionName)) ?? DEFAULT_SAMPLING_RULE;
+export interface SamplingRate {
+  /** Requests recorded each second before the fixed rate applies. */
+  reservoirPerSecond: number;
+  fixedRate: number;
 }
 
+export const LAMBDA_ACTIVE_SAMPLING: SamplingRate = { reservoirPerSecond: 1, fixedRate: 0.05 };
+
 /** The share of requests recorded when they arrive at `perSecond` on average. */
-export function sampledFraction(rule: SamplingRuleFacts, perSecond: number): number {
+export function sampledFraction(rate: SamplingRate, perSecond: number): number {
   if (perSecond <= 0) return 0;
   // E[min(K, r)] for K ~ Poisson(λ): the requests the reservoir takes each second.
   let reservoir = 0;
   let p = Math.exp(-perSecond);
   let below = 0;
-  for (let k = 0; k < rule.reservoirPerSecond; k++) {
+  for (let k = 0; k < rate.reservoirPerSecond; k++) {
     reservoir += k * p;
     below += p;
     p *= perSecond / (k + 1);
   }
-  reservoir += rule.reservoirPerSecond * (1 - below);
-  return (reservoir + rule.fixedRate * (perSecond - reservoir)) / perSecond;
+  reservoir += rate.reservoirPerSecond * (1 - below);
+  return (reservoir + rate.fixedRate * (perSecond - reservoir)) / perSecond;
 }
+
+/** The share of a function's invocations recorded, given its tracing mode and invocation rate. */
+export const tracedShare = (tracing: "Active" | "PassThrough", perSecond: number) =>
+  tracing === "Active" ? sampledFraction(LAMBDA_ACTIVE_SAMPLING, perSecond) : 0;

@@ -87,9 +87,7 @@ describe("the stack facts", () => {
         { name: "by-status", partitionKey: "status", sortKey: "updated_at", projection: "KEYS_ONLY" },
       ],
     });
-    expect(facts.samplingRules).toEqual([
-      { name: "one-percent", priority: 1, fixedRate: 0.01, reservoirPerSecond: 0, serviceName: "*" },
-    ]);
+    expect(facts.samplingRules).toEqual([{ name: "one-percent", fixedRate: 0.01, reservoirPerSecond: 0 }]);
   });
 });
 

@@ -3,7 +3,7 @@ import { FLOOR, floorUsage } from "../../../bench/cost/floor";
 import { GB, PRICES } from "../../../bench/cost/prices";
 import { COMPONENTS, gbSeconds, pricePerMillion, totalOf, type Usage } from "../../../bench/cost/pricing";
 import type { FunctionFacts } from "../../../bench/cost/stack-facts";
-import { DEFAULT_SAMPLING_RULE, matchingRule, sampledFraction } from "../../../bench/cost/xray-sampling";
+import { LAMBDA_ACTIVE_SAMPLING, sampledFraction, tracedShare } from "../../../bench/cost/xray-sampling";
 
 const none: Usage = {
   apiRequests: 0,
@@ -103,26 +103,21 @@ describe("the floor", () => {
 });
 
 describe("X-Ray sampling", () => {
-  it("records nearly every request of a trickle and about 5 % of a flood under the default rule", () => {
-    expect(sampledFraction(DEFAULT_SAMPLING_RULE, 0.01)).toBeGreaterThan(0.99);
+  it("records nearly every request of a trickle and about 5 % of a flood under Lambda's fixed rate", () => {
+    expect(sampledFraction(LAMBDA_ACTIVE_SAMPLING, 0.01)).toBeGreaterThan(0.99);
     // 1 - e^-λ reservoir hits plus 5 % of the rest, per request, at 0.4 requests per second.
     const lambda = 0.4;
     const reservoir = 1 - Math.exp(-lambda);
-    expect(sampledFraction(DEFAULT_SAMPLING_RULE, lambda)).toBeCloseTo(
+    expect(sampledFraction(LAMBDA_ACTIVE_SAMPLING, lambda)).toBeCloseTo(
       (reservoir + 0.05 * (lambda - reservoir)) / lambda,
       10,
     );
-    expect(sampledFraction(DEFAULT_SAMPLING_RULE, 1_000)).toBeCloseTo(0.05, 2);
+    expect(sampledFraction(LAMBDA_ACTIVE_SAMPLING, 1_000)).toBeCloseTo(0.05, 2);
+    expect(sampledFraction({ reservoirPerSecond: 0, fixedRate: 0.01 }, 0.4)).toBeCloseTo(0.01, 10);
   });
 
-  it("uses the matching custom rule with the lowest priority number", () => {
-    const rules = [
-      { name: "all", priority: 100, fixedRate: 0.5, reservoirPerSecond: 1, serviceName: "*" },
-      { name: "ingest", priority: 10, fixedRate: 0.01, reservoirPerSecond: 0, serviceName: "Stack-Ingest*" },
-    ];
-    expect(matchingRule(rules, "Stack-IngestSlackFunction-ABC").name).toBe("ingest");
-    expect(matchingRule(rules, "Stack-RouterFunction-ABC").name).toBe("all");
-    expect(matchingRule([], "Stack-RouterFunction-ABC")).toBe(DEFAULT_SAMPLING_RULE);
-    expect(sampledFraction(rules[1]!, 0.4)).toBeCloseTo(0.01, 10);
+  it("traces PassThrough functions only as far as an upstream decision goes: none here", () => {
+    expect(tracedShare("PassThrough", 0.4)).toBe(0);
+    expect(tracedShare("Active", 0.4)).toBeCloseTo(sampledFraction(LAMBDA_ACTIVE_SAMPLING, 0.4), 12);
   });
 });
