@@ -27,6 +27,7 @@ export const EVENTS_STATUS_INDEX_ATTRIBUTES = [
   "duplicate_of",
   // Request records (the audit trail) and their flood summaries.
   "reason",
+  "route",
   "status_code",
   "source",
   "source_ip",

@@ -1,4 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
@@ -16,6 +21,7 @@ import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/emulator-crede
 import { largeGithubBody } from "../support/large-github-body";
 
 const MAX_RECEIVE_COUNT = 2;
+const execFileAsync = promisify(execFile);
 
 let pipeline: PipelineProcess;
 let agentBase: string;
@@ -51,6 +57,15 @@ afterAll(async () => {
 });
 
 const samples = () => buildSampleWebhooks(sampleSecretsFromEnv({}).secrets);
+
+/** The operator CLI run as a user would, `--local` finding this pipeline's description. */
+async function cli(args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "e2e-cli-"));
+  mkdirSync(join(dir, ".local"));
+  writeFileSync(join(dir, ".local", "pipeline.json"), JSON.stringify(pipeline.description));
+  const { stdout } = await execFileAsync(process.execPath, [resolve("cli/bin.js"), ...args], { cwd: dir });
+  return stdout;
+}
 const sample = (name: string) => samples().find((s) => s.name === name)!;
 
 /** The fields of the pipeline's JSON answers these tests read. */
@@ -63,13 +78,19 @@ interface ResponseBody {
 
 async function post(
   s: Pick<SampleWebhook, "path" | "headers" | "body">,
-): Promise<{ status: number; body: ResponseBody }> {
+): Promise<{ status: number; body: ResponseBody; correlationId: string }> {
   const response = await fetch(`${pipeline.description.apiUrl}${s.path}`, {
     method: "POST",
     headers: s.headers,
     body: s.body,
   });
-  return { status: response.status, body: (await response.json()) as ResponseBody };
+  const text = await response.text();
+  // Slack interactivity is acknowledged with an empty body: the correlation id finds its event.
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as ResponseBody,
+    correlationId: response.headers.get("x-correlation-id") ?? "",
+  };
 }
 
 async function deliveries(): Promise<AgentDelivery[]> {
@@ -104,7 +125,8 @@ function slackEvent(channel: string, type = "event_callback") {
   };
 }
 
-const EXPECTED_MATCH: Record<string, string> = {
+/** How each sample's event is matched to the demo team; Notion events carry no identifier a team claims. */
+const EXPECTED_MATCH: Record<string, string | undefined> = {
   "slack-events": "slack_channel_id",
   "slack-interactions": "slack_channel_id",
   github: "github_repo",
@@ -112,6 +134,7 @@ const EXPECTED_MATCH: Record<string, string> = {
   incidentio: "incidentio_alert_source_id",
   jira: "service",
   generic: "coralogix_team_name",
+  notion: undefined,
 };
 
 describe("the local pipeline, driven over HTTP", () => {
@@ -119,16 +142,20 @@ describe("the local pipeline, driven over HTTP", () => {
     const sent = new Map<string, string>();
     for (const s of samples()) {
       const response = await post(s);
-      expect(response, s.name).toMatchObject({ status: 200, body: { status: "accepted" } });
-      sent.set(response.body.id!, s.name);
+      expect(response.status, s.name).toBe(200);
+      if (s.name === "slack-interactions") expect(response.body, s.name).toEqual({});
+      else expect(response.body, s.name).toMatchObject({ status: "accepted" });
+      expect(response.correlationId, s.name).not.toBe("");
+      sent.set(response.correlationId, s.name);
     }
     expect([...sent.values()].sort()).toEqual(Object.keys(EXPECTED_MATCH).sort());
-    const received = await eventually("every sample at the agent", async () => {
-      const all = (await deliveries()).filter((d) => sent.has(d.id));
-      return all.length === sent.size ? all : undefined;
+    const routed = [...sent].filter(([, name]) => EXPECTED_MATCH[name]);
+    const received = await eventually("every routable sample at the agent", async () => {
+      const all = (await deliveries()).filter((d) => d.correlation_id && sent.has(d.correlation_id));
+      return all.length === routed.length ? all : undefined;
     });
     for (const delivery of received) {
-      const name = sent.get(delivery.id)!;
+      const name = sent.get(delivery.correlation_id!)!;
       expect(delivery.team, name).toMatchObject({
         org_id: DEMO_TEAM.org_id,
         team_node_id: DEMO_TEAM.team_node_id,
@@ -137,10 +164,37 @@ describe("the local pipeline, driven over HTTP", () => {
     }
   });
 
+  it("lists a refused and a filtered request with the CLI, with their reasons", async () => {
+    const refused = await post({
+      ...sample("github"),
+      headers: { ...sample("github").headers, "x-hub-signature-256": "sha256=00" },
+    });
+    expect(refused.status).toBe(401);
+    const ping = sample("github");
+    const ignored = await post({ ...ping, headers: { ...ping.headers, "x-github-event": "ping" } });
+    expect(ignored).toMatchObject({ status: 200, body: { status: "ignored" } });
+    const wanted = [refused.correlationId, ignored.correlationId];
+    const listing = await eventually("both requests in events list", async () => {
+      const stdout = await cli(["events", "list", "--local", "--status", "rejected,ignored", "--json"]);
+      const rows = JSON.parse(stdout).events as Array<Record<string, unknown>>;
+      return wanted.every((id) => rows.some((r) => r.correlation_id === id)) ? rows : undefined;
+    });
+    expect(listing.find((r) => r.correlation_id === refused.correlationId)).toMatchObject({
+      status: "rejected",
+      reason: "bad_signature",
+      provider: "github",
+      route: "/webhooks/github",
+    });
+    expect(listing.find((r) => r.correlation_id === ignored.correlationId)).toMatchObject({
+      status: "ignored",
+      reason: expect.stringMatching(/^github ping/),
+    });
+  });
+
   it("answers Slack's URL verification handshake with the challenge and queues nothing", async () => {
     const handshake = slackEvent("C0A4967KRBM", "url_verification");
     const response = await post(handshake);
-    expect(response).toEqual({ status: 200, body: { challenge: JSON.parse(handshake.body).challenge } });
+    expect(response).toMatchObject({ status: 200, body: { challenge: JSON.parse(handshake.body).challenge } });
   });
 
   it("records an event for an unknown channel as unrouted and does not call the agent", async () => {
