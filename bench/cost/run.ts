@@ -37,7 +37,6 @@ export interface CaseResult {
 export interface CostRun {
   facts: StackFacts;
   settings: { batchSize: number; batchWindowMs: number; routerConcurrency: number };
-  environment: Record<string, string>;
   notes: string[];
   cases: CaseResult[];
   /** The machine's one-minute load average when the run ended, and its CPUs: durations are shared-machine wall times. */
@@ -166,7 +165,6 @@ export async function runCost(options: CostRunOptions): Promise<CostRun> {
     return {
       facts,
       settings,
-      environment,
       notes,
       cases,
       machine: { load: loadavg()[0]!, cpus: availableParallelism() },

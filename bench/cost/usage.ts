@@ -23,7 +23,8 @@ export interface Traffic {
   webhooksPerMonth: number;
 }
 
-export const STACK_NAME = "WebhookPipeline";
+/** The stack name test/infra/synth-pipeline.ts synthesizes (deployed function names start with it). */
+const STACK_NAME = "WebhookPipeline";
 const SECONDS_PER_MONTH = 30 * 86_400;
 const API_METERING_BYTES = 512 * 1024;
 
@@ -129,8 +130,8 @@ export function caseUsage(
       Object.entries(stored.tableByteMonths)
         .filter(([table]) => pitrTables.has(table))
         .reduce((sum, [, bytes]) => sum + bytes, 0) / n,
-    // S3's request tiers: PUT and POST (and LIST, a GET on a bucket, rare here) the dearer, GET and
-    // HEAD the cheaper, DELETE free.
+    // S3's request tiers: PUT and POST the dearer, GET and HEAD the cheaper (a LIST is a GET on the
+    // bucket, priced here as a GET: the handlers do not list), DELETE free.
     s3Puts: ((m.logs.s3Requests.PUT ?? 0) + (m.logs.s3Requests.POST ?? 0)) / n,
     s3Gets: ((m.logs.s3Requests.GET ?? 0) + (m.logs.s3Requests.HEAD ?? 0)) / n,
     s3StorageByteMonths: stored.s3ByteMonths / n,
