@@ -15,6 +15,9 @@ export interface EventRow {
   event_id: string;
   status: EventStatus;
   provider?: string;
+  /** The route and generic source it came in on, and the provider's own delivery id. */
+  route?: string;
+  source?: string;
   delivery_key?: string;
   duplicate_of?: string;
   last_error?: string;
@@ -83,10 +86,10 @@ export class PipelineState {
     return false;
   }
 
-  /** The ids of the events recorded `dead` (the by-status index: only those items are read). */
-  async deadEventIds(): Promise<Set<string>> {
+  /** How many of a team's events are recorded `dead` (the status index: only those items are read). */
+  async deadOf(team: string): Promise<number> {
     const rows = await this.byStatus("dead");
-    return new Set(rows.map((row) => row.event_id));
+    return rows.filter((row) => row.team_node_id === team).length;
   }
 
   /** Records whose latest outcome is `retrying`, updated at or after `since` (an ISO time). */
@@ -132,8 +135,8 @@ export class PipelineState {
           TableName: this.description.eventsTable,
           ConsistentRead: true,
           ProjectionExpression:
-            "event_id, #status, provider, delivery_key, duplicate_of, last_error, attempts, team_node_id",
-          ExpressionAttributeNames: { "#status": "status" },
+            "event_id, #status, provider, #route, #source, delivery_key, duplicate_of, last_error, attempts, team_node_id",
+          ExpressionAttributeNames: { "#status": "status", "#route": "route", "#source": "source" },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );

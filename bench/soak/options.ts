@@ -89,11 +89,11 @@ exit 1 if an acknowledged event is unaccounted for, a delivery key was accepted 
 a bad signature reached it, a payload reached it other than byte for byte as signed, one source's
 alert was lost to another's with the same id, an oversized identifier did not end unrouted alone,
 or the team whose agent is down (its agent URL a port nothing listens on) reached an agent or cost
-the healthy team a retry. --no-broken-team sends the same mix without that team's webhooks: compare
-the healthy team's receive counts. Rates are fractions of requests; windows are COUNTxSECONDS placed at
-random points while sending. The router runs with a shorter timeout than deployed (30 s, agent
-10 s) so that crashed messages come back within the run: the queue's visibility timeout stays six
-times the router's timeout, as deployed.`;
+the healthy team a retry. --no-broken-team sends the same mix without that team's webhooks, to
+compare the healthy team's receive counts with. Rates are fractions of requests; windows are
+COUNTxSECONDS placed at random points while sending. The router runs with a shorter timeout than
+deployed (30 s, agent 10 s) so that crashed messages come back within the run: the queue's
+visibility timeout stays six times the router's timeout, as deployed.`;
 
 export class UsageError extends Error {}
 

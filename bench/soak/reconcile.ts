@@ -177,7 +177,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
       problems.push(`a tampered webhook was acknowledged (${events[0]?.key})`);
     }
   }
-  const { events: acknowledged, miscounted } = acknowledgedEvents(input.sends);
+  const { events: acknowledged, miscounted } = acknowledgedEvents(input.sends, input.outcomes);
 
   const accepted = input.agent.filter((r) => r.status >= 200 && r.status < 300);
   const acceptedKeys = new Set(accepted.map((r) => r.key));

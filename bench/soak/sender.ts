@@ -6,7 +6,10 @@ export interface SendResult {
   /** Every HTTP status it got, in order (0: no answer). */
   statuses: number[];
   outcome: "accepted" | "ignored" | "refused";
-  /** The envelope ids ingest answered with when it accepted. */
+  /**
+   * The envelope ids ingest answered with when it accepted. None for an empty acknowledgement (Slack
+   * interactivity gets Bolt's empty 200): reconciliation finds them by delivery key.
+   */
   ids: string[];
 }
 
@@ -81,8 +84,10 @@ export class WebhookSender {
       );
       statuses.push(answer.status);
       if (answer.status === 200) {
-        const accepted = answer.json?.status === "accepted";
-        const ids = accepted ? ((answer.json?.ids ?? [answer.json?.id]) as string[]) : [];
+        // An empty 200 is how ingest acknowledges a route that must answer with no body: taken.
+        const accepted = answer.empty || answer.json?.status === "accepted";
+        const ids =
+          answer.json?.status === "accepted" ? ((answer.json.ids ?? [answer.json.id]) as string[]) : [];
         return { webhook: described, statuses, outcome: accepted ? "accepted" : "ignored", ids };
       }
       if (!retryable(answer.status) || attempt >= this.attempts) {
@@ -96,7 +101,7 @@ export class WebhookSender {
     path: string,
     headers: Record<string, string>,
     body: string,
-  ): Promise<{ status: number; json?: Record<string, unknown> }> {
+  ): Promise<{ status: number; empty?: boolean; json?: Record<string, unknown> }> {
     try {
       const response = await fetch(`${this.apiUrl}${path}`, {
         method: "POST",
@@ -111,7 +116,7 @@ export class WebhookSender {
       } catch {
         // Not JSON: the status says enough.
       }
-      return { status: response.status, ...(json ? { json } : {}) };
+      return { status: response.status, empty: text === "", ...(json ? { json } : {}) };
     } catch {
       return { status: 0 };
     }

@@ -57,16 +57,24 @@ const UNCLAIMED_SLACK_CHANNEL = "C0SOAKNOBODY";
 /** How many recent deliveries a duplicate or a Slack retry is drawn from. */
 const RECENT = 200;
 
-/** The delivery keys exactly as ingest derives them: the provider's own parser on the request. */
-function deliveryKeys(sample: SampleWebhook): string[] {
+/**
+ * The delivery keys exactly as ingest derives them (the provider's own parser on the request), and
+ * whether the events name any routing identifier at all (Notion's do not: no team can claim them).
+ */
+function parsed(sample: SampleWebhook): { keys: string[]; identified: boolean } {
   const route = matchRoute(sample.path);
-  const parsed =
-    route && PROVIDERS[route.provider].parse(fromApiGatewayEvent(toDeployedApiGatewayEvent(sample)), route);
-  if (!route || parsed?.kind !== "events")
+  const provider = route && PROVIDERS[route.provider];
+  const outcome = provider?.parse(fromApiGatewayEvent(toDeployedApiGatewayEvent(sample)), route!);
+  if (!route || !provider || outcome?.kind !== "events")
     throw new Error(`sample ${sample.name} does not parse as an event`);
-  return parsed.events.map((event) =>
-    namespacedDeliveryKey({ route: route.route, source: route.source, delivery_key: event.deliveryKey }),
-  );
+  return {
+    keys: outcome.events.map((event) =>
+      namespacedDeliveryKey({ route: route.route, source: route.source, delivery_key: event.deliveryKey }),
+    ),
+    identified: outcome.events.some(
+      (event) => Object.keys(event.identifiers ?? provider.identifiers(event.payload)).length > 0,
+    ),
+  };
 }
 
 /** The payload a sender signs: Slack interactions carry it in the form's `payload` field, the rest are their body. */
@@ -164,7 +172,10 @@ export class WebhookMix {
       case "routable":
         break;
     }
-    return this.routable(seq, "sample", { sample: this.sample() });
+    const sample = this.sample();
+    // A provider whose events carry no identifier is recorded unrouted, like an unclaimed channel.
+    if (!parsed(sample).identified) return this.original(seq, "unknown-team", "sample", { sample });
+    return this.routable(seq, "sample", { sample });
   }
 
   private sample(): SampleWebhook {
@@ -184,7 +195,7 @@ export class WebhookMix {
     // The Jira sample's id is its timestamp in seconds; a real Jira numbers each delivery.
     if (sample.provider === "jira")
       sample.headers["x-atlassian-webhook-identifier"] = String(1_000_000 + seq);
-    const keys = deliveryKeys(sample);
+    const { keys } = parsed(sample);
     const texts = request.payloadTexts ?? [signedPayloadText(sample)];
     if (texts.length !== keys.length) {
       throw new Error(`sample ${sample.name} holds ${keys.length} events but ${texts.length} payloads`);

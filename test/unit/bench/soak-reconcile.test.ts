@@ -183,6 +183,27 @@ describe("reconcile", () => {
   });
 });
 
+describe("an empty acknowledgement (Slack interactivity)", () => {
+  it("finds the events by the router's records of their delivery key, and fails on one with none", () => {
+    const emptyAck = (key: string): SendResult => ({ ...sent(key, []), outcome: "accepted" });
+    const r = reconcile(
+      input({
+        sends: [emptyAck("/webhooks/slack/interactions:t1"), emptyAck("/webhooks/slack/interactions:t2")],
+        agent: [at("/webhooks/slack/interactions:t1", "i1", 1)],
+        outcomes: new Map([
+          row("i1", "delivered", { route: "/webhooks/slack/interactions", delivery_key: "t1", attempts: 1 }),
+          // The audit trail's record of some other request with that key: no receive count.
+          row("audit-1", "rejected", { route: "/webhooks/slack/interactions", delivery_key: "t2" }),
+        ]),
+      }),
+    );
+    expect(r.fates).toMatchObject({ delivered: 1, unaccounted: 1 });
+    expect(r.unaccounted).toEqual([
+      { eventId: "unrecorded-0-0", key: "/webhooks/slack/interactions:t2", status: "no record" },
+    ]);
+  });
+});
+
 describe("payloads byte for byte", () => {
   it("compares every payload the agent got with the one signed for its key", () => {
     const r = reconcile(
