@@ -194,7 +194,10 @@ describe("the local pipeline, driven over HTTP", () => {
   it("answers Slack's URL verification handshake with the challenge and queues nothing", async () => {
     const handshake = slackEvent("C0A4967KRBM", "url_verification");
     const response = await post(handshake);
-    expect(response).toMatchObject({ status: 200, body: { challenge: JSON.parse(handshake.body).challenge } });
+    expect(response).toMatchObject({
+      status: 200,
+      body: { challenge: JSON.parse(handshake.body).challenge },
+    });
   });
 
   it("records an event for an unknown channel as unrouted and does not call the agent", async () => {

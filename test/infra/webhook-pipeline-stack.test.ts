@@ -154,9 +154,6 @@ describe("ingest functions", () => {
 
   it("are configured by environment only, with their own secret's ARN and no secret value", () => {
     const queue = queueId();
-    const [eventsTable] = Object.keys(synth.template.findResources("AWS::DynamoDB::Table")).filter((id) =>
-      id.includes("Events"),
-    );
     for (const provider of PROVIDER_NAMES) {
       const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
       const own = secretOf(provider);

@@ -16,14 +16,7 @@ import { slackEnvelope } from "../../unit/router/router-fakes";
 import { type FakeAgent, startFakeAgent } from "../router/fake-agent";
 import { type FakeSlack, startFakeSlack } from "../router/fake-slack";
 import { eventsReader } from "../router/router-fixture";
-import {
-  json,
-  type OpsFixture,
-  stackFree,
-  startOpsFixture,
-  startRouter,
-  type TestRouter,
-} from "./ops-fixture";
+import { type OpsFixture, stackFree, startOpsFixture, startRouter, type TestRouter } from "./ops-fixture";
 
 const CHANNEL = "C0REPLAYIT1";
 const UNCLAIMED = "C0REPLAYNONE";

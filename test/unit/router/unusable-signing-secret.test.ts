@@ -69,7 +69,10 @@ describe("an unusable AGENT_SIGNING_SECRET", () => {
       expect(f.visibility.changes).toHaveLength(1);
       expect(f.slack.notices).toHaveLength(0);
       // Nothing was sent, so the key is given up: the next receive may send at once.
-      expect([...f.guard.claims.values()].every((c) => c.until === 0), value).toBe(true);
+      expect(
+        [...f.guard.claims.values()].every((c) => c.until === 0),
+        value,
+      ).toBe(true);
       const logged = JSON.stringify(f.lines);
       expect(logged).toContain("AGENT_SIGNING_SECRET");
       for (const text of [logged, outcome!.last_error ?? ""]) expectNoSecretIn(text, secrets);
