@@ -20,6 +20,13 @@ const exited = (child: ChildProcess, ms: number) =>
     });
   });
 
+export interface PipelineProcessOptions {
+  /** The script that starts the pipeline: `local/start.ts` (what `npm start` runs) or a wrapper of it. */
+  entry?: string;
+  /** Run after the process group is gone (a caller's own proxies, say). */
+  onStop?: () => Promise<void>;
+}
+
 /**
  * Runs the local pipeline (`local/start.ts`, what `npm start` runs) as a child process in its own
  * process group, waits until it has described itself, and stops the whole group — emulators
@@ -28,12 +35,14 @@ const exited = (child: ChildProcess, ms: number) =>
 export async function startPipelineProcess(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  options: PipelineProcessOptions = {},
 ): Promise<PipelineProcess> {
   const dir = mkdtempSync(join(tmpdir(), "pipeline-e2e-"));
   const pipelineFile = join(dir, "pipeline.json");
+  const entry = options.entry ?? "local/start.ts";
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "local/start.ts", "--port", "0", "--pipeline-file", pipelineFile, ...args],
+    ["--import", "tsx", entry, "--port", "0", "--pipeline-file", pipelineFile, ...args],
     {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -58,6 +67,7 @@ export async function startPipelineProcess(
     } catch {
       // Already gone.
     }
+    await options.onStop?.();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 120_000;
