@@ -69,35 +69,36 @@ export class PipelineState {
   }
 
   /**
-   * Waits until the queue holds no more than `mayStay()` messages twice in a row a second apart, or
-   * the timeout passes. Messages that may stay are the broken team's: they back off until they are
-   * dead, which outlasts a short run; counting them (not "the queue is empty") lets it end as soon
-   * as nothing else is left.
+   * Waits until the queue is empty, or holds only messages that may stay, twice in a row a second
+   * apart, or the timeout passes. The ones that may stay are the broken team's `mayStay`: they back
+   * off until they are dead, which outlasts a short run. Each is on the queue or in the dead-letter
+   * queue, so while the two together hold no more than them, nothing else is left on the queue (a
+   * healthy message in the dead-letter queue only makes the wait last until the queue is empty).
    */
-  async drained(timeoutMs: number, mayStay: () => Promise<number>): Promise<boolean> {
+  async drained(timeoutMs: number, mayStay: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let settledInARow = 0;
     while (Date.now() < deadline) {
-      const [{ all }, allowed] = await Promise.all([this.queueDepth(), mayStay()]);
-      settledInARow = all <= allowed ? settledInARow + 1 : 0;
+      const [{ all }, deadLetters] = await Promise.all([this.queueDepth(), this.deadLetterCount()]);
+      settledInARow = all === 0 || all + deadLetters <= mayStay ? settledInARow + 1 : 0;
       if (settledInARow >= 2) return true;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     return false;
   }
 
-  /** How many of a team's events are recorded `dead` (the status index: only those items are read). */
-  async deadOf(team: string): Promise<number> {
-    const rows = await this.byStatus("dead");
-    return rows.filter((row) => row.team_node_id === team).length;
+  private async deadLetterCount(): Promise<number> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.description.deadLetterQueueUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    return Object.values(Attributes).reduce((sum, n) => sum + Number(n), 0);
   }
 
   /** Records whose latest outcome is `retrying`, updated at or after `since` (an ISO time). */
-  retryingSince(since: string): Promise<StatusRow[]> {
-    return this.byStatus("retrying", since);
-  }
-
-  private async byStatus(status: EventStatus, since?: string): Promise<StatusRow[]> {
+  async retryingSince(since: string): Promise<StatusRow[]> {
     const { name, partitionKey, sortKey } = EVENTS_TABLE.statusIndex;
     const rows: StatusRow[] = [];
     let start: Record<string, unknown> | undefined;
@@ -106,9 +107,9 @@ export class PipelineState {
         new QueryCommand({
           TableName: this.description.eventsTable,
           IndexName: name,
-          KeyConditionExpression: `#status = :status${since ? " AND #at >= :since" : ""}`,
-          ExpressionAttributeNames: { "#status": partitionKey, ...(since ? { "#at": sortKey } : {}) },
-          ExpressionAttributeValues: { ":status": status, ...(since ? { ":since": since } : {}) },
+          KeyConditionExpression: "#status = :retrying AND #at >= :since",
+          ExpressionAttributeNames: { "#status": partitionKey, "#at": sortKey },
+          ExpressionAttributeValues: { ":retrying": "retrying" satisfies EventStatus, ":since": since },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );

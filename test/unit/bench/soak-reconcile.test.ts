@@ -273,6 +273,31 @@ describe("same-id sources", () => {
     expect(r.problems).toContain("1 alerts were lost to another source's alert with the same id");
   });
 
+  it("does not call a resend of a refused alert lost: it duplicates a copy of its own key", () => {
+    const r = reconcile(
+      input({
+        sends: [
+          sent(datadog, ["d1"], "routable", [200], group),
+          sent(datadog, ["d2"], "routable", [200], group), // the source resending it
+          sent(grafana, ["g"], "routable", [200], group),
+        ],
+        agent: [at(datadog, "d1", 1, 400), at(grafana, "g", 2)],
+        outcomes: new Map([
+          row("d1", "failed", {
+            route: "/webhooks/generic/{source}",
+            source: "datadog",
+            delivery_key: "alert-1",
+          }),
+          row("d2", "duplicate", { duplicate_of: "d1" }),
+          row("g", "delivered"),
+        ]),
+      }),
+    );
+    expect(r.sameId.lost).toEqual([]);
+    expect(r.fates["refused as another copy"]).toBe(1);
+    expect(r.problems).toEqual([]);
+  });
+
   it("does not call an alert the agent refused lost", () => {
     const r = reconcile(
       input({
