@@ -1,26 +1,39 @@
-// zod/mini: the same validation with a tree-shakable API, so the ingest bundle stays small.
 import * as z from "zod/mini";
-import { type PayloadRef, PayloadRefSchema } from "../payloads/payload-ref";
-import { PROVIDER_NAMES, type RouteMatch, type WebhookEvent } from "../providers/provider";
-import { toSqsSafeJson } from "./sqs-safe-json";
+import type { PayloadRef } from "../payloads/payload-ref";
+import type { RouteMatch, WebhookEvent } from "../providers/provider";
+import {
+  type Envelope,
+  type EnvelopeMeta,
+  envelopeSchema,
+  requestFieldsSchema,
+  VERSIONS,
+} from "./envelope-schema";
+import {
+  ENVELOPE_VERSION,
+  LEGACY_ENVELOPE_VERSION,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+  RAW_PAYLOAD_ENVELOPE_VERSION,
+} from "./envelope-versions";
+import {
+  escapeRefusedUnits,
+  isSqsSafeText,
+  isSqsSafeUtf8,
+  toSqsSafeJson,
+  unescapeRefusedUnits,
+} from "./sqs-safe-json";
 
-/**
- * v3: the payload's JSON text exactly as the provider sent it, as a JSON string member
- * (`payload_text`). As a string it survives any content unchanged (integers beyond 2^53, key
- * order, spacing, nesting too deep to re-serialise), and it is what the agent receives verbatim.
- */
-export const ENVELOPE_VERSION = 3;
-/**
- * v2: the payload was too large for one queue message and is in the payload bucket; `payload_ref`
- * points at the exact bytes sent. A router that knows only v1 refuses such a message as a whole
- * instead of delivering an event without its payload.
- */
-export const PAYLOAD_REF_ENVELOPE_VERSION = 2;
-/**
- * v1: the payload as a JSON value (`payload`). No longer written; still read, so messages an older
- * deployment queued are delivered after an upgrade.
- */
-export const LEGACY_ENVELOPE_VERSION = 1;
+export type { Envelope, EnvelopeMeta } from "./envelope-schema";
+
+/** An envelope whose payload is stored apart (v2). */
+export type PayloadRefEnvelope = Extract<Envelope, { v: typeof PAYLOAD_REF_ENVELOPE_VERSION }>;
+/** An envelope that carries its payload (v4, v3, v1). */
+export type InlineEnvelope = Exclude<Envelope, PayloadRefEnvelope>;
+export {
+  ENVELOPE_VERSION,
+  LEGACY_ENVELOPE_VERSION,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+  RAW_PAYLOAD_ENVELOPE_VERSION,
+} from "./envelope-versions";
 
 /** The request headers worth carrying to the router; signatures and tokens are never among them. */
 export const FORWARDED_HEADERS = [
@@ -33,85 +46,6 @@ export const FORWARDED_HEADERS = [
   "x-atlassian-webhook-identifier",
 ] as const;
 
-const nonEmpty = () => z.string().check(z.minLength(1));
-
-const metaShape = {
-  id: z.uuid(),
-  provider: z.enum(PROVIDER_NAMES),
-  route: nonEmpty(),
-  source: z.optional(nonEmpty()),
-  event_type: nonEmpty(),
-  action: z.optional(nonEmpty()),
-  delivery_key: nonEmpty(),
-  received_at: z.iso.datetime(),
-  correlation_id: nonEmpty(),
-  retry: z.optional(z.object({ num: z.int().check(z.nonnegative()), reason: z.optional(z.string()) })),
-  headers: z.record(z.string(), z.string()),
-  /** Identifiers ingest found where the router cannot look (a configured source's headers and paths). */
-  identifiers: z.optional(z.record(z.string(), z.string())),
-};
-
-/** Whether a v1 payload can be turned back into text: a value nested thousands deep cannot. */
-function serialisable(payload: unknown): boolean {
-  try {
-    JSON.stringify(payload);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Everything but the payload: validated at ingest before the (possibly large) payload is attached. */
-export const EnvelopeMetaSchema = z.strictObject({ v: z.literal(ENVELOPE_VERSION), ...metaShape });
-
-const VERSIONS = `v${ENVELOPE_VERSION}, v${PAYLOAD_REF_ENVELOPE_VERSION} or v${LEGACY_ENVELOPE_VERSION}`;
-
-/** Names the members a version has no place for (zod/mini's own message is a bare "Invalid input"). */
-const strictVersion = (v: number, payloadMember: string) => ({
-  error: (issue: z.core.$ZodRawIssue) =>
-    issue.code === "unrecognized_keys"
-      ? `a v${v} envelope carries its payload in \`${payloadMember}\` and has no ${issue.keys.map((k) => `\`${k}\``).join(", ")}`
-      : undefined,
-});
-
-/** The SQS message body, validated again by the router: one shape per version, told apart by `v`. */
-export const EnvelopeSchema = z.discriminatedUnion(
-  "v",
-  [
-    z.strictObject(
-      { ...metaShape, v: z.literal(ENVELOPE_VERSION), payload_text: z.string() },
-      strictVersion(ENVELOPE_VERSION, "payload_text"),
-    ),
-    z.strictObject(
-      { ...metaShape, v: z.literal(PAYLOAD_REF_ENVELOPE_VERSION), payload_ref: PayloadRefSchema },
-      strictVersion(PAYLOAD_REF_ENVELOPE_VERSION, "payload_ref"),
-    ),
-    z.strictObject(
-      {
-        ...metaShape,
-        v: z.literal(LEGACY_ENVELOPE_VERSION),
-        payload: z
-          .unknown()
-          .check(
-            z.refine(serialisable, "the v1 payload is nested too deeply to be serialised for the agent"),
-          ),
-      },
-      strictVersion(LEGACY_ENVELOPE_VERSION, "payload"),
-    ),
-  ],
-  {
-    error: (issue) =>
-      issue.code === "invalid_union" ? `the version \`v\` is not one of ${VERSIONS}` : undefined,
-  },
-);
-
-export type EnvelopeMeta = z.infer<typeof EnvelopeMetaSchema>;
-export type Envelope = z.infer<typeof EnvelopeSchema>;
-/** An envelope whose payload is stored apart (v2). */
-export type PayloadRefEnvelope = Extract<Envelope, { v: typeof PAYLOAD_REF_ENVELOPE_VERSION }>;
-/** An envelope that carries its payload (v3, v1). */
-export type InlineEnvelope = Exclude<Envelope, PayloadRefEnvelope>;
-
 export interface EnvelopeContext {
   id: string;
   route: RouteMatch;
@@ -120,55 +54,75 @@ export interface EnvelopeContext {
   headers: Readonly<Record<string, string>>;
 }
 
+/** The envelope metadata of one event; throws (a bug, never the sender's doing) when a field is unusable. */
 export function envelopeMeta(event: WebhookEvent, ctx: EnvelopeContext): EnvelopeMeta {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_HEADERS) {
     const value = ctx.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  return EnvelopeMetaSchema.parse({
-    v: ENVELOPE_VERSION,
+  const meta: EnvelopeMeta = {
     id: ctx.id,
     provider: ctx.route.provider,
     route: ctx.route.route,
-    ...(ctx.route.source ? { source: ctx.route.source } : {}),
     event_type: event.eventType,
-    ...(event.action ? { action: event.action } : {}),
     delivery_key: event.deliveryKey,
     received_at: ctx.receivedAt.toISOString(),
     correlation_id: ctx.correlationId,
-    ...(event.retry ? { retry: event.retry } : {}),
     headers,
-    ...(event.identifiers && Object.keys(event.identifiers).length > 0
-      ? { identifiers: event.identifiers }
-      : {}),
-  });
+  };
+  if (ctx.route.source) meta.source = ctx.route.source;
+  if (event.action) meta.action = event.action;
+  if (event.retry) meta.retry = event.retry;
+  if (event.identifiers && Object.keys(event.identifiers).length > 0) meta.identifiers = event.identifiers;
+  requestFieldsSchema().parse(meta);
+  return meta;
 }
 
 /**
- * The SQS message body of an event whose payload is carried inline. The metadata is serialised on
- * its own and the payload's text spliced in as one JSON string, so a large payload is never parsed
- * into objects and serialised again. The body is made SQS-safe as a whole: inside a JSON string an
- * escape decodes to the same text, so the payload's text comes back exactly.
+ * A v4 body: the payload's text first, as the value of `payload`, then `v` and the metadata. The
+ * text is a JSON value, so the body is one JSON document; the metadata starts at the last
+ * `,"v":4,` of the body, which nothing in it can hold unescaped but its own start.
  */
-export function serialiseEnvelope(meta: EnvelopeMeta, payloadText: string): string {
-  const metaJson = JSON.stringify(meta);
-  return toSqsSafeJson(`${metaJson.slice(0, -1)},"payload_text":${JSON.stringify(payloadText)}}`);
+const PAYLOAD_HEAD = '{"payload":';
+const META_HEAD = `,"v":${RAW_PAYLOAD_ENVELOPE_VERSION},`;
+
+/** The v4 body's end: the metadata, and where the payload's escapes begin if it has any. */
+function rawPayloadTail(meta: EnvelopeMeta, escapedAt?: readonly number[]): string {
+  const fields = JSON.stringify(meta).slice(1, -1);
+  const escapes = escapedAt ? `,"escaped_at":[${escapedAt.join(",")}]` : "";
+  return toSqsSafeJson(`${META_HEAD}${fields}${escapes}}`);
+}
+
+/**
+ * The SQS message body (v4) of an event whose payload is carried inline. `payloadBytes`, the
+ * text's UTF-8 encoding when the caller has it (the request body), lets the common case (nothing
+ * to escape) be found by a few byte searches. The text must be JSON text (it was parsed), whose only
+ * control characters, tab, line feed and carriage return, the queue takes.
+ */
+export function serialiseEnvelope(meta: EnvelopeMeta, payloadText: string, payloadBytes?: Buffer): string {
+  // As many bytes as code units: ASCII only, which the queue takes.
+  const ascii = payloadBytes?.length === payloadText.length;
+  const raw = ascii || (payloadBytes ? isSqsSafeUtf8(payloadBytes) : isSqsSafeText(payloadText));
+  if (raw) return `${PAYLOAD_HEAD}${payloadText}${rawPayloadTail(meta)}`;
+  const { escaped, escapedAt } = escapeRefusedUnits(payloadText);
+  return `${PAYLOAD_HEAD}${escaped}${rawPayloadTail(meta, escapedAt)}`;
 }
 
 /** The SQS message body of an event whose payload is stored apart, at `ref`. */
 export function serialiseRefEnvelope(meta: EnvelopeMeta, ref: PayloadRef): string {
-  return toSqsSafeJson(JSON.stringify({ ...meta, v: PAYLOAD_REF_ENVELOPE_VERSION, payload_ref: ref }));
+  return toSqsSafeJson(JSON.stringify({ v: PAYLOAD_REF_ENVELOPE_VERSION, ...meta, payload_ref: ref }));
 }
 
 /**
- * The payload's JSON text when the envelope carries it (v3, and v1 re-serialised: its exact text was
- * never kept), or undefined when it is stored apart (v2: read it at `payload_ref`).
+ * The payload's JSON text when the envelope carries it (v4, v3, and v1 re-serialised: its exact text
+ * was never kept), or undefined when it is stored apart (v2: read it at `payload_ref`).
  */
 export function inlinePayloadText(envelope: InlineEnvelope): string;
 export function inlinePayloadText(envelope: Envelope): string | undefined;
 export function inlinePayloadText(envelope: Envelope): string | undefined {
   switch (envelope.v) {
+    case RAW_PAYLOAD_ENVELOPE_VERSION:
     case ENVELOPE_VERSION:
       return envelope.payload_text;
     case LEGACY_ENVELOPE_VERSION:
@@ -180,15 +134,43 @@ export function inlinePayloadText(envelope: Envelope): string | undefined {
 
 export type EnvelopeParse = { ok: true; envelope: Envelope } | { ok: false; problem: string };
 
+/** A v4 body as the JSON object it stands for, its payload's exact text restored, or why it is not one. */
+function rawPayloadEnvelope(body: string): { value: unknown } | { problem: string } {
+  const metaStart = body.lastIndexOf(META_HEAD);
+  if (metaStart < PAYLOAD_HEAD.length) return { problem: "a v4 envelope has no metadata after its payload" };
+  const meta: unknown = JSON.parse(`{${body.slice(metaStart + 1)}`);
+  if (typeof meta !== "object" || meta === null || Object.hasOwn(meta, "payload_text")) {
+    return { problem: "a v4 envelope's metadata must not hold `payload_text`" };
+  }
+  const { escaped_at: escapedAt, ...rest } = meta as Record<string, unknown>;
+  let text = body.slice(PAYLOAD_HEAD.length, metaStart);
+  if (escapedAt !== undefined) {
+    const restored = Array.isArray(escapedAt) ? unescapeRefusedUnits(text, escapedAt) : undefined;
+    if (restored === undefined) {
+      return {
+        problem: "a v4 envelope's `escaped_at` must list, in order, where its payload's escapes begin",
+      };
+    }
+    text = restored;
+  }
+  return { value: { ...rest, payload_text: text } };
+}
+
 /** Parses and validates an SQS message body; never throws. */
 export function parseEnvelope(body: string): EnvelopeParse {
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    if (body.startsWith(PAYLOAD_HEAD)) {
+      const raw = rawPayloadEnvelope(body);
+      if ("problem" in raw) return { ok: false, problem: raw.problem };
+      value = raw.value;
+    } else {
+      value = JSON.parse(body);
+    }
   } catch (error) {
     return { ok: false, problem: `message body is not JSON: ${(error as Error).message}` };
   }
-  const result = EnvelopeSchema.safeParse(value);
+  const result = envelopeSchema().safeParse(value);
   if (!result.success) {
     return {
       ok: false,

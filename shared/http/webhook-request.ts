@@ -26,12 +26,32 @@ export interface WebhookRequest {
 /** `String.prototype.isWellFormed` (Node.js 20+; in TypeScript's lib from ES2024). */
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
+const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD", "utf8");
+
+/**
+ * The UTF-8 bytes of `text` in one pass over it: room for the worst case (3 bytes per UTF-16 code
+ * unit), written once, where `Buffer.from` would measure the text first and then write it.
+ */
+function utf8(text: string): Buffer {
+  const bytes = Buffer.allocUnsafe(text.length * 3);
+  return bytes.subarray(0, bytes.write(text, "utf8"));
+}
+
+/**
+ * Whether `text` is well-formed (no lone surrogate), given its UTF-8 encoding: a lone surrogate is
+ * encoded as U+FFFD, so bytes without one come from well-formed text; only bytes holding U+FFFD
+ * (rare in a webhook) make the text itself be scanned.
+ */
+const isWellFormedGiven = (text: string, bytes: Buffer): boolean =>
+  bytes.indexOf(REPLACEMENT_CHARACTER) === -1 || isWellFormed(text);
+
 export function lowerCaseHeaders(
   headers: Record<string, string | undefined> | undefined,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !Object.hasOwn(headers, name)) continue;
     const key = name.toLowerCase();
     // Duplicates are comma-joined, as API Gateway does. `Object.hasOwn`, not `in`: a header named
     // `constructor` or `toString` must not be joined onto Object.prototype's function of that name.
@@ -40,22 +60,40 @@ export function lowerCaseHeaders(
   return out;
 }
 
+/**
+ * The headers as they are when API Gateway already lower-cased every name and none is undefined
+ * (always, from an HTTP API), else a lower-cased copy: no copy per request in the common case.
+ */
+function lowerCasedHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string> {
+  for (const name in headers) {
+    if (headers[name] === undefined || name !== name.toLowerCase()) return lowerCaseHeaders(headers);
+  }
+  return (headers ?? {}) as Record<string, string>;
+}
+
+const NO_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** `Object.fromEntries`, not assignment: a parameter named `__proto__` stays an ordinary parameter. */
-const queryParameters = (params: Record<string, string | undefined> | undefined): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(params ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+const queryParameters = (
+  params: Record<string, string | undefined> | undefined,
+): Readonly<Record<string, string>> =>
+  params
+    ? Object.fromEntries(
+        Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      )
+    : NO_PARAMETERS;
 
 /** API Gateway HTTP API (payload 2.0) event to a WebhookRequest; base64 bodies become their raw bytes. */
 export function fromApiGatewayEvent(event: APIGatewayProxyEventV2, now = new Date()): WebhookRequest {
   const body = event.body ?? "";
+  const rawBody = event.isBase64Encoded ? Buffer.from(body, "base64") : utf8(body);
   return {
     method: event.requestContext?.http?.method ?? "POST",
     path: event.rawPath ?? event.requestContext?.http?.path ?? "/",
-    headers: lowerCaseHeaders(event.headers),
-    rawBody: event.isBase64Encoded ? Buffer.from(body, "base64") : Buffer.from(body, "utf8"),
+    headers: lowerCasedHeaders(event.headers),
+    rawBody,
     // The same text the bytes decode to, so it is not decoded again (a lone surrogate would not be).
-    ...(!event.isBase64Encoded && isWellFormed(body) ? { bodyText: body } : {}),
+    ...(!event.isBase64Encoded && isWellFormedGiven(body, rawBody) ? { bodyText: body } : {}),
     requestId: event.requestContext?.requestId || crypto.randomUUID(),
     sourceIp: event.requestContext?.http?.sourceIp,
     query: queryParameters(event.queryStringParameters),

@@ -7,7 +7,7 @@ import type { WebhookRequest } from "../http/webhook-request";
 import type { PayloadStore } from "../payloads/payload-store";
 import { UnknownSourceError } from "../providers/generic";
 import type { ProviderName, RouteMatch, Verification, WebhookEvent } from "../providers/provider";
-import { matchRoute, PROVIDERS, routeAt, WEBHOOK_ROUTES } from "../providers/registry";
+import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
 import { ForbiddenIpError } from "../sources/ip-allowlist";
@@ -83,6 +83,7 @@ const unavailable = (problem: string, provider: ProviderName): IngestResult => (
 });
 
 const KNOWN_PATHS = WEBHOOK_ROUTES.map((r) => r.path).join(", ");
+const ROUTE_BY_PATH = new Map(WEBHOOK_ROUTES.map((r) => [r.path, r]));
 
 const ignored = (reason: string, provider: ProviderName, about?: WebhookEvent): IngestResult => ({
   statusCode: 200,
@@ -99,22 +100,24 @@ const ignored = (reason: string, provider: ProviderName, about?: WebhookEvent): 
  * 200, as Bolt's `ack()` sends, since a body there is shown to the user or breaks a modal.
  */
 export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
-  const result = await ingestRequest(req, deps);
   const route = matchRoute(req.path);
-  const addressed = route ? { ...result, route } : result;
+  const result = await ingestRequest(req, route, deps);
+  if (!route) return result;
   const taken = result.outcome === "accepted" || result.outcome === "ignored";
-  return taken && routeAt(req.path)?.acknowledgement === "empty"
-    ? { ...addressed, body: undefined }
-    : addressed;
+  const empty = taken && ROUTE_BY_PATH.get(route.route)?.acknowledgement === "empty";
+  return { ...result, route, ...(empty ? { body: undefined } : {}) };
 }
 
 /**
  * verify → handshake? → parse → filter → envelope → (payload store →) queue. Nothing is acknowledged
  * with 2xx unless it is on the queue; nothing a caller can send makes this throw.
  */
-async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<IngestResult> {
+async function ingestRequest(
+  req: WebhookRequest,
+  route: RouteMatch | undefined,
+  deps: IngestDeps,
+): Promise<IngestResult> {
   const now = deps.now?.() ?? new Date();
-  const route = matchRoute(req.path);
   if (!route || (deps.config.provider && deps.config.provider !== route.provider)) {
     return reject(404, "unknown_route", `no webhook route at ${req.path}; the routes are ${KNOWN_PATHS}`);
   }
@@ -135,7 +138,8 @@ async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<Ing
   }
 
   // Before any secret is read: the handshake is unsigned, and comes before the operator can set one.
-  const handshake = await answerUnsignedHandshake(provider, req, deps.handshakeTokens, now);
+  const handshake =
+    provider.unsignedHandshake && (await answerUnsignedHandshake(provider, req, deps.handshakeTokens, now));
   switch (handshake?.kind) {
     case "kept":
       return {
@@ -215,6 +219,8 @@ async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<Ing
       correlationId: req.requestId,
       headers: req.headers,
     }),
+    // The body itself is the payload of most webhooks: its bytes are already at hand.
+    ...(event.payloadText === req.bodyText ? { payloadBytes: req.rawBody } : {}),
   }));
   const prepared = await toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
   if (!prepared.ok) {
@@ -235,12 +241,15 @@ async function ingestRequest(req: WebhookRequest, deps: IngestDeps): Promise<Ing
     body: ids.length === 1 ? { status: "accepted", id: ids[0] } : { status: "accepted", id: ids[0], ids },
     outcome: "accepted",
     provider: provider.name,
-    events: events.map((e, i) => ({
-      id: e.meta.id,
-      eventType: e.meta.event_type,
-      deliveryKey: e.meta.delivery_key,
-      ...(prepared.stored[i] ? { payloadStored: true as const } : {}),
-    })),
+    events: events.map((e, i) => {
+      const queued: { id: string; eventType: string; deliveryKey: string; payloadStored?: true } = {
+        id: e.meta.id,
+        eventType: e.meta.event_type,
+        deliveryKey: e.meta.delivery_key,
+      };
+      if (prepared.stored[i]) queued.payloadStored = true;
+      return queued;
+    }),
     ...(filtered.length > 0 ? { filtered: filtered.length } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { type QueueMessage, queueMessageBytes } from "../queue/event-queue";
 export interface EnvelopedEvent {
   meta: EnvelopeMeta;
   event: WebhookEvent;
+  /** The UTF-8 encoding of the event's payload text, when it is at hand (the payload is the body). */
+  payloadBytes?: Buffer;
 }
 
 export type QueueMessages =
@@ -28,9 +30,20 @@ const refused = (reason: "too_large" | "unavailable", problem: string): QueueMes
 });
 
 /**
- * The queue message of each event: its envelope with the payload's text inline (v3) when the message
- * as sent fits the queue's limit (the text is escaped inside the envelope, so it counts for more
- * than its own bytes), else (given a payload store) a v2 envelope pointing at the payload, which is
+ * Whether a message is within the queue's limit. UTF-8 takes at most 3 bytes per UTF-16 code unit,
+ * so a message whose code units, tripled, fit is not measured at all: only one near the limit is.
+ */
+function fits(message: QueueMessage, maxMessageBytes: number): boolean {
+  let units = message.body.length;
+  for (const name in message.attributes)
+    units += name.length + "String".length + message.attributes[name]!.length;
+  return units * 3 <= maxMessageBytes || queueMessageBytes(message) <= maxMessageBytes;
+}
+
+/**
+ * The queue message of each event: its envelope with the payload's text inline (v4, or v3 where it
+ * must be escaped and so counts for more than its own bytes) when the message as sent fits the
+ * queue's limit, else (given a payload store) a v2 envelope pointing at the payload, which is
  * stored first. Every event is checked before anything is stored, so a request refused as too large
  * leaves nothing behind; resolves only once every payload that needed storing is stored.
  */
@@ -40,10 +53,13 @@ export async function toQueueMessages(
   payloads?: PayloadStore,
 ): Promise<QueueMessages> {
   const planned: Planned[] = [];
-  for (const { meta, event } of events) {
+  for (const { meta, event, payloadBytes } of events) {
     const attributes = envelopeAttributes(meta);
-    const inline: QueueMessage = { body: serialiseEnvelope(meta, event.payloadText), attributes };
-    if (queueMessageBytes(inline) <= maxMessageBytes) {
+    const inline: QueueMessage = {
+      body: serialiseEnvelope(meta, event.payloadText, payloadBytes),
+      attributes,
+    };
+    if (fits(inline, maxMessageBytes)) {
       planned.push({ message: inline });
       continue;
     }
@@ -51,24 +67,27 @@ export async function toQueueMessages(
     if (!payloads) return refused("too_large", `${tooLarge} and no payload bucket is configured`);
     // The payload's exact bytes as sent (the request body itself when it is the payload), not the
     // escaped, SQS-safe copy the inline message would have carried.
-    const body = Buffer.from(event.payloadText, "utf8");
+    const body = payloadBytes ?? Buffer.from(event.payloadText, "utf8");
     const key = payloadKey(meta.id, new Date(meta.received_at));
     const message: QueueMessage = {
       body: serialiseRefEnvelope(meta, payloadRef(payloads.bucket, key, body)),
       attributes,
     };
-    if (queueMessageBytes(message) > maxMessageBytes) {
+    if (!fits(message, maxMessageBytes)) {
       return refused("too_large", `${tooLarge}, even with its payload stored apart`);
     }
     planned.push({ message, payload: { key, body } });
   }
-  try {
-    await Promise.all(
-      planned.map((p) => (p.payload ? payloads!.put(p.payload.key, p.payload.body) : undefined)),
-    );
-  } catch (error) {
-    if (error instanceof PayloadUnavailableError) return refused("unavailable", error.message);
-    throw error;
+  // Only what had to be stored apart is awaited: most requests store nothing.
+  if (planned.some((p) => p.payload)) {
+    try {
+      await Promise.all(
+        planned.map((p) => (p.payload ? payloads!.put(p.payload.key, p.payload.body) : undefined)),
+      );
+    } catch (error) {
+      if (error instanceof PayloadUnavailableError) return refused("unavailable", error.message);
+      throw error;
+    }
   }
   return {
     ok: true,

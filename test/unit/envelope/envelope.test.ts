@@ -7,9 +7,11 @@ import {
   LEGACY_ENVELOPE_VERSION,
   PAYLOAD_REF_ENVELOPE_VERSION,
   parseEnvelope,
+  RAW_PAYLOAD_ENVELOPE_VERSION,
   serialiseEnvelope,
   serialiseRefEnvelope,
 } from "../../../shared/envelope/envelope";
+import { toSqsSafeJson } from "../../../shared/envelope/sqs-safe-json";
 import { payloadRef } from "../../../shared/payloads/payload-ref";
 import type { WebhookEvent } from "../../../shared/providers/provider";
 
@@ -30,7 +32,7 @@ const ctx = {
 };
 
 describe("envelopeMeta", () => {
-  it("builds the v3 envelope metadata, carrying only forwarded headers", () => {
+  it("builds the envelope metadata, carrying only forwarded headers", () => {
     const event: WebhookEvent = {
       eventType: "issues",
       action: "labeled",
@@ -39,7 +41,6 @@ describe("envelopeMeta", () => {
       payloadText: "{}",
     };
     expect(envelopeMeta(event, ctx)).toEqual({
-      v: 3,
       id: ctx.id,
       provider: "github",
       route: "/webhooks/github",
@@ -93,45 +94,108 @@ const problemOf = (value: unknown) => {
 
 const nested = (depth: number) => `${'{"a":['.repeat(depth)}1${"]}".repeat(depth)}`;
 
-describe("v3 envelopes: the payload's text as sent", () => {
+describe("v4 envelopes: the payload's text as sent, unescaped", () => {
   it.each([
     ["a number beyond 2^53, odd spacing and key order", '{ "z" : 1,  "n": 12345678901234567890 ,"a":[ ] }'],
-    ["emoji, U+FFFE and U+FFFF", '{"text":"🔥 fire \uFFFE\uFFFF 𝄞 \u{10FFFF}"}'],
+    ["line breaks, tabs and non-ASCII text", '{\n\t"t": "Zoë Müller ✅ \u00e9",\r\n "q": "\\"" }'],
     ["escapes spelled as the sender spelled them", '{"t":"\\u00e9 \\ud83d\\udd25 \\" \\\\"}'],
     ["5,000-deep nesting", nested(5_000)],
     ["text that is not even an object", "[1, 2.50]"],
-  ])("round-trip %s exactly, in a body SQS accepts", (_, payloadText) => {
-    const body = serialiseEnvelope(meta, payloadText);
-    expect(body).not.toMatch(REFUSED_BY_FAUXQS);
-    const envelope = parsed(body);
-    expect(envelope).toEqual({ ...meta, v: ENVELOPE_VERSION, payload_text: payloadText });
+    ["emoji, U+FFFE and U+FFFF, which the queue refuses raw", '{"text":"🔥 fire \uFFFE\uFFFF 𝄞 \u{10FFFF}"}'],
+    ["a refused character beside an escape the sender wrote", '{"t":"\\ud83d\\udd25🔥\\u00e9\uFFFF"}'],
+  ])("round-trip %s exactly, in a body the queue accepts", (_, payloadText) => {
+    for (const body of [
+      serialiseEnvelope(meta, payloadText),
+      serialiseEnvelope(meta, payloadText, Buffer.from(payloadText, "utf8")),
+    ]) {
+      expect(body).not.toMatch(REFUSED_BY_FAUXQS);
+      const envelope = parsed(body);
+      expect(envelope).toEqual({ ...meta, v: RAW_PAYLOAD_ENVELOPE_VERSION, payload_text: payloadText });
+      expect(inlinePayloadText(envelope)).toBe(payloadText);
+    }
+  });
+
+  it("carry the text as it is, as the value of `payload`, the metadata after it: one JSON document", () => {
+    const text = '{"a" : "\\"1\\"", "n": 12345678901234567890}';
+    const body = serialiseEnvelope(meta, text);
+    expect(body).toBe(
+      `{"payload":${text},${JSON.stringify({ v: RAW_PAYLOAD_ENVELOPE_VERSION, ...meta }).slice(1)}`,
+    );
+    expect(JSON.parse(body)).toMatchObject({
+      v: RAW_PAYLOAD_ENVELOPE_VERSION,
+      id: meta.id,
+      payload: { a: '"1"' },
+    });
+  });
+
+  it("write a character the queue refuses as its escapes, and list where in the text they begin", () => {
+    const body = serialiseEnvelope(meta, '{"a" : "🔥"}');
+    expect(body).toBe(
+      `{"payload":{"a" : "\\ud83d\\udd25"},${JSON.stringify({ v: RAW_PAYLOAD_ENVELOPE_VERSION, ...meta, escaped_at: [8, 14] }).slice(1)}`,
+    );
+    expect(JSON.parse(body).payload).toEqual({ a: "🔥" });
+  });
+
+  it("find their metadata after any payload, whatever the payload holds", () => {
+    const text = `{"x": ",\\"v\\":4,", "y": [",\\"v\\":4,\\"id\\":\\""]}`;
+    expect(parsed(serialiseEnvelope(meta, text))).toMatchObject({ id: meta.id, payload_text: text });
+  });
+
+  it("are refused without their metadata, with payload_text in it, or with wrong escape positions", () => {
+    const tail = JSON.stringify({ v: RAW_PAYLOAD_ENVELOPE_VERSION, ...meta }).slice(1);
+    const withEscapes = (escapedAt: unknown) =>
+      `{"payload":{"a":"\\ud83d\\udd25"},${JSON.stringify({ v: 4, ...meta, escaped_at: escapedAt }).slice(1)}`;
+    expect(problemOf('{"payload":{}}')).toMatch(/no metadata after its payload/);
+    expect(
+      problemOf(`{"payload":{},${JSON.stringify({ v: 4, ...meta, payload_text: "{}" }).slice(1)}`),
+    ).toMatch(/must not hold `payload_text`/);
+    expect(problemOf(`{"payload":{},${tail.slice(0, -1)}`)).toMatch(/not JSON/);
+    expect(problemOf(`{"payload":{},${JSON.stringify({ v: 4, ...meta, extra: 1 }).slice(1)}`)).toMatch(
+      /not a v4/,
+    );
+    expect(parsed(withEscapes([6, 12]))).toMatchObject({ payload_text: '{"a":"🔥"}' });
+    for (const wrong of [[12, 6], [5], [6, 13], [1.5], ["6"], 6]) {
+      expect(problemOf(withEscapes(wrong)), JSON.stringify(wrong)).toMatch(/`escaped_at` must list/);
+    }
+    // An escape of a character the queue takes raw is not one ingest writes.
+    expect(problemOf(`{"payload":{"a":"\\u0041"},${tail.slice(0, -1)},"escaped_at":[6]}`)).toMatch(
+      /escaped_at/,
+    );
+  });
+
+  it("are refused without payload_text, with a non-string one, or with a v1 payload beside it (v3)", () => {
+    const v3 = { v: ENVELOPE_VERSION, ...meta };
+    expect(problemOf(v3)).toMatch(/not a v4, v3, v2 or v1 envelope[\s\S]*payload_text/);
+    expect(problemOf({ ...v3, payload_text: { a: 1 } })).toMatch(/payload_text/);
+    expect(problemOf({ ...v3, payload_text: "{}", payload: {} })).toMatch(/payload/);
+  });
+});
+
+describe("v3 envelopes: queued by an older deployment", () => {
+  it("still parse, the payload's text read from its JSON string", () => {
+    const payloadText = '{"t" : "🔥\uFFFE", "n": 12345678901234567890}';
+    const v3 = toSqsSafeJson(JSON.stringify({ v: ENVELOPE_VERSION, ...meta, payload_text: payloadText }));
+    expect(v3).not.toMatch(REFUSED_BY_FAUXQS);
+    const envelope = parsed(v3);
+    expect(envelope).toEqual({ v: ENVELOPE_VERSION, ...meta, payload_text: payloadText });
     expect(inlinePayloadText(envelope)).toBe(payloadText);
-  });
-
-  it("carries the text as one JSON string member, not as a JSON value", () => {
-    const body = serialiseEnvelope(meta, '{"a" : 1}');
-    expect(body).toBe(`${JSON.stringify(meta).slice(0, -1)},"payload_text":"{\\"a\\" : 1}"}`);
-  });
-
-  it("is refused without payload_text, with a non-string one, or with a v1 payload beside it", () => {
-    expect(problemOf({ ...meta })).toMatch(/not a v3, v2 or v1 envelope[\s\S]*payload_text/);
-    expect(problemOf({ ...meta, payload_text: { a: 1 } })).toMatch(/payload_text/);
-    expect(problemOf({ ...meta, payload_text: "{}", payload: {} })).toMatch(/payload/);
   });
 });
 
 describe("parseEnvelope", () => {
   it("reports bodies that are not JSON, not an envelope or of an unknown version, without throwing", () => {
     expect(problemOf("nope")).toMatch(/not JSON/);
-    expect(problemOf({ v: 4 })).toMatch(/not a v3, v2 or v1 envelope[\s\S]*`v` is not one of v3, v2 or v1/);
-    expect(problemOf({ ...meta, payload_text: "{}", extra: 1 })).toMatch(/not a v3/);
-    expect(problemOf([])).toMatch(/not a v3/);
+    expect(problemOf({ v: 5 })).toMatch(
+      /not a v4, v3, v2 or v1 envelope[\s\S]*`v` is not one of v4, v3, v2 or v1/,
+    );
+    expect(problemOf({ v: ENVELOPE_VERSION, ...meta, payload_text: "{}", extra: 1 })).toMatch(/not a v4/);
+    expect(problemOf([])).toMatch(/not a v4/);
   });
 
   it("never throws or overflows, however deep the message body nests", () => {
     const deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
-    expect(problemOf(deep)).toMatch(/not a v3/);
-    expect(problemOf(`{"v":1,"payload":${deep}}`)).toMatch(/not a v3/);
+    expect(problemOf(deep)).toMatch(/not a v4/);
+    expect(problemOf(`{"v":1,"payload":${deep}}`)).toMatch(/not a v4/);
     const legacyDeep = `${JSON.stringify({ ...meta, v: 1 }).slice(0, -1)},"payload":${nested(100_000)}}`;
     expect(problemOf(legacyDeep)).toMatch(/nested too deeply to be serialised/);
   });
@@ -164,11 +228,13 @@ describe("v2 envelopes: the payload stored apart", () => {
   });
 
   it("are refused with an inline payload, without a ref, or with a malformed ref", () => {
-    const v2 = { ...meta, v: 2, payload_ref: ref };
+    const v2 = { v: 2, ...meta, payload_ref: ref };
     expect(problemOf({ ...v2, payload_text: "{}" })).toMatch(/payload_text/);
     expect(problemOf({ ...v2, payload: {} })).toMatch(/payload/);
     expect(problemOf({ ...meta, v: 2 })).toMatch(/payload_ref/);
-    expect(problemOf({ ...meta, payload_text: "{}", payload_ref: ref })).toMatch(/payload_ref/);
+    expect(problemOf({ v: ENVELOPE_VERSION, ...meta, payload_text: "{}", payload_ref: ref })).toMatch(
+      /payload_ref/,
+    );
     expect(problemOf({ ...v2, payload_ref: { ...ref, sha256: "nope" } })).toMatch(/payload_ref/);
     expect(problemOf({ ...v2, payload_ref: { ...ref, extra: 1 } })).toMatch(/payload_ref/);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { toSqsSafeAttribute, toSqsSafeJson } from "../../../shared/envelope/sqs-safe-json";
+import {
+  escapeRefusedUnits,
+  isSqsSafeText,
+  isSqsSafeUtf8,
+  toSqsSafeAttribute,
+  toSqsSafeJson,
+  unescapeRefusedUnits,
+} from "../../../shared/envelope/sqs-safe-json";
 
 // What SQS accepts in a body, and what fauxqs accepts (the same without the astral range).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's allowed characters, named exactly
@@ -39,5 +46,42 @@ describe("toSqsSafeAttribute", () => {
     expect(toSqsSafeAttribute("72d3162e-cc78-11e3-81ab-4c9367dc0958")).toBe(
       "72d3162e-cc78-11e3-81ab-4c9367dc0958",
     );
+  });
+});
+
+describe("isSqsSafeText and isSqsSafeUtf8", () => {
+  it.each([
+    ["ASCII JSON with line breaks and tabs", '{\n\t"a": 1\r\n}', true],
+    ["accents, symbols and the last BMP characters allowed", "é ☃ \uE000 \uFFFD \u2028", true],
+    ["an astral character", "🔥", false],
+    ["U+FFFE", "a\uFFFE", false],
+    ["U+FFFF", "\uFFFFb", false],
+  ])("agree on %s", (_, text, safe) => {
+    expect(isSqsSafeText(text)).toBe(safe);
+    expect(isSqsSafeUtf8(Buffer.from(text, "utf8"))).toBe(safe);
+    expect(FAUXQS_REFUSES.test(text)).toBe(!safe);
+  });
+
+  it("refuse, on text, what no JSON text holds raw: control characters and lone surrogates", () => {
+    expect(isSqsSafeText("a\u0000b")).toBe(false);
+    expect(isSqsSafeText("a\uD800b")).toBe(false);
+  });
+});
+
+describe("escapeRefusedUnits", () => {
+  it.each([
+    ["nothing to escape", '{"a":"é ☃"}'],
+    ["astral characters, U+FFFE and U+FFFF", "🔥 a\uFFFEb\uFFFF 𝄞"],
+    ["a lone surrogate and a control character", "x\uD800y\u0001z"],
+    ["escapes the sender wrote, beside ones made here", "\\ud83d\\udd25🔥\\u0000"],
+  ])("gives text both queues take that unescapes to the input exactly: %s", (_, text) => {
+    const { escaped, escapedAt } = escapeRefusedUnits(text);
+    expect(escaped).not.toMatch(FAUXQS_REFUSES);
+    expect(escapedAt.map((at) => escaped.slice(at, at + 2))).toEqual(escapedAt.map(() => "\\u"));
+    expect(unescapeRefusedUnits(escaped, escapedAt)).toBe(text);
+  });
+
+  it("leaves the text as it is when nothing is refused", () => {
+    expect(escapeRefusedUnits('{"a": 1}')).toEqual({ escaped: '{"a": 1}', escapedAt: [] });
   });
 });

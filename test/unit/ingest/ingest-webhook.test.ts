@@ -1,6 +1,11 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { type Envelope, inlinePayloadText, parseEnvelope } from "../../../shared/envelope/envelope";
+import {
+  type Envelope,
+  inlinePayloadText,
+  parseEnvelope,
+  RAW_PAYLOAD_ENVELOPE_VERSION,
+} from "../../../shared/envelope/envelope";
 import { type IngestResult, ingestWebhook } from "../../../shared/ingest/ingest-webhook";
 import { PROVIDER_NAMES, type ProviderName } from "../../../shared/providers/provider";
 import { QueueUnavailableError, queueMessageBytes } from "../../../shared/queue/event-queue";
@@ -64,7 +69,7 @@ describe("ingestWebhook: one signed request per provider is queued", () => {
       const envelope = envelopes[0]!;
       expect(result.body).toEqual({ status: "accepted", id: envelope.id });
       expect(envelope).toMatchObject({
-        v: 3,
+        v: RAW_PAYLOAD_ENVELOPE_VERSION,
         provider: name,
         correlation_id: `req-${name}`,
         received_at: new Date(event.requestContext.timeEpoch).toISOString(),

@@ -2,7 +2,11 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import type { IngestConfig } from "../../../shared/config/ingest-config";
-import { type Envelope, PAYLOAD_REF_ENVELOPE_VERSION } from "../../../shared/envelope/envelope";
+import {
+  type Envelope,
+  PAYLOAD_REF_ENVELOPE_VERSION,
+  RAW_PAYLOAD_ENVELOPE_VERSION,
+} from "../../../shared/envelope/envelope";
 import { ingestWebhook } from "../../../shared/ingest/ingest-webhook";
 import { queueMessageBytes } from "../../../shared/queue/event-queue";
 import { envelopeOf } from "../../support/envelopes";
@@ -48,12 +52,12 @@ async function ingest(
 }
 
 describe("ingestWebhook: payloads too large for one queue message", () => {
-  it("queues an envelope that fits inline (v3), storing nothing", async () => {
+  it("queues an envelope that fits inline (v4: the text unescaped), storing nothing", async () => {
     const store = new InMemoryPayloadStore();
     const body = githubBody(1000);
     const { result, envelopes } = await ingest(signedGithubEvent({ body }), { store });
     expect(result).toMatchObject({ statusCode: 200, outcome: "accepted" });
-    expect(envelopes[0]).toMatchObject({ v: 3, payload_text: body });
+    expect(envelopes[0]).toMatchObject({ v: RAW_PAYLOAD_ENVELOPE_VERSION, payload_text: body });
     expect(store.objects.size).toBe(0);
   });
 
@@ -104,7 +108,7 @@ describe("ingestWebhook: payloads too large for one queue message", () => {
     const body = `{"messages": [${small},  ${big}]}`;
     const { result, envelopes } = await ingest(signedPagerDutyEvent({ body }), { store });
     expect(result.statusCode).toBe(200);
-    expect(envelopes.map((e) => e.v)).toEqual([3, 2]);
+    expect(envelopes.map((e) => e.v)).toEqual([RAW_PAYLOAD_ENVELOPE_VERSION, PAYLOAD_REF_ENVELOPE_VERSION]);
     expect(envelopes[0]).toMatchObject({ payload_text: small });
     expect(store.objects.get(payloadKeyOf(envelopes[1]!))!.toString("utf8")).toBe(big);
     expect(store.objects.size).toBe(1);
