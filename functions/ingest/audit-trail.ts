@@ -1,6 +1,6 @@
 import type { RequestAudit, RequestRecord } from "../../shared/audit/request-record";
 import type { IngestConfig } from "../../shared/config/ingest-config";
-import { logger } from "../../shared/observability/powertools";
+import { logger } from "../../shared/observability/logger";
 
 /**
  * The audit trail in the events table, its DynamoDB client loaded on the first request that needs

@@ -1,70 +1,65 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { DynamoDbRequestAudit } from "../../shared/adapters/dynamodb/dynamodb-request-audit";
 import { requestRecordOf } from "../../shared/audit/request-record-of";
-import {
-  healthConfigFromEnv,
-  type IngestConfig,
-  ingestConfigFromEnv,
-} from "../../shared/config/ingest-config";
+import { healthConfigFromEnv, ingestConfigFromEnv } from "../../shared/config/ingest-config";
 import { HealthCheck, isHealthPath } from "../../shared/health/health-check";
 import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
 import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
-import { logger, metrics } from "../../shared/observability/powertools";
+import { logger } from "../../shared/observability/logger";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
-import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
+import { createSqsClient, SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../shared/secrets/secret-reader";
 import { auditTrail } from "./audit-trail";
 import { handshakeTokensFromEnv } from "./handshake-tokens-from-env";
 import { recordHealthAnswer, recordIngestResult } from "./record-result";
+import { sampleTraces, tracingSampleRateFromEnv } from "./sampled-traces";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * A JSON response carrying the correlation id (the API Gateway request id) in `x-correlation-id`,
  * and in an error's body too, so a sender can quote it; an undefined body is an empty one.
  */
-const json = (
+function json(
   correlationId: string,
   statusCode: number,
   body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 => {
-  const withId = { ...headers, "x-correlation-id": correlationId };
-  if (body === undefined) return { statusCode, headers: withId, body: "" };
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  if (body === undefined)
+    return { statusCode, headers: { ...headers, "x-correlation-id": correlationId }, body: "" };
   const payload = statusCode >= 400 && isRecord(body) ? { ...body, correlation_id: correlationId } : body;
   return {
     statusCode,
-    headers: { "content-type": "application/json", ...withId },
+    headers: { "content-type": "application/json", ...headers, "x-correlation-id": correlationId },
     body: JSON.stringify(payload),
   };
-};
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** The ingest function, given its dependencies (tests and the local runner pass their own). */
 export function createIngestHandler(deps: () => IngestDeps) {
+  // The first request this handler serves is the one that paid for the function instance's start.
+  const instance = { coldStart: true };
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = event.requestContext?.requestId || crypto.randomUUID();
     try {
       const request = fromApiGatewayEvent(event);
-      logger.appendKeys({ correlation_id: request.requestId });
       const dependencies = deps();
       if (dependencies.health && isHealthPath(request.path)) {
         const answer = await dependencies.health.answer(request);
-        recordHealthAnswer(answer);
+        recordHealthAnswer(answer, request.requestId);
         return json(request.requestId, answer.statusCode, answer.body, answer.headers);
       }
       const result = await ingestWebhook(request, dependencies);
-      recordIngestResult(result);
+      recordIngestResult(result, { correlationId: request.requestId, coldStart: instance.coldStart });
+      instance.coldStart = false;
       const audited = dependencies.audit && requestRecordOf(request, result);
       if (audited) dependencies.audit!.record(audited);
       return json(request.requestId, result.statusCode, result.body, result.headers);
     } catch (error) {
       // A bug, never the caller's doing: log it for us, tell the caller only to retry.
-      logger.error("ingest failed unexpectedly", error as Error);
+      logger.error("ingest failed unexpectedly", { correlation_id: correlationId, error });
       return json(correlationId, 500, { error: "internal error; the event was not accepted, retry later" });
     }
   };
@@ -78,12 +73,16 @@ function depsFromEnv(): IngestDeps {
   const queueUrl = process.env.QUEUE_URL;
   if (!queueUrl) throw new Error("QUEUE_URL is not set: point it at the webhook queue");
   const config = ingestConfigFromEnv();
-  const queue = new SqsEventQueue(queueUrl);
+  const sqs = createSqsClient();
+  sampleTraces(sqs, tracingSampleRateFromEnv());
+  const queue = new SqsEventQueue(queueUrl, sqs);
   const handshakeTokens = handshakeTokensFromEnv();
   defaultDeps = {
     config,
     queue,
-    secrets: new SecretReader(),
+    // A copy of the environment, which does not change in Lambda: reading process.env itself
+    // crosses into C++ on every lookup, and the reader looks up each secret's variables per request.
+    secrets: new SecretReader({ ...process.env }),
     ...(config.payloadBucket ? { payloads: new S3PayloadStore(config.payloadBucket) } : {}),
     health: new HealthCheck({ queue, ...healthConfigFromEnv() }),
     ...(handshakeTokens ? { handshakeTokens } : {}),
@@ -92,6 +91,9 @@ function depsFromEnv(): IngestDeps {
   return defaultDeps;
 }
 
-export const handler = middy(createIngestHandler(depsFromEnv))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+/**
+ * The deployed handler: the function above through middy with no middleware. Its log line and
+ * metrics are written by record-result.ts, and nothing here uses middy's early-timeout signal,
+ * whose timer would otherwise be set and cleared on every request.
+ */
+export const handler = middy(createIngestHandler(depsFromEnv), { timeoutEarlyInMillis: 0 });

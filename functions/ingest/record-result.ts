@@ -1,71 +1,85 @@
 import type { HealthAnswer } from "../../shared/health/health-check";
 import type { IngestResult } from "../../shared/ingest/ingest-webhook";
-import { emf } from "../../shared/observability/emf";
-import { logger } from "../../shared/observability/powertools";
+import { logger } from "../../shared/observability/logger";
+import { type CountedMetrics, recordLine } from "../../shared/observability/record-line";
 
-const METRIC_BY_OUTCOME = {
-  accepted: "WebhooksAccepted",
-  ignored: "WebhooksIgnored",
-  handshake: "WebhooksIgnored",
-  rejected: "WebhooksRejected",
-  unavailable: "WebhooksUnavailable",
-} as const;
+const BY_PROVIDER = ["service", "provider"];
+const counted = (outcome: string): CountedMetrics[] => [
+  { dimensions: BY_PROVIDER, metrics: ["WebhooksReceived", outcome] },
+];
 
-const BY_PROVIDER = [["service", "provider"]];
+/** Every request is received; its outcome is counted by provider, a rejection also by reason. */
+const METRICS = {
+  accepted: counted("WebhooksAccepted"),
+  ignored: counted("WebhooksIgnored"),
+  handshake: counted("WebhooksIgnored"),
+  unavailable: counted("WebhooksUnavailable"),
+  rejected: [
+    { dimensions: BY_PROVIDER, metrics: ["WebhooksReceived"] },
+    { dimensions: [...BY_PROVIDER, "reason"], metrics: ["WebhooksRejected"] },
+  ],
+} satisfies Record<IngestResult["outcome"], CountedMetrics[]>;
 
-/** The request's metrics: received, and its outcome (rejections also by reason). */
-function countOutcome(result: IngestResult, provider: string): void {
-  const outcome = METRIC_BY_OUTCOME[result.outcome];
-  const received = { dimensions: BY_PROVIDER, metrics: ["WebhooksReceived"] };
-  if (result.outcome === "rejected") {
-    emf.count([received, { dimensions: [["service", "provider", "reason"]], metrics: [outcome] }], {
-      provider,
-      reason: result.reason,
-    });
-  } else {
-    emf.count([received, { dimensions: BY_PROVIDER, metrics: [outcome] }], { provider });
-  }
+export interface RequestContext {
+  correlationId: string;
+  /** The first request of this function instance, which paid for its start. */
+  coldStart: boolean;
 }
 
-/** One log line and the EMF metrics for a request. Never logs headers, bodies or secrets. */
-export function recordIngestResult(result: IngestResult): void {
-  const provider = result.provider ?? "unknown";
-  countOutcome(result, provider);
+type Fields = Record<string, unknown>;
+
+/** The fields every record starts with, at the level an operator should see the outcome. */
+const head = (level: string, message: string, result: IngestResult, request: RequestContext): Fields => ({
+  level,
+  message,
+  outcome: result.outcome,
+  provider: result.provider ?? "unknown",
+  correlation_id: request.correlationId,
+});
+
+/** The record of the request: its head, then what the outcome says (reason, problem or event ids). */
+function recordOf(result: IngestResult, request: RequestContext): Fields {
+  let record: Fields;
   switch (result.outcome) {
     case "accepted":
-      logger.info("webhook accepted", {
-        provider,
-        events: result.events,
-        ...(result.filtered ? { filtered: result.filtered } : {}),
-      });
-      return;
+      record = head("INFO", "webhook accepted", result, request);
+      record.events = result.events;
+      if (result.filtered) record.filtered = result.filtered;
+      break;
     case "ignored":
     case "handshake":
-      logger.info("webhook answered without queueing", {
-        provider,
-        outcome: result.outcome,
-        reason: result.reason,
-      });
-      return;
+      record = head("INFO", "webhook answered without queueing", result, request);
+      record.reason = result.reason;
+      break;
     case "rejected":
-      logger.warn("webhook rejected", {
-        provider,
-        status: result.statusCode,
-        reason: result.reason,
-        problem: result.problem,
-      });
-      return;
+      record = head("WARN", "webhook rejected", result, request);
+      record.status = result.statusCode;
+      record.reason = result.reason;
+      record.problem = result.problem;
+      break;
     case "unavailable":
-      logger.error("webhook not accepted: retry expected from the sender", {
-        provider,
-        problem: result.problem,
-      });
-      return;
+      record = head("ERROR", "webhook not accepted: retry expected from the sender", result, request);
+      record.problem = result.problem;
+      break;
   }
+  if (request.coldStart) record.cold_start = true;
+  return record;
 }
 
-/** Health checks are not webhooks: no metrics, and a log line only when the queue is unreachable. */
-export function recordHealthAnswer(answer: HealthAnswer): void {
-  if (answer.problem)
-    logger.warn("health check: the webhook queue is unreachable", { problem: answer.problem });
+/**
+ * The request's one line: its record (outcome, provider, reason or event ids, correlation id) with
+ * its metrics. Never headers, bodies or secrets.
+ */
+export function recordIngestResult(result: IngestResult, request: RequestContext): void {
+  recordLine.write(recordOf(result, request), METRICS[result.outcome]);
+}
+
+/** Health checks are not webhooks: no record or metrics, and a warning only when the queue is unreachable. */
+export function recordHealthAnswer(answer: HealthAnswer, correlationId: string): void {
+  if (answer.problem) {
+    logger.warn("health check: the webhook queue is unreachable", {
+      problem: answer.problem,
+      correlation_id: correlationId,
+    });
+  }
 }

@@ -1,9 +1,8 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { WEBHOOK_QUEUE } from "../../shared/config/resources";
-import { logger, metrics } from "../../shared/observability/powertools";
+import { metrics } from "../../shared/observability/powertools";
 import { applyDecision } from "../../shared/router/apply-decision";
 import { routeBatch } from "../../shared/router/route-batch";
 import type { RouterDeps } from "../../shared/router/router-deps";
@@ -50,6 +49,11 @@ function depsFromEnv(): RouterDeps {
   return defaultDeps;
 }
 
-export const handler = middy(createRouterHandler(depsFromEnv))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+/**
+ * The deployed handler: its metrics flushed as one EMF line per invocation. No Lambda context in
+ * the log lines (each record's line names its event; Lambda's own records name the invocation),
+ * and no early-timeout timer: the router keeps its own deadline (`remainingTime`).
+ */
+export const handler = middy(createRouterHandler(depsFromEnv), { timeoutEarlyInMillis: 0 }).use(
+  logMetrics(metrics),
+);

@@ -1,12 +1,13 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 
-/** Created once per process and shared, as Powertools recommends. */
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline";
+export { logger } from "./logger";
 
-export const logger = new Logger({ serviceName });
-
+/**
+ * The router's Powertools Metrics, flushed once per invocation as one EMF line. Ingest does not use
+ * it (its metrics ride on its per-request record line, record-line.ts), so it is kept out of the
+ * module ingest imports.
+ */
 export const metrics = new Metrics({
-  serviceName,
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "WebhookPipeline",
 });

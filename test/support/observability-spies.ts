@@ -1,34 +1,35 @@
 import { vi } from "vitest";
-import { type EmfDirective, emf } from "../../shared/observability/emf";
 import { logger, metrics } from "../../shared/observability/powertools";
+import { type CountedMetrics, recordLine } from "../../shared/observability/record-line";
 
 export interface RecordedMetric {
   name: string;
   dimensions: Record<string, string>;
 }
 
-/** The metrics one EMF document publishes, `service` left out. */
-function metricsOfEmf(
-  directives: readonly EmfDirective[],
-  values: Readonly<Record<string, string>>,
+/** The metrics one record line publishes, `service` left out. */
+function metricsOfRecord(
+  counted: readonly CountedMetrics[],
+  fields: Readonly<Record<string, unknown>>,
 ): RecordedMetric[] {
-  return directives.flatMap((directive) =>
-    directive.metrics.flatMap((name) =>
-      directive.dimensions.map((set) => ({
-        name,
-        dimensions: Object.fromEntries(set.filter((d) => d !== "service").map((d) => [d, values[d] ?? ""])),
-      })),
-    ),
+  return counted.flatMap((directive) =>
+    directive.metrics.map((name) => ({
+      name,
+      dimensions: Object.fromEntries(
+        directive.dimensions.filter((d) => d !== "service").map((d) => [d, String(fields[d] ?? "")]),
+      ),
+    })),
   );
 }
 
 /**
- * Records the metrics the code publishes — through Powertools' `singleMetric` or the EMF writer —
- * and spies on the logger, so tests neither print EMF lines nor lose them. Call
- * `restore()` (or vi.restoreAllMocks) after.
+ * Records the metrics the code publishes — through Powertools' `singleMetric` or a request's record
+ * line — and spies on the logger and the record lines, so tests neither print them nor lose them.
+ * Call `restore()` (or vi.restoreAllMocks) after.
  */
 export function spyOnObservability() {
   const recorded: RecordedMetric[] = [];
+  const records: Readonly<Record<string, unknown>>[] = [];
   const singleMetric = vi.spyOn(metrics, "singleMetric").mockImplementation(() => {
     const dimensions: Record<string, string> = {};
     const stub = {
@@ -43,21 +44,37 @@ export function spyOnObservability() {
     };
     return stub as unknown as ReturnType<typeof metrics.singleMetric>;
   });
-  const emfCount = vi.spyOn(emf, "count").mockImplementation((directives, values) => {
-    recorded.push(...metricsOfEmf(directives, values));
+  const recordWrite = vi.spyOn(recordLine, "write").mockImplementation((fields, counted) => {
+    records.push(fields);
+    recorded.push(...metricsOfRecord(counted, fields));
   });
   const logs = [vi.spyOn(logger, "info"), vi.spyOn(logger, "warn"), vi.spyOn(logger, "error")];
   return {
     metrics: recorded,
-    /** Every argument passed to the logger, serialised: what would reach a log line. */
-    logText: () =>
-      logs
-        .flatMap((spy) => spy.mock.calls)
-        .map((args) => JSON.stringify(args, errorFields))
-        .join("\n"),
+    /** The fields of every record line written. */
+    records,
+    /**
+     * What would reach the log, one line per call in the order made: the logger's arguments, and
+     * each record line as the same pair, `[message, the other fields]`.
+     */
+    logText: () => {
+      const lines = logs.flatMap((spy) =>
+        spy.mock.calls.map((args, i) => ({
+          order: spy.mock.invocationCallOrder[i]!,
+          args: args as unknown[],
+        })),
+      );
+      recordWrite.mock.calls.forEach(([{ message, ...fields }], i) => {
+        lines.push({ order: recordWrite.mock.invocationCallOrder[i]!, args: [message, fields] });
+      });
+      return lines
+        .sort((a, b) => a.order - b.order)
+        .map((line) => JSON.stringify(line.args, errorFields))
+        .join("\n");
+    },
     restore: () => {
       singleMetric.mockRestore();
-      emfCount.mockRestore();
+      recordWrite.mockRestore();
       for (const spy of logs) spy.mockRestore();
     },
   };

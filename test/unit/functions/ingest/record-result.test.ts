@@ -18,15 +18,20 @@ afterEach(() => {
   spies.restore();
 });
 
+const REQUEST = { correlationId: "req-1", coldStart: false };
+
 describe("recordIngestResult", () => {
   it("counts received and accepted per provider", () => {
-    recordIngestResult({
-      statusCode: 200,
-      body: {},
-      provider: "github",
-      outcome: "accepted",
-      events: [{ id: "i", eventType: "issues", deliveryKey: "d" }],
-    });
+    recordIngestResult(
+      {
+        statusCode: 200,
+        body: {},
+        provider: "github",
+        outcome: "accepted",
+        events: [{ id: "i", eventType: "issues", deliveryKey: "d" }],
+      },
+      REQUEST,
+    );
     expect(spies.metrics).toEqual([
       { name: "WebhooksReceived", dimensions: { provider: "github" } },
       { name: "WebhooksAccepted", dimensions: { provider: "github" } },
@@ -34,13 +39,16 @@ describe("recordIngestResult", () => {
   });
 
   it("counts rejections by reason, and unknown routes under provider 'unknown'", () => {
-    recordIngestResult({
-      statusCode: 404,
-      body: {},
-      outcome: "rejected",
-      reason: "unknown_route",
-      problem: "no route",
-    });
+    recordIngestResult(
+      {
+        statusCode: 404,
+        body: {},
+        outcome: "rejected",
+        reason: "unknown_route",
+        problem: "no route",
+      },
+      REQUEST,
+    );
     expect(spies.metrics).toContainEqual({
       name: "WebhooksRejected",
       dimensions: { provider: "unknown", reason: "unknown_route" },
@@ -48,13 +56,65 @@ describe("recordIngestResult", () => {
   });
 
   it("counts ignored events and handshakes as ignored", () => {
-    recordIngestResult({ statusCode: 200, body: {}, provider: "slack", outcome: "handshake", reason: "x" });
-    recordIngestResult({ statusCode: 200, body: {}, provider: "github", outcome: "ignored", reason: "ping" });
+    recordIngestResult(
+      { statusCode: 200, body: {}, provider: "slack", outcome: "handshake", reason: "x" },
+      REQUEST,
+    );
+    recordIngestResult(
+      { statusCode: 200, body: {}, provider: "github", outcome: "ignored", reason: "ping" },
+      REQUEST,
+    );
     expect(spies.metrics.filter((m) => m.name === "WebhooksIgnored")).toHaveLength(2);
+  });
+
+  it("writes one record per request: outcome, provider, correlation id, event ids, and the first request's cold start", () => {
+    recordIngestResult(
+      {
+        statusCode: 200,
+        body: {},
+        provider: "github",
+        outcome: "accepted",
+        events: [{ id: "e-1", eventType: "push", deliveryKey: "d-1" }],
+      },
+      { correlationId: "req-9", coldStart: true },
+    );
+    recordIngestResult(
+      { statusCode: 503, body: {}, provider: "slack", outcome: "unavailable", problem: "queue down" },
+      REQUEST,
+    );
+    expect(spies.records).toEqual([
+      {
+        level: "INFO",
+        message: "webhook accepted",
+        events: [{ id: "e-1", eventType: "push", deliveryKey: "d-1" }],
+        outcome: "accepted",
+        provider: "github",
+        correlation_id: "req-9",
+        cold_start: true,
+      },
+      {
+        level: "ERROR",
+        message: "webhook not accepted: retry expected from the sender",
+        problem: "queue down",
+        outcome: "unavailable",
+        provider: "slack",
+        correlation_id: "req-1",
+      },
+    ]);
   });
 });
 
 describe("the ingest handler's logs and metrics", () => {
+  it("are one record line per request, whatever its outcome, and no logger line for an expected one", async () => {
+    const handler = createIngestHandler(() => testIngestDeps());
+    await handler(signedGithubEvent());
+    await handler(signedSlackEvent({ secret: "forger" }));
+    expect(spies.records.map((r) => r.outcome)).toEqual(["accepted", "rejected"]);
+    expect(spies.records[0]).toHaveProperty("cold_start", true);
+    expect(spies.records[1]).not.toHaveProperty("cold_start");
+    expect(spies.logText().split("\n")).toHaveLength(2);
+  });
+
   it("never log a secret, token or signature, whatever the outcome", async () => {
     const good = signedGithubEvent();
     const bearer = signedGenericEvent("coralogix", { auth: "bearer" });

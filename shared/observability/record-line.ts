@@ -1,0 +1,80 @@
+import { logger } from "./logger";
+
+/**
+ * One request's record as one JSON line on stdout, carrying its CloudWatch metrics in Embedded
+ * Metric Format (`_aws`): one line instead of a log line and a metrics line. It is written at any
+ * log level (a record that vanished at WARN would take its metrics with it), only not under
+ * SILENT (as the process starts), which asks for no output at all; POWERTOOLS_METRICS_DISABLED
+ * leaves the metrics out.
+ * Written straight to stdout: Lambda passes such a line through unchanged in either log format
+ * (its JSON format wraps only console.* calls). Lambda's application log-level filter reads the
+ * line's `level`; the stack never sets that filter above INFO (infra/constructs/lambda-defaults.ts),
+ * so every record passes it.
+ */
+
+/** One EMF directive: each metric counted once, under one dimension set. */
+export interface CountedMetrics {
+  dimensions: readonly string[];
+  metrics: readonly string[];
+}
+
+export interface RecordLineSettings {
+  namespace: string;
+  service: string;
+  metricsEnabled: boolean;
+  write: (line: string) => void;
+  silent: boolean;
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** The `_aws` directives and the metric values of one list, serialised once: the lists are constants. */
+function emfParts(namespace: string) {
+  const cache = new WeakMap<readonly CountedMetrics[], { directives: string; values: string }>();
+  return (counted: readonly CountedMetrics[]) => {
+    let parts = cache.get(counted);
+    if (!parts) {
+      const directives = counted.map((c) => ({
+        Namespace: namespace,
+        Dimensions: [c.dimensions],
+        Metrics: c.metrics.map((name) => ({ Name: name, Unit: "Count" })),
+      }));
+      const names = [...new Set(counted.flatMap((c) => c.metrics))];
+      parts = {
+        directives: JSON.stringify(directives),
+        values: names.map((name) => `,${JSON.stringify(name)}:1`).join(""),
+      };
+      cache.set(counted, parts);
+    }
+    return parts;
+  };
+}
+
+export function recordLineWriter(settings: RecordLineSettings) {
+  const service = `"service":${JSON.stringify(settings.service)}`;
+  const parts = emfParts(settings.namespace);
+  return (fields: Fields, counted: readonly CountedMetrics[]): void => {
+    if (settings.silent) return;
+    const json = JSON.stringify(fields);
+    const head = json.length > 2 ? `${json.slice(0, -1)},${service}` : `{${service}`;
+    if (!settings.metricsEnabled || counted.length === 0) {
+      settings.write(`${head}}\n`);
+      return;
+    }
+    const { directives, values } = parts(counted);
+    settings.write(
+      `${head},"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${directives}}${values}}\n`,
+    );
+  };
+}
+
+/** The process's writer, configured like Powertools (an object, so that tests can spy on `write`). */
+export const recordLine = {
+  write: recordLineWriter({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "WebhookPipeline",
+    service: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",
+    metricsEnabled: process.env.POWERTOOLS_METRICS_DISABLED !== "true",
+    write: (line) => process.stdout.write(line),
+    silent: logger.getLevelName() === "SILENT",
+  }),
+};

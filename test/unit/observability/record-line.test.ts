@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { type RecordLineSettings, recordLineWriter } from "../../../shared/observability/record-line";
+
+const COUNTED = [
+  { dimensions: ["service", "provider"], metrics: ["WebhooksReceived"] },
+  { dimensions: ["service", "provider", "reason"], metrics: ["WebhooksRejected"] },
+];
+
+function writer(settings: Partial<RecordLineSettings> = {}) {
+  const lines: string[] = [];
+  const write = recordLineWriter({
+    namespace: "WebhookPipeline",
+    service: "webhook-pipeline",
+    metricsEnabled: true,
+    silent: false,
+    write: (line) => void lines.push(line),
+    ...settings,
+  });
+  return { write, lines };
+}
+
+describe("the record line", () => {
+  it("is one JSON line holding the record, the service and an EMF block naming each metric and its dimensions", () => {
+    const { write, lines } = writer();
+    write(
+      { level: "WARN", message: "webhook rejected", provider: "github", reason: "bad_signature" },
+      COUNTED,
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.endsWith("}\n")).toBe(true);
+    expect(lines[0]!.indexOf("\n")).toBe(lines[0]!.length - 1);
+    const document = JSON.parse(lines[0]!);
+    expect(document).toMatchObject({
+      level: "WARN",
+      message: "webhook rejected",
+      service: "webhook-pipeline",
+      provider: "github",
+      reason: "bad_signature",
+      WebhooksReceived: 1,
+      WebhooksRejected: 1,
+    });
+    expect(document._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: "WebhookPipeline",
+        Dimensions: [["service", "provider"]],
+        Metrics: [{ Name: "WebhooksReceived", Unit: "Count" }],
+      },
+      {
+        Namespace: "WebhookPipeline",
+        Dimensions: [["service", "provider", "reason"]],
+        Metrics: [{ Name: "WebhooksRejected", Unit: "Count" }],
+      },
+    ]);
+    expect(Math.abs(document._aws.Timestamp - Date.now())).toBeLessThan(5_000);
+  });
+
+  it("stays valid JSON for values that need escaping, and counts a metric named twice once", () => {
+    const { write, lines } = writer();
+    const counted = [
+      { dimensions: ["service"], metrics: ["A", "B"] },
+      { dimensions: ["service", "provider"], metrics: ["A"] },
+    ];
+    write({ message: 'a "quoted" line\nwith a break', provider: "slack" }, counted);
+    write({ message: "again", provider: "slack" }, counted);
+    const [first, second] = lines.map((line) => JSON.parse(line));
+    expect(first.message).toBe('a "quoted" line\nwith a break');
+    expect(second).toMatchObject({ A: 1, B: 1 });
+    expect(lines[1]!.match(/"A":1/g)).toHaveLength(1);
+  });
+
+  it("is still written without metrics when metrics are disabled, and not at all when logging is silent", () => {
+    const disabled = writer({ metricsEnabled: false });
+    disabled.write({ level: "INFO", message: "webhook accepted" }, COUNTED);
+    expect(JSON.parse(disabled.lines[0]!)).toEqual({
+      level: "INFO",
+      message: "webhook accepted",
+      service: "webhook-pipeline",
+    });
+    const silent = writer({ silent: true });
+    silent.write({ level: "ERROR", message: "x" }, COUNTED);
+    expect(silent.lines).toEqual([]);
+  });
+});
