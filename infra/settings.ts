@@ -35,6 +35,10 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Application log levels, as Powertools names them (Lambda calls CRITICAL `FATAL`). */
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface PipelineSettings {
   /** Default for the `AgentUrl` stack parameter; without it `cdk deploy` needs `--parameters AgentUrl=…`. */
   agentUrl?: string;
@@ -57,6 +61,10 @@ export interface PipelineSettings {
   /** Point-in-time recovery on the events table (routing always has it; claims never need it). */
   eventsTablePointInTimeRecovery: boolean;
   logRetentionDays: number;
+  /** The functions' application log level; each request's record is written at every level. */
+  logLevel: LogLevel;
+  /** The fraction of queued events whose route through the pipeline X-Ray records (0 to 1). */
+  tracingSampleRate: number;
   /** An email address subscribed to a new alarm topic. */
   alarmEmail?: string;
   /** An existing SNS topic for alarm actions (instead of, or as well as, `alarmEmail`'s new topic). */
@@ -87,6 +95,8 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   routingTableDeletionProtection: true,
   eventsTablePointInTimeRecovery: false,
   logRetentionDays: 30,
+  logLevel: "INFO",
+  tracingSampleRate: 0.01,
   queueAgeAlarmSeconds: 900,
   agentErrorRateAlarmPercent: 5,
   api5xxAlarmThreshold: 5,
@@ -134,6 +144,30 @@ function positive(lookup: Lookup, name: keyof PipelineSettings, whole: boolean, 
     );
   }
   return value;
+}
+
+/** A number from 0 to 1. */
+function fraction(lookup: Lookup, name: keyof PipelineSettings): number {
+  const raw = lookup(name);
+  if (raw === undefined || raw === null || raw === "") return DEFAULT_SETTINGS[name] as number;
+  const value = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new InvalidSettingError(name, `must be a number from 0 to 1, got '${String(raw)}'`);
+  }
+  return value;
+}
+
+function logLevel(lookup: Lookup): LogLevel {
+  const raw = lookup("logLevel");
+  if (raw === undefined || raw === null || raw === "") return DEFAULT_SETTINGS.logLevel;
+  const level = String(raw).trim().toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new InvalidSettingError(
+      "logLevel",
+      `must be one of ${LOG_LEVELS.join(", ")}, got '${String(raw)}'`,
+    );
+  }
+  return level as LogLevel;
 }
 
 function boolean(lookup: Lookup, name: keyof PipelineSettings): boolean {
@@ -332,6 +366,8 @@ export function readSettings(lookup: Lookup): PipelineSettings {
       }
       return days;
     })(),
+    logLevel: logLevel(lookup),
+    tracingSampleRate: fraction(lookup, "tracingSampleRate"),
     alarmEmail: text(lookup, "alarmEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an email address"),
     alarmTopicArn: text(
       lookup,

@@ -64,6 +64,8 @@ export class WebhookPipelineStack extends Stack {
       secrets,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
       logRetention,
+      logLevel: settings.logLevel,
+      tracingSampleRate: settings.tracingSampleRate,
       secretsCacheSeconds: settings.secretsCacheSeconds,
       eventFilters: settings.eventFilters,
       providerEnvironment: settings.providerEnvironment,
@@ -90,7 +92,10 @@ export class WebhookPipelineStack extends Stack {
       secretsCacheSeconds: settings.secretsCacheSeconds,
       teamTokenSecretPrefix: settings.teamTokenSecretPrefix,
       logRetention,
+      logLevel: settings.logLevel,
     });
+    // The router is updated first: it reads every envelope version the new ingest code writes.
+    for (const fn of Object.values(api.ingestFunctions)) fn.node.addDependency(router.function);
     new Observability(this, "Observability", {
       api: api.api,
       queue: queue.queue,

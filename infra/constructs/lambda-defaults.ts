@@ -1,10 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { type Duration, Validations } from "aws-cdk-lib";
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import type { LogLevel } from "../settings";
 
 /** The repository root: entries are resolved from here, and esbuild bundles from it. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,6 +33,8 @@ export interface PipelineFunctionProps {
   memorySize: number;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** The application log level (POWERTOOLS_LOG_LEVEL); every request's record is written at any. */
+  logLevel: LogLevel;
   /**
    * Modules left to the Lambda runtime instead of bundled: only for code loaded lazily on a rare
    * path, so the common path's bundle stays small (the runtime ships AWS SDK v3).
@@ -33,9 +43,24 @@ export interface PipelineFunctionProps {
 }
 
 /**
+ * Lambda's application log-level filter, set only to pass levels more verbose than INFO. Lambda
+ * drops a JSON line below its level (a line without `level` counts as INFO), and the functions'
+ * per-request records (with their metrics) are INFO lines that must pass at any level: a higher
+ * level is applied by Powertools (POWERTOOLS_LOG_LEVEL) instead, which Lambda's level would
+ * override when set.
+ */
+const LAMBDA_APPLICATION_LEVELS: Partial<Record<LogLevel, ApplicationLogLevel>> = {
+  TRACE: ApplicationLogLevel.TRACE,
+  DEBUG: ApplicationLogLevel.DEBUG,
+};
+
+/**
  * The pipeline's Lambda defaults in one place: Node.js 22 on arm64, bundled by the local esbuild
- * (never Docker) as a minified ES module with source maps, active X-Ray tracing, its own log group
- * with a retention period, and its own role that may write only to that log group.
+ * (never Docker) as a minified ES module with a source map, X-Ray in PassThrough mode (traced when
+ * ingest sampled the event, functions/ingest/sampled-traces.ts), JSON logs with Lambda's own
+ * START/END/REPORT lines dropped (system level WARN: its Duration, Invocations and Errors metrics
+ * say the same), its own log group with a retention period, and its own role that may write only
+ * to that log group.
  */
 export class PipelineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
@@ -60,11 +85,18 @@ export class PipelineFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
-      tracing: Tracing.ACTIVE,
+      tracing: Tracing.PASS_THROUGH,
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      ...(LAMBDA_APPLICATION_LEVELS[props.logLevel]
+        ? { applicationLogLevelV2: LAMBDA_APPLICATION_LEVELS[props.logLevel] }
+        : {}),
       logGroup,
       role,
       projectRoot: PROJECT_ROOT,
-      environment: { ...POWERTOOLS_ENV, NODE_OPTIONS: "--enable-source-maps", ...props.environment },
+      // No --enable-source-maps: parsing the map would cost every cold start; an error's stack is
+      // decoded from it when logged (shared/observability/original-stack.ts).
+      environment: { ...POWERTOOLS_ENV, POWERTOOLS_LOG_LEVEL: props.logLevel, ...props.environment },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -86,7 +118,7 @@ export class PipelineFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:
-        "Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (resource must be *); every other statement names its resource.",
+        "X-Ray tracing of the sampled events needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (resource must be *); every other statement names its resource.",
     });
     Validations.of(this).acknowledge({
       id: "AwsSolutions-L1",

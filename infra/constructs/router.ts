@@ -5,6 +5,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { LogLevel } from "../settings";
 import { allow, PipelineFunction } from "./lambda-defaults";
 import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
@@ -33,6 +34,7 @@ export interface RouterProps {
   /** Teams' agent token secrets are named under this prefix; the router may read no other. */
   teamTokenSecretPrefix: string;
   logRetention: RetentionDays;
+  logLevel: LogLevel;
 }
 
 /** Item reads and writes the router's stores need: no Scan, no table management, no index reads. */
@@ -64,6 +66,7 @@ export class Router extends Construct {
       timeout: Duration.seconds(props.timeoutSeconds),
       memorySize: 512,
       logRetention: props.logRetention,
+      logLevel: props.logLevel,
       environment: {
         QUEUE_URL: props.queue.queueUrl,
         ROUTING_TABLE: props.routingTable.tableName,

@@ -13,6 +13,7 @@ import { HEALTH_PATH } from "../../shared/health/health-check";
 import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
 import type { ProviderName } from "../../shared/providers/provider";
 import { REGISTRY } from "../../shared/providers/registry";
+import type { LogLevel } from "../settings";
 import { allow, PipelineFunction } from "./lambda-defaults";
 import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
@@ -36,6 +37,9 @@ export interface WebhookApiProps {
   secrets: PipelineSecrets;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
+  logLevel: LogLevel;
+  /** The fraction of events ingest starts an X-Ray trace for (TRACING_SAMPLE_RATE). */
+  tracingSampleRate: number;
   secretsCacheSeconds: number;
   /** Each provider's rules go to its own function only (EVENT_FILTERS); none: it forwards everything. */
   eventFilters: EventFilters;
@@ -77,6 +81,7 @@ export class WebhookApi extends Construct {
         timeout: Duration.seconds(10),
         memorySize: 256,
         logRetention: props.logRetention,
+        logLevel: props.logLevel,
         // S3 is loaded only for a payload too large for one queue message; bundling it would double
         // the bundle every cold start loads.
         runtimeProvidedModules: [S3_SDK_MODULE],
@@ -89,6 +94,7 @@ export class WebhookApi extends Construct {
           VERSION: props.version,
           SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
           EVENTS_TABLE: props.auditTable.tableName,
+          TRACING_SAMPLE_RATE: String(props.tracingSampleRate),
           ...(rules ? { EVENT_FILTERS: JSON.stringify({ [provider]: rules }) } : {}),
           ...props.providerEnvironment[provider],
           ...props.secrets.environment(secret.name, ...tokenStores),

@@ -41,6 +41,8 @@ describe("a stack with every setting changed", () => {
         defaultTeam: "acme/sre",
         routingTableDeletionProtection: "false",
         logRetentionDays: 90,
+        logLevel: "debug",
+        tracingSampleRate: "0.25",
         alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
         queueAgeAlarmSeconds: 600,
         existingSecrets: JSON.stringify({
@@ -123,6 +125,20 @@ describe("a stack with every setting changed", () => {
 
   it("sets every log group's retention", () => {
     for (const [, group] of ofType("AWS::Logs::LogGroup")) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it("logs at the configured level, Lambda's filter let through to it, and traces the configured share", () => {
+    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+      expect(fn.Properties.LoggingConfig, id).toMatchObject({
+        ApplicationLogLevel: "DEBUG",
+        SystemLogLevel: "WARN",
+      });
+      expect(envOf(fn.Properties).POWERTOOLS_LOG_LEVEL, id).toBe("DEBUG");
+    }
+    for (const provider of PROVIDER_NAMES) {
+      const env = envOf(functionProps(synth.template, ingestFunctionLogicalId(provider)));
+      expect(env.TRACING_SAMPLE_RATE, provider).toBe("0.25");
+    }
   });
 
   it("sends alarms to the existing topic and creates none", () => {

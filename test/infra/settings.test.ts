@@ -21,6 +21,8 @@ describe("stack settings (CDK context)", () => {
     expect(settings.maxReceiveCount).toBe(WEBHOOK_QUEUE.maxReceiveCount);
     expect(settings.routingTableDeletionProtection).toBe(true);
     expect(settings.agentUrl).toBeUndefined();
+    expect(settings.logLevel).toBe("INFO");
+    expect(settings.tracingSampleRate).toBe(0.01);
   });
 
   it("takes values given as strings on the command line (-c name=value)", () => {
@@ -37,6 +39,8 @@ describe("stack settings (CDK context)", () => {
         defaultTeam: "acme/sre",
         alarmEmail: "oncall@example.com",
         logRetentionDays: "90",
+        logLevel: " warn ",
+        tracingSampleRate: "0",
         existingSecrets: '{"SLACK_SIGNING_SECRET":"prod/slack-signing-secret"}',
         teamTokenSecretPrefix: " prod/agent-tokens/ ",
       }),
@@ -53,6 +57,8 @@ describe("stack settings (CDK context)", () => {
       defaultTeam: "acme/sre",
       alarmEmail: "oncall@example.com",
       logRetentionDays: 90,
+      logLevel: "WARN",
+      tracingSampleRate: 0,
       existingSecrets: { SLACK_SIGNING_SECRET: "prod/slack-signing-secret" },
       teamTokenSecretPrefix: "prod/agent-tokens/",
     });
@@ -140,6 +146,12 @@ describe("stack settings (CDK context)", () => {
     [{ agentTimeoutMs: 30_000 }, /'agentTimeoutMs' must be between 100 and 29000 .*times out after 30 s/],
     [{ routingTableDeletionProtection: "yes" }, /'routingTableDeletionProtection' must be true or false/],
     [{ logRetentionDays: 10 }, /'logRetentionDays' must be one of 1, 3, 5, 7, 14, 30/],
+    [
+      { logLevel: "verbose" },
+      /'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, got 'verbose'/,
+    ],
+    [{ tracingSampleRate: "1.5" }, /'tracingSampleRate' must be a number from 0 to 1, got '1.5'/],
+    [{ tracingSampleRate: "often" }, /'tracingSampleRate' must be a number from 0 to 1/],
     [{ agentUrl: "http://agent.internal" }, /'agentUrl' must be an https:\/\/ URL/],
     [{ defaultTeam: "just-a-team" }, /'defaultTeam' must be <org_id>\/<team_node_id>/],
     [{ alarmEmail: "oncall" }, /'alarmEmail' must be an email address/],

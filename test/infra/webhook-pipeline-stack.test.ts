@@ -138,17 +138,28 @@ describe("HTTP API", () => {
 });
 
 describe("ingest functions", () => {
-  it("are one Node.js 22 arm64 function per provider with a short timeout, modest memory and active tracing", () => {
+  it("are one Node.js 22 arm64 function per provider with a short timeout, modest memory and sampled tracing", () => {
     for (const provider of PROVIDER_NAMES) {
       const props = functionProps(synth.template, ingestFunctionLogicalId(provider));
       expect(props).toMatchObject({
         Runtime: "nodejs22.x",
         Architectures: ["arm64"],
         Handler: "index.handler",
-        TracingConfig: { Mode: "Active" },
+        TracingConfig: { Mode: "PassThrough" },
         MemorySize: 256,
       });
       expect(props.Timeout).toBeLessThanOrEqual(10);
+      // Ingest starts a trace for 1 % of the queued events (functions/ingest/sampled-traces.ts).
+      expect(envOf(props).TRACING_SAMPLE_RATE, provider).toBe("0.01");
+    }
+  });
+
+  it("are updated after the router, which reads every envelope version they write", () => {
+    const template = synth.template.toJSON();
+    for (const provider of PROVIDER_NAMES) {
+      expect(template.Resources[ingestFunctionLogicalId(provider)].DependsOn, provider).toContain(
+        ROUTER_FUNCTION_LOGICAL_ID,
+      );
     }
   });
 
@@ -290,7 +301,8 @@ describe("router", () => {
     expect(props).toMatchObject({
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],
-      TracingConfig: { Mode: "Active" },
+      // Traced when ingest sampled the event: Lambda follows the message's trace header.
+      TracingConfig: { Mode: "PassThrough" },
     });
     const env = envOf(props);
     expect(Object.keys(env)).toEqual(
@@ -554,7 +566,19 @@ describe("observability", () => {
     for (const [id, group] of logGroups) expect(group.Properties.RetentionInDays, id).toBe(30);
     for (const [id, fn] of ofType("AWS::Lambda::Function")) {
       expect(resources[refId(fn.Properties.LoggingConfig.LogGroup)]!.Type, id).toBe("AWS::Logs::LogGroup");
-      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: "Active" });
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: "PassThrough" });
+    }
+  });
+
+  it("logs JSON without Lambda's START/END/REPORT lines, at the application level Powertools applies", () => {
+    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+      const { LogGroup: _, ...logging } = fn.Properties.LoggingConfig;
+      // No application level of Lambda's: it would drop the INFO records that carry the metrics.
+      expect(logging, id).toEqual({ LogFormat: "JSON", SystemLogLevel: "WARN" });
+      const env = envOf(fn.Properties);
+      expect(env.POWERTOOLS_LOG_LEVEL, id).toBe("INFO");
+      // Source maps are read when an error is logged, not at every start.
+      expect(env.NODE_OPTIONS, id).toBeUndefined();
     }
   });
 
