@@ -3,11 +3,13 @@
  * the whole local pipeline under a bounded load from a second process. Prints acknowledgements per
  * second, p50/p99 acknowledgement latency, how long the router takes to drain the queue, and checks
  * that every acknowledged event reached the agent exactly once (exit 1 if not).
+ * `npm run bench:e2e -- --help` lists the flags.
  */
 import { spawn } from "node:child_process";
-import { parseArgs } from "node:util";
 import type { AgentDelivery } from "../local/agent/demo-agent";
 import { eventually, startPipelineProcess } from "../local/process/pipeline-process";
+import { namespacedDeliveryKey } from "../shared/envelope/delivery-key";
+import { benchArgs, positiveNumber } from "./lib/cli";
 import { fmt, fmtInt, formatTable } from "./lib/table";
 
 interface LoadResult {
@@ -18,18 +20,35 @@ interface LoadResult {
   timeouts: number;
   durationSeconds: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** The X-GitHub-Delivery ids the pipeline acknowledged. */
   acknowledged: string[];
 }
 
-const { values } = parseArgs({
-  options: {
-    events: { type: "string", default: "2000" },
-    connections: { type: "string", default: "10" },
-    "batch-size": { type: "string", default: "10" },
-    "router-concurrency": { type: "string", default: "2" },
-    "drain-timeout": { type: "string", default: "300" },
-  },
+const USAGE = `npm run bench:e2e [-- options]
+
+  --events N               signed GitHub webhooks to send (default 2000)
+  --connections N          keep-alive connections they are sent over (default 10)
+  --batch-size N           router batch size (default 10)
+  --router-concurrency N   router invocations at once (default 2)
+  --drain-timeout S        seconds to wait for the router to deliver everything (default 300)
+  --help                   this text`;
+
+const flags = benchArgs(USAGE, {
+  events: { type: "string", default: "2000" },
+  connections: { type: "string", default: "10" },
+  "batch-size": { type: "string", default: "10" },
+  "router-concurrency": { type: "string", default: "2" },
+  "drain-timeout": { type: "string", default: "300" },
 });
+const values = Object.fromEntries(
+  Object.entries(flags)
+    .filter(([name]) => name !== "help")
+    .map(([name, value]) => [name, String(positiveNumber(name, value as string, USAGE))]),
+) as Record<"events" | "connections" | "batch-size" | "router-concurrency" | "drain-timeout", string>;
+
+/** The agent receives the namespaced delivery key: the route, then GitHub's delivery id. */
+const agentKey = (deliveryId: string) =>
+  namespacedDeliveryKey({ route: "/webhooks/github", delivery_key: deliveryId });
 
 function runLoad(url: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -71,7 +90,7 @@ try {
   const started = performance.now();
   const load = await runLoad(pipeline.description.apiUrl);
   const loadEnded = performance.now();
-  const expected = new Set(load.acknowledged);
+  const expected = new Set(load.acknowledged.map(agentKey));
   let deliveries: AgentDelivery[] = [];
   await eventually(
     "the router to drain the queue",

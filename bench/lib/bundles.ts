@@ -44,18 +44,18 @@ const COMMON: BuildOptions = {
 export const BUILD_CONFIGS = {
   /**
    * infra/constructs/lambda-defaults.ts: `bundleAwsSDK: true` except the lazily loaded S3 client the
-   * ingest functions leave to the runtime (infra/constructs/webhook-api.ts), source map,
-   * `--enable-source-maps`.
+   * ingest functions leave to the runtime (infra/constructs/webhook-api.ts), and a source map that
+   * is shipped but not loaded at start (shared/observability/original-stack.ts reads it on error).
    */
   deployed: {
-    label: "as deployed: SDK bundled (S3 client from the runtime), source map + --enable-source-maps",
+    label: "as deployed: SDK bundled (S3 client from the runtime), source map shipped, not loaded at start",
+    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [S3_SDK_MODULE] },
+  },
+  /** The same bundle started with `--enable-source-maps`, as it was deployed before. */
+  sourceMapsEnabled: {
+    label: "the same, started with NODE_OPTIONS=--enable-source-maps",
     esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [S3_SDK_MODULE] },
     nodeOptions: "--enable-source-maps",
-  },
-  /** NodejsFunction's defaults for nodejs18.x and later (`@aws-sdk/*` left to the runtime), minified. */
-  sdkExternal: {
-    label: "NodejsFunction default: @aws-sdk/* external, no source map",
-    esbuild: { ...COMMON, sourcemap: false, external: ["@aws-sdk/*"] },
   },
 } satisfies Record<string, BuildConfig>;
 

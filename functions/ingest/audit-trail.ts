@@ -1,6 +1,6 @@
 import type { RequestAudit, RequestRecord } from "../../shared/audit/request-record";
 import type { IngestConfig } from "../../shared/config/ingest-config";
-import { logger } from "../../shared/observability/logger";
+import { deferredLogger } from "../../shared/observability/deferred-logger";
 
 /**
  * The audit trail in the events table, its DynamoDB client loaded on the first request that needs
@@ -20,7 +20,7 @@ export function auditTrail(settings: NonNullable<IngestConfig["audit"]>): Reques
           tableName: settings.eventsTable,
           retentionDays: settings.retentionDays,
           perMinute: settings.perMinute,
-          onError: (problem) => logger.warn("audit record not written", { problem }),
+          onError: (problem) => void deferredLogger.warn("audit record not written", { problem }),
         }),
     );
     return loading;
@@ -31,7 +31,7 @@ export function auditTrail(settings: NonNullable<IngestConfig["audit"]>): Reques
       const done = load()
         .then((audit) => audit.record(entry))
         .catch((error: unknown) =>
-          logger.warn("audit record not written", { problem: (error as Error).message }),
+          deferredLogger.warn("audit record not written", { problem: (error as Error).message }),
         );
       pending.add(done);
       void done.finally(() => pending.delete(done));

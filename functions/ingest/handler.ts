@@ -5,7 +5,7 @@ import { healthConfigFromEnv, ingestConfigFromEnv } from "../../shared/config/in
 import { HealthCheck, isHealthPath } from "../../shared/health/health-check";
 import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
 import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
-import { logger } from "../../shared/observability/logger";
+import { deferredLogger } from "../../shared/observability/deferred-logger";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
 import { createSqsClient, SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../shared/secrets/secret-reader";
@@ -48,7 +48,7 @@ export function createIngestHandler(deps: () => IngestDeps) {
       const dependencies = deps();
       if (dependencies.health && isHealthPath(request.path)) {
         const answer = await dependencies.health.answer(request);
-        recordHealthAnswer(answer, request.requestId);
+        await recordHealthAnswer(answer, request.requestId);
         return json(request.requestId, answer.statusCode, answer.body, answer.headers);
       }
       const result = await ingestWebhook(request, dependencies);
@@ -59,7 +59,7 @@ export function createIngestHandler(deps: () => IngestDeps) {
       return json(request.requestId, result.statusCode, result.body, result.headers);
     } catch (error) {
       // A bug, never the caller's doing: log it for us, tell the caller only to retry.
-      logger.error("ingest failed unexpectedly", { correlation_id: correlationId, error });
+      await deferredLogger.error("ingest failed unexpectedly", { correlation_id: correlationId, error });
       return json(correlationId, 500, { error: "internal error; the event was not accepted, retry later" });
     }
   };

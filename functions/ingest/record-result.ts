@@ -1,6 +1,6 @@
 import type { HealthAnswer } from "../../shared/health/health-check";
 import type { IngestResult } from "../../shared/ingest/ingest-webhook";
-import { logger } from "../../shared/observability/logger";
+import { deferredLogger } from "../../shared/observability/deferred-logger";
 import { type CountedMetrics, recordLine } from "../../shared/observability/record-line";
 
 const BY_PROVIDER = ["service", "provider"];
@@ -74,10 +74,13 @@ export function recordIngestResult(result: IngestResult, request: RequestContext
   recordLine.write(recordOf(result, request), METRICS[result.outcome]);
 }
 
-/** Health checks are not webhooks: no record or metrics, and a warning only when the queue is unreachable. */
-export function recordHealthAnswer(answer: HealthAnswer, correlationId: string): void {
+/**
+ * Health checks are not webhooks: no record or metrics, and a warning only when the queue is
+ * unreachable (resolves once it is written).
+ */
+export async function recordHealthAnswer(answer: HealthAnswer, correlationId: string): Promise<void> {
   if (answer.problem) {
-    logger.warn("health check: the webhook queue is unreachable", {
+    await deferredLogger.warn("health check: the webhook queue is unreachable", {
       problem: answer.problem,
       correlation_id: correlationId,
     });

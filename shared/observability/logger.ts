@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { useLogger } from "./deferred-logger";
 import { LeanLogFormatter } from "./lean-log-formatter";
 
 /**
@@ -9,3 +10,5 @@ export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",
   logFormatter: new LeanLogFormatter(),
 });
+
+useLogger(logger);

@@ -1,5 +1,3 @@
-import { logger } from "./logger";
-
 /**
  * One request's record as one JSON line on stdout, carrying its CloudWatch metrics in Embedded
  * Metric Format (`_aws`): one line instead of a log line and a metrics line. It is written at any
@@ -68,6 +66,10 @@ export function recordLineWriter(settings: RecordLineSettings) {
   };
 }
 
+/** Whether Powertools' level is SILENT, by its variables: Lambda's own level, never SILENT, comes first. */
+const powertoolsSilent = (env: NodeJS.ProcessEnv) =>
+  !env.AWS_LAMBDA_LOG_LEVEL && (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "").toUpperCase() === "SILENT";
+
 /** The process's writer, configured like Powertools (an object, so that tests can spy on `write`). */
 export const recordLine = {
   write: recordLineWriter({
@@ -75,6 +77,6 @@ export const recordLine = {
     service: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",
     metricsEnabled: process.env.POWERTOOLS_METRICS_DISABLED !== "true",
     write: (line) => process.stdout.write(line),
-    silent: logger.getLevelName() === "SILENT",
+    silent: powertoolsSilent(process.env),
   }),
 };
