@@ -68,6 +68,21 @@ export function readJsonBody(req: WebhookRequest): BodyRead<Record<string, unkno
   return readJsonObject(bodyText(req));
 }
 
+/**
+ * The parse of a provider whose request is one JSON object and one event: the media type and body
+ * checked, then the provider says where its event type and delivery key are.
+ */
+export function parseJsonEvent(
+  req: WebhookRequest,
+  fields: (body: Record<string, unknown>) => { eventType: string; deliveryKey: string },
+): ParseOutcome {
+  const format = bodyFormat(req, ["json"]);
+  if (typeof format !== "string") return format;
+  const body = readJsonBody(req);
+  if (!body.ok) return body;
+  return { kind: "events", events: [{ ...fields(body.value), payload: body.value, payloadText: body.text }] };
+}
+
 /** Form fields as an object (a repeated field keeps its last value). */
 export function readForm(req: WebhookRequest): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(bodyText(req)));

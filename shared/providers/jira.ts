@@ -1,7 +1,7 @@
 import { signHexHeader, verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, contentDeliveryKey, pick, readJsonBody, str } from "./body";
+import { contentDeliveryKey, parseJsonEvent, pick, str } from "./body";
 import type { ParseOutcome, Provider, SampleContext } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -9,21 +9,10 @@ import { namedSecrets } from "./secrets";
 export const JIRA_SIGNATURE = { header: "X-Hub-Signature", prefix: "sha256=" } as const;
 
 function parse(req: WebhookRequest): ParseOutcome {
-  const format = bodyFormat(req, ["json"]);
-  if (typeof format !== "string") return format;
-  const body = readJsonBody(req);
-  if (!body.ok) return body;
-  return {
-    kind: "events",
-    events: [
-      {
-        eventType: str(body.value.webhookEvent) ?? "jira:webhook",
-        deliveryKey: str(req.headers["x-atlassian-webhook-identifier"]) ?? contentDeliveryKey(req.rawBody),
-        payload: body.value,
-        payloadText: body.text,
-      },
-    ],
-  };
+  return parseJsonEvent(req, (body) => ({
+    eventType: str(body.webhookEvent) ?? "jira:webhook",
+    deliveryKey: str(req.headers["x-atlassian-webhook-identifier"]) ?? contentDeliveryKey(req.rawBody),
+  }));
 }
 
 const WEBHOOK_SECRET = {

@@ -1,7 +1,7 @@
 import { signHexHeader, verifyHexSignature } from "../crypto/hex-hmac-signature";
 import { isJsonMediaType, mediaTypeOf } from "../http/media-type";
 import type { WebhookRequest } from "../http/webhook-request";
-import { bodyFormat, contentDeliveryKey, readJsonBody, str } from "./body";
+import { contentDeliveryKey, parseJsonEvent, readJsonBody, str } from "./body";
 import type { ParseOutcome, Provider, SampleContext, UnsignedHandshake } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -48,22 +48,11 @@ const verification: UnsignedHandshake = {
 };
 
 function parse(req: WebhookRequest): ParseOutcome {
-  const format = bodyFormat(req, ["json"]);
-  if (typeof format !== "string") return format;
-  const body = readJsonBody(req);
-  if (!body.ok) return body;
-  return {
-    kind: "events",
-    events: [
-      {
-        eventType: str(body.value.type) ?? "unknown",
-        // `id` is the event's, the same on each of Notion's retries (`attempt_number` counts them).
-        deliveryKey: str(body.value.id) ?? contentDeliveryKey(req.rawBody),
-        payload: body.value,
-        payloadText: body.text,
-      },
-    ],
-  };
+  return parseJsonEvent(req, (body) => ({
+    eventType: str(body.type) ?? "unknown",
+    // `id` is the event's, the same on each of Notion's retries (`attempt_number` counts them).
+    deliveryKey: str(body.id) ?? contentDeliveryKey(req.rawBody),
+  }));
 }
 
 const sampleBody = ({ now, id }: SampleContext) =>

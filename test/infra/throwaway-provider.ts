@@ -1,5 +1,5 @@
 import { signHexHeader, verifyHexSignature } from "../../shared/crypto/hex-hmac-signature";
-import { bodyFormat, pick, readJsonBody, str } from "../../shared/providers/body";
+import { parseJsonEvent, pick, str } from "../../shared/providers/body";
 import type { Provider } from "../../shared/providers/provider";
 import { namedSecrets } from "../../shared/providers/secrets";
 import type { SecretName } from "../../shared/secrets/secret-reader";
@@ -31,23 +31,12 @@ export const acme: Provider<"acme"> = {
   loadSecrets: (reader) => namedSecrets(reader, SECRET),
   verify: (req, secrets) => verifyHexSignature(SIGNATURE, req.headers, req.rawBody, secrets),
   sign: (secret, body) => signHexHeader(SIGNATURE, secret, body),
-  parse(req) {
-    const format = bodyFormat(req, ["json"]);
-    if (typeof format !== "string") return format;
-    const body = readJsonBody(req);
-    if (!body.ok) return body;
-    return {
-      kind: "events",
-      events: [
-        {
-          eventType: str(body.value.kind) ?? "alert",
-          deliveryKey: str(body.value.id) ?? "none",
-          payload: body.value,
-          payloadText: body.text,
-        },
-      ],
-    };
-  },
+  parse: (req) =>
+    parseJsonEvent(req, (body) => ({
+      eventType: str(body.kind) ?? "alert",
+      deliveryKey: str(body.id) ?? "none",
+    })),
+
   identifiers: (payload) => {
     const service = str(pick(payload, "service"));
     return service ? { service } : {};
