@@ -1,6 +1,5 @@
 import type { AcceptedDeliveries } from "./accepted-deliveries";
 import type { GitHubDeliveries, GitHubDelivery } from "./github-deliveries";
-import { deliveryKeyOfGuid } from "./github-delivery-key";
 import type { RedeliveryLedger, RedeliveryRequest } from "./redelivery-ledger";
 
 export type { AcceptedDeliveries } from "./accepted-deliveries";
@@ -95,7 +94,7 @@ export async function reconcileDeliveries(
     };
     report.rows.push(row);
     if (attempts.some((a) => isSuccess(a.statusCode))) continue;
-    if (await deps.accepted.accepted(deliveryKeyOfGuid(first.guid))) {
+    if (await deps.accepted.accepted(first.guid, options.since)) {
       row.did = "accepted_by_pipeline";
       continue;
     }
