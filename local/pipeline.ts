@@ -10,6 +10,7 @@ import { createS3Client } from "../shared/payloads/s3-payload-store";
 import { RoutingTable } from "../shared/routing/routing-table";
 import { parseSecretList } from "../shared/secrets/secret-values";
 import { type DemoAgent, startDemoAgent } from "./agent/demo-agent";
+import { createConsole } from "./console/start-console";
 import { DEMO_TEAM } from "./demo-team";
 import { applyDevSecretDefaults, type DevSecretName } from "./dev-defaults";
 import { startDynamoDbLocal } from "./emulators/dynamodb-local";
@@ -155,14 +156,23 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     // Imported only now: the handlers build their clients from the environment set above.
     const ingest = await import("../functions/ingest/handler");
 
-    const api = createLambdaHttpServer(
-      (event) =>
-        ingest.handler(
-          event,
-          localLambdaContext("webhook-ingest", 10_000),
-        ) as Promise<APIGatewayProxyStructuredResultV2>,
-    );
-    const port = await listen(api, options.port);
+    let port = 0;
+    const localConsole = createConsole({
+      dynamodb: dynamoClient,
+      sqs: sqsClient,
+      tables,
+      queueUrl: queues.queueUrl,
+      apiUrl: () => `http://localhost:${port}`,
+    });
+    const api = createLambdaHttpServer(async (event) => {
+      const result = (await ingest.handler(
+        event,
+        localLambdaContext("webhook-ingest", 10_000),
+      )) as APIGatewayProxyStructuredResultV2;
+      localConsole.requests.observe(event, result);
+      return result;
+    }, localConsole.route);
+    port = await listen(api, options.port);
     stops.push(() => new Promise((done) => api.close(() => done())));
 
     const routerSettings = {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { toApiGatewayEvent } from "./api-gateway-event";
 
@@ -27,10 +27,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Answers a request itself (true) or leaves it to the Lambda (false): the local console's pages. */
+export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 /** Serves a Lambda handler over HTTP the way an HTTP API with a `$default` route would. */
-export function createLambdaHttpServer(lambda: HttpLambda): Server {
+export function createLambdaHttpServer(lambda: HttpLambda, localRoute?: LocalRoute): Server {
   return createServer(async (req, res) => {
     try {
+      if (localRoute && (await localRoute(req, res))) return;
       const event = toApiGatewayEvent(req, await readBody(req));
       const result = await lambda(event);
       const body = result.body ?? "";

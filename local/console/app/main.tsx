@@ -1,0 +1,135 @@
+/// <reference lib="dom" />
+import { render } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type { ConsoleRow } from "../console-api";
+import type { EventDetail } from "../event-detail";
+import { getJson } from "./api";
+import { EventDetailView } from "./event-detail-view";
+import { EventList } from "./event-list";
+import { RoutesView } from "./routes-view";
+import { SendSample } from "./send-sample";
+
+/** How often the list asks for what changed: every request and outcome shows within a second. */
+const POLL_MS = 1000;
+
+function Filters(props: {
+  providers: string[];
+  statuses: string[];
+  provider: string;
+  status: string;
+  onChange: (provider: string, status: string) => void;
+}) {
+  return (
+    <div class="filters">
+      <select
+        data-testid="filter-provider"
+        value={props.provider}
+        onChange={(e) => props.onChange(e.currentTarget.value, props.status)}
+      >
+        <option value="">every provider</option>
+        {props.providers.map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </select>
+      <select
+        data-testid="filter-status"
+        value={props.status}
+        onChange={(e) => props.onChange(props.provider, e.currentTarget.value)}
+      >
+        <option value="">every status</option>
+        {props.statuses.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function App() {
+  const [tab, setTab] = useState<"events" | "routes">("events");
+  const [meta, setMeta] = useState<{ providers: string[]; statuses: string[] }>({
+    providers: [],
+    statuses: [],
+  });
+  const [filter, setFilter] = useState({ provider: "", status: "" });
+  const [rows, setRows] = useState<ConsoleRow[]>([]);
+  const [error, setError] = useState<string>();
+  const [selected, setSelected] = useState<string>();
+  const [detail, setDetail] = useState<EventDetail>();
+
+  useEffect(() => {
+    getJson<typeof meta>("/meta").then(setMeta, (e: Error) => setError(e.message));
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const query = new URLSearchParams();
+    if (filter.provider) query.set("provider", filter.provider);
+    if (filter.status) query.set("status", filter.status);
+    try {
+      setRows((await getJson<{ events: ConsoleRow[] }>(`/events?${query}`)).events);
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [filter]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(refresh, POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  // The detail follows its row: read again whenever the event's status or time changes.
+  const row = rows.find((r) => r.event_id === selected);
+  const version = row ? `${row.status}@${row.at}` : "";
+  useEffect(() => {
+    if (!selected) return;
+    getJson<EventDetail>(`/events/${encodeURIComponent(selected)}`).then(setDetail, (e: Error) =>
+      setError(e.message),
+    );
+  }, [selected, version]);
+
+  return (
+    <main>
+      <header>
+        <h1>Webhook pipeline</h1>
+        <nav>
+          <button type="button" class={tab === "events" ? "active" : ""} onClick={() => setTab("events")}>
+            Events
+          </button>
+          <button
+            type="button"
+            data-testid="tab-routes"
+            class={tab === "routes" ? "active" : ""}
+            onClick={() => setTab("routes")}
+          >
+            Routing table
+          </button>
+        </nav>
+        <SendSample onSent={refresh} />
+      </header>
+      {error && (
+        <p class="error" data-testid="error">
+          {error}
+        </p>
+      )}
+      {tab === "routes" ? (
+        <RoutesView />
+      ) : (
+        <div class="split">
+          <div class="list">
+            <Filters {...meta} {...filter} onChange={(provider, status) => setFilter({ provider, status })} />
+            <EventList rows={rows} selected={selected} onSelect={setSelected} />
+          </div>
+          {detail && <EventDetailView detail={detail} onReplayed={refresh} />}
+        </div>
+      )}
+    </main>
+  );
+}
+
+render(<App />, document.getElementById("app")!);
