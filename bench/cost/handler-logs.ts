@@ -1,4 +1,5 @@
 import { type InvocationTiming, parseMeterLine } from "./meter-lines";
+import { API_REQUEST_ID } from "./platform-logs";
 
 /** S3 requests by HTTP method (PUT: PutObject, GET: GetObject, …). */
 export type S3Requests = Record<string, number>;
@@ -22,7 +23,7 @@ export interface HandlerLogs {
   lines: number;
   /** As written locally (newline included). */
   bytes: number;
-  /** With each local function name replaced by the deployed one's length (see deployedNameLength). */
+  /** With each local function name and correlation id at its deployed length (see deployedNameLength). */
   deployedBytes: number;
   byFunction: { ingest: number; router: number; unattributed: number };
   shapes: LogShape[];
@@ -42,6 +43,15 @@ export const LOCAL_FUNCTION_NAMES = { ingest: "webhook-ingest", router: "webhook
  */
 export const deployedNameLength = (stackName: string, logicalId: string) =>
   Math.min(64, stackName.length + logicalId.length + 14);
+
+/**
+ * The correlation id is the API Gateway request id (functions/ingest/handler.ts), 16 characters in
+ * AWS; the local pipeline makes a UUID (local/http/api-gateway-event.ts). Each one a line carries is
+ * counted at the deployed length.
+ */
+const LOCAL_CORRELATION_ID =
+  /"correlation_id":"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g;
+const CORRELATION_ID_SHORTER = 36 - API_REQUEST_ID.length;
 
 function shapeOf(line: string): string {
   if (!line.startsWith("{")) return line.slice(0, 60);
@@ -74,7 +84,7 @@ export function handlerLogs(output: string, deployedLength: { ingest: number; ro
     else if (record) logs.timings.push(record);
     if (record) continue;
     const bytes = Buffer.byteLength(line) + 1;
-    let deployed = bytes;
+    let deployed = bytes - (line.match(LOCAL_CORRELATION_ID)?.length ?? 0) * CORRELATION_ID_SHORTER;
     for (const fn of ["ingest", "router"] as const) {
       deployed +=
         occurrences(line, LOCAL_FUNCTION_NAMES[fn]) * (deployedLength[fn] - LOCAL_FUNCTION_NAMES[fn].length);

@@ -7,6 +7,8 @@ import type { FunctionFacts } from "./stack-facts";
  */
 
 const REQUEST_ID = "8f5b3c2a-1d4e-4f6a-9b7c-0e1d2f3a4b5c";
+/** An HTTP API request id as API Gateway writes it: the correlation id ingest and the router log. */
+export const API_REQUEST_ID = "JxKq0hB9FiAEMbQ=";
 const TRACE = { root: "1-674cf3a1-5c1d2e3f4a5b6c7d8e9f0a1b", segment: "3c2b1a0f9e8d7c6b" };
 
 /** Lambda's text-format START, END and REPORT lines (and the REPORT's X-Ray line when traced). */
@@ -60,8 +62,8 @@ export function platformBytesPerInvocation(fn: FunctionFacts): number {
 /** Typical values for the `$context` variables an HTTP API access log format uses. */
 function contextValue(name: string, request: AccessLogRequest): string {
   const values: Record<string, string> = {
-    requestId: "JxKq0hB9FiAEMbQ=",
-    extendedRequestId: "JxKq0hB9FiAEMbQ=",
+    requestId: API_REQUEST_ID,
+    extendedRequestId: API_REQUEST_ID,
     "identity.sourceIp": "192.30.252.44",
     requestTime: "01/Dec/2026:12:00:00 +0000",
     requestTimeEpoch: "1764590400000",

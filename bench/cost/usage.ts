@@ -34,6 +34,8 @@ export interface FunctionUse {
   invocations: number;
   /** Billed milliseconds (each invocation rounded up) at the 10th, 50th and 90th percentile. */
   billedMs: { p10: number; p50: number; p90: number };
+  /** Records the invocations handled (router: batch sizes summed; ingest: one a request). */
+  records: number;
 }
 
 export interface CaseUsage {
@@ -44,10 +46,28 @@ export interface CaseUsage {
   tracedShare: Record<string, number>;
 }
 
-function functionUse(fn: FunctionFacts, timings: { ms: number }[]): FunctionUse {
+function functionUse(fn: FunctionFacts, timings: { ms: number; records?: number }[]): FunctionUse {
   const billed = timings.map((t) => Math.ceil(t.ms)).sort((a, b) => a - b);
   const at = (q: number) => billed[Math.min(billed.length - 1, Math.floor(q * billed.length))] ?? 0;
-  return { fn, invocations: timings.length, billedMs: { p10: at(0.1), p50: at(0.5), p90: at(0.9) } };
+  return {
+    fn,
+    invocations: timings.length,
+    billedMs: { p10: at(0.1), p50: at(0.5), p90: at(0.9) },
+    records: timings.reduce((sum, t) => sum + (t.records ?? 1), 0),
+  };
+}
+
+/**
+ * The traces ingest starts for TRACING_SAMPLE_RATE of its queued events (functions/ingest/
+ * sampled-traces.ts): each marked message carries a new trace marked sampled, which the router's
+ * invocation records. Which trace Lambda records an invocation under when its batch holds several
+ * marked messages is undocumented, so each marked message counts as a trace of its own (an upper
+ * bound, one event per webhook); the router's share is the invocations whose batch holds one.
+ */
+export function markedTraces(ingest: FunctionFacts, router: FunctionUse) {
+  const rate = Number(ingest.env.TRACING_SAMPLE_RATE ?? 0) || 0;
+  const records = router.invocations > 0 ? router.records / router.invocations : 1;
+  return { tracesPerWebhook: rate, routerShare: 1 - (1 - rate) ** records };
 }
 
 /**
@@ -99,7 +119,8 @@ export function caseUsage(
     30 /
     n;
 
-  // X-Ray: Lambda's own sampling of each function's invocations (see xray-sampling.ts).
+  // X-Ray: Lambda's own sampling of each Active function's invocations (see xray-sampling.ts), and
+  // the traces ingest starts itself (see markedTraces).
   const tracedShare: Record<string, number> = {};
   let traces = 0;
   for (const f of fns) {
@@ -108,6 +129,9 @@ export function caseUsage(
     tracedShare[f.fn.logicalId] = share;
     traces += (f.invocations / n) * share;
   }
+  const marked = markedTraces(ingestFn, router);
+  traces += marked.tracesPerWebhook;
+  tracedShare[routerFn.logicalId] = Math.max(tracedShare[routerFn.logicalId] ?? 0, marked.routerShare);
 
   // Secrets Manager: every secret a function declares, read again each time its cache expires, in
   // one warm execution environment per function (steady low traffic needs no more).

@@ -4,8 +4,8 @@
  * X-Ray sampling rate for your functions": the Lambda developer guide, services-xray), whatever
  * X-Ray sampling rules the account has; taken here as one reservoir per function. An invocation
  * the SQS event source makes is a trace of its own (linked to the messages' traces). A PassThrough
- * function is traced only when an upstream service sampled the request, and nothing upstream of
- * this pipeline traces (HTTP APIs do not support X-Ray): none.
+ * function is traced only when an upstream service sampled the request: HTTP APIs do not support
+ * X-Ray, so only the messages ingest itself marks sampled (usage.ts, markedTraces).
  *
  * Arrivals are taken as Poisson at the monthly average rate: at low rates almost every request is
  * the first of its second and is recorded, which is why Active tracing records nearly everything

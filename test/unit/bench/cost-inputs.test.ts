@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deployedNameLength, handlerLogs } from "../../../bench/cost/handler-logs";
 import { meterLine } from "../../../bench/cost/meter-lines";
+import { API_REQUEST_ID } from "../../../bench/cost/platform-logs";
 import { factsFromTemplate } from "../../../bench/cost/stack-facts";
 
 const template = {
@@ -115,6 +116,18 @@ describe("the handlers' log lines", () => {
     // The ingest line carries the deployed name's length instead of `webhook-ingest`'s.
     expect(logs.byFunction.ingest).toBe(Buffer.byteLength(ingestLine) + 1 + (50 - "webhook-ingest".length));
     expect(logs.shapes.map((s) => s.shape)).toContain("INFO webhook accepted");
+  });
+
+  it("counts a local correlation id (a UUID) at the length of API Gateway's request id", () => {
+    const uuid = "e0a807b3-ae84-41ec-ae35-58d986020d23";
+    const line = (id: string) => JSON.stringify({ message: "delivered", correlation_id: id, event_id: uuid });
+    const logs = handlerLogs(line(uuid), { ingest: 50, router: 50 });
+    expect(logs.bytes).toBe(Buffer.byteLength(line(uuid)) + 1);
+    // Only the correlation id is shortened: the event id is a UUID in AWS too.
+    expect(logs.deployedBytes).toBe(Buffer.byteLength(line(API_REQUEST_ID)) + 1);
+    expect(handlerLogs(line("not-a-uuid"), { ingest: 50, router: 50 }).deployedBytes).toBe(
+      Buffer.byteLength(line("not-a-uuid")) + 1,
+    );
   });
 
   it("takes CloudFormation's function name length: stack, logical id, 12 characters, at most 64", () => {

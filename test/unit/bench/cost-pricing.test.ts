@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { FLOOR, floorUsage } from "../../../bench/cost/floor";
+import { handlerLogs } from "../../../bench/cost/handler-logs";
 import { GB, PRICES } from "../../../bench/cost/prices";
 import { COMPONENTS, gbSeconds, pricePerMillion, totalOf, type Usage } from "../../../bench/cost/pricing";
-import type { FunctionFacts } from "../../../bench/cost/stack-facts";
+import type { FunctionFacts, StackFacts } from "../../../bench/cost/stack-facts";
+import { type CaseMeasurement, caseUsage } from "../../../bench/cost/usage";
 import { LAMBDA_ACTIVE_SAMPLING, sampledFraction, tracedShare } from "../../../bench/cost/xray-sampling";
 
 const none: Usage = {
@@ -116,8 +118,47 @@ describe("X-Ray sampling", () => {
     expect(sampledFraction({ reservoirPerSecond: 0, fixedRate: 0.01 }, 0.4)).toBeCloseTo(0.01, 10);
   });
 
-  it("traces PassThrough functions only as far as an upstream decision goes: none here", () => {
+  it("traces PassThrough functions only as far as an upstream decision goes: none of their own", () => {
     expect(tracedShare("PassThrough", 0.4)).toBe(0);
     expect(tracedShare("Active", 0.4)).toBeCloseTo(sampledFraction(LAMBDA_ACTIVE_SAMPLING, 0.4), 12);
+  });
+
+  it("counts a trace for each message ingest marks sampled, and the router batches that hold one", () => {
+    const passThrough = (logicalId: string, env: Record<string, string> = {}): FunctionFacts => ({
+      ...fn(256),
+      logicalId,
+      tracing: "PassThrough",
+      env,
+    });
+    const ingest = passThrough("Ingest", { TRACING_SAMPLE_RATE: "0.01" });
+    const router = passThrough("Router");
+    const timings = [
+      ...Array.from({ length: 100 }, () => ({ fn: "ingest" as const, ms: 3 })),
+      ...Array.from({ length: 10 }, () => ({ fn: "router" as const, ms: 30, records: 10 })),
+    ];
+    const measurement: CaseMeasurement = {
+      events: 100,
+      bodyBytes: 1000,
+      response: { status: 200, bytes: 60, userAgent: "ua", path: "/webhooks/slack/events" },
+      counts: {},
+      logs: { ...handlerLogs("", { ingest: 50, router: 50 }), timings },
+      stored: {
+        tableByteMonths: {},
+        indexByteMonths: {},
+        tableItems: {},
+        meanItemBytes: {},
+        s3Objects: 0,
+        s3ByteMonths: 0,
+      },
+    };
+    const facts = { functions: [ingest, router], tables: [], samplingRules: [] } as unknown as StackFacts;
+    const traced = caseUsage(measurement, facts, ingest, router, { webhooksPerMonth: 1_000_000 });
+    expect(traced.usage.xrayTraces).toBeCloseTo(0.01, 12);
+    expect(traced.tracedShare.Router).toBeCloseTo(1 - 0.99 ** 10, 12);
+    expect(traced.tracedShare.Ingest).toBe(0);
+    const untraced = caseUsage(measurement, facts, passThrough("Ingest"), router, {
+      webhooksPerMonth: 1_000_000,
+    });
+    expect(untraced.usage.xrayTraces).toBe(0);
   });
 });
