@@ -7,6 +7,7 @@ import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { AUDIT_SDK_MODULES } from "../../shared/adapters/dynamodb/dynamodb-request-audit";
 import { DEFAULT_MAX_BODY_BYTES, SQS_MAX_MESSAGE_BYTES } from "../../shared/config/ingest-config";
 import type { EventFilters } from "../../shared/filters/event-filters";
 import { HEALTH_PATH } from "../../shared/health/health-check";
@@ -82,9 +83,9 @@ export class WebhookApi extends Construct {
         memorySize: 256,
         logRetention: props.logRetention,
         logLevel: props.logLevel,
-        // S3 is loaded only for a payload too large for one queue message; bundling it would double
-        // the bundle every cold start loads.
-        runtimeProvidedModules: [S3_SDK_MODULE],
+        // S3 is loaded only for a payload too large for one queue message, DynamoDB only for the
+        // audit trail's first record; bundling them would double the bundle every cold start loads.
+        runtimeProvidedModules: [S3_SDK_MODULE, ...AUDIT_SDK_MODULES],
         environment: {
           QUEUE_URL: props.queue.queueUrl,
           PROVIDER: provider,
@@ -132,23 +133,20 @@ export class WebhookApi extends Construct {
       throttle: props.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        // No headers or bodies: signatures and tokens never reach the access log.
+        // One short line per request, for what only API Gateway sees: requests it answers itself
+        // (429 throttled, 404 no route, 413 too large) and ingest invocations that failed or timed
+        // out, and the latency the sender saw. `correlation_id` is the request id the ingest record
+        // and the router lines carry, so one Logs Insights filter finds a request in all three.
+        // What the ingest record says (provider, event ids, outcome) and what CloudWatch stamps on
+        // every event (time) is not repeated; no headers or bodies, so no signature or token.
         format: AccessLogFormat.custom(
           JSON.stringify({
-            requestId: "$context.requestId",
+            correlation_id: "$context.requestId",
             ip: "$context.identity.sourceIp",
-            requestTime: "$context.requestTime",
-            httpMethod: "$context.httpMethod",
-            routeKey: "$context.routeKey",
-            path: "$context.path",
+            request: "$context.httpMethod $context.path",
             status: "$context.status",
-            protocol: "$context.protocol",
-            responseLength: "$context.responseLength",
-            responseLatency: "$context.responseLatency",
-            integrationStatus: "$context.integrationStatus",
-            integrationLatency: "$context.integrationLatency",
-            integrationError: "$context.integrationErrorMessage",
-            userAgent: "$context.identity.userAgent",
+            response_ms: "$context.responseLatency",
+            error: "$context.integrationErrorMessage",
           }),
         ),
       },

@@ -126,10 +126,14 @@ describe("HTTP API", () => {
     // No route overrides the stage's limits with lower ones.
     expect(stage.Properties.RouteSettings).toBeUndefined();
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
-    expect(format).toMatchObject({
-      requestId: "$context.requestId",
+    // The correlation id the ingest record and router lines carry, and what only API Gateway sees.
+    expect(format).toEqual({
+      correlation_id: "$context.requestId",
+      ip: "$context.identity.sourceIp",
+      request: "$context.httpMethod $context.path",
       status: "$context.status",
-      routeKey: "$context.routeKey",
+      response_ms: "$context.responseLatency",
+      error: "$context.integrationErrorMessage",
     });
     expect(Object.values(format).join(" ")).not.toMatch(/header|body|authorization/i);
     const logGroupId = refId(stage.Properties.AccessLogSettings.DestinationArn);
