@@ -19,6 +19,7 @@ export function SendSample({ onSent }: { onSent: () => void }) {
     });
   }, []);
   const send = async () => {
+    setResult(undefined);
     try {
       const answer = await postJson<{ status: number; path: string; body: string }>(
         `/samples/${encodeURIComponent(chosen)}`,
