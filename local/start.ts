@@ -6,17 +6,21 @@ import { JavaMissingError } from "./emulators/dynamodb-local";
 import { HANDSHAKE_TOKEN_FILES } from "./handshake-token-files";
 import { startLocalPipeline } from "./pipeline";
 import { PIPELINE_FILE } from "./pipeline-file";
+import { showReadableLogs } from "./terminal/readable-output";
 
 const USAGE = `npm start -- [--port 3000] [--persist] [--batch-size 10] [--batch-window-ms 0]
                 [--router-concurrency 2] [--max-receive-count ${WEBHOOK_QUEUE.maxReceiveCount}]
                 [--pipeline-file ${PIPELINE_FILE}] [--router-timeout-seconds ${WEBHOOK_QUEUE.routerTimeoutSeconds}]
                 [--router-process] [--handler-sqs-endpoint URL] [--handler-dynamodb-endpoint URL]
+                [--json-logs]
 
 Runs the whole webhook pipeline locally on embedded emulators (fauxqs, DynamoDB Local).
 Reads PORT, AGENT_URL and the provider secrets from the environment or an untracked .env file.
 --router-process runs the router in a child process, restarted whenever it dies (SIGUSR2 to this
 process SIGKILLs it: npm run soak's crash fault). --handler-*-endpoint points the handlers' SDK
-clients at a proxy in front of the emulator (npm run soak's fault-injecting proxies).`;
+clients at a proxy in front of the emulator (npm run soak's fault-injecting proxies).
+Each request and each outcome is printed as one readable line (in colour on a terminal; NO_COLOR
+and FORCE_COLOR are honoured); --json-logs prints the handlers' JSON lines as CloudWatch would hold them.`;
 
 function whole(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -44,6 +48,7 @@ async function main() {
         "router-process": { type: "boolean" },
         "handler-sqs-endpoint": { type: "string" },
         "handler-dynamodb-endpoint": { type: "string" },
+        "json-logs": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -58,6 +63,7 @@ async function main() {
   loadDotEnv();
   // The handlers log JSON lines; INFO shows every webhook and delivery.
   process.env.POWERTOOLS_LOG_LEVEL ??= "INFO";
+  if (!values["json-logs"]) process.once("exit", showReadableLogs().flush);
 
   const log = (line: string) => console.log(line);
   const pipeline = await startLocalPipeline({
@@ -103,6 +109,7 @@ Webhook pipeline running locally.
 Webhook URLs:
 ${routes.join("\n")}
 
+Console:      ${d.apiUrl}/_console  (every request, its route and the agent's answer, in a browser)
 Agent:        ${d.agentUrl}${pipeline.demoAgent ? "  (demo agent; GET /deliveries lists what it received)" : ""}
 SQS (fauxqs): ${d.sqsEndpoint}  queue ${d.queueUrl}
               dead-letter queue ${d.deadLetterQueueUrl}

@@ -40,9 +40,10 @@ export async function startPipelineProcess(
   const dir = mkdtempSync(join(tmpdir(), "pipeline-e2e-"));
   const pipelineFile = join(dir, "pipeline.json");
   const entry = options.entry ?? "local/start.ts";
+  // `output()` holds the handlers' lines as CloudWatch would (npm run cost measures them).
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", entry, "--port", "0", "--pipeline-file", pipelineFile, ...args],
+    ["--import", "tsx", entry, "--port", "0", "--pipeline-file", pipelineFile, "--json-logs", ...args],
     {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

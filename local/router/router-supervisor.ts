@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import type { RouterProcessSettings } from "./router-process";
 
 export interface RouterSupervisor {
@@ -8,6 +10,15 @@ export interface RouterSupervisor {
 }
 
 const ENTRY = new URL("./router-process.ts", import.meta.url).pathname;
+
+/**
+ * The child's output written here line by line, so that its lines go through whatever this
+ * process does with its own (npm start's readable lines) and never interleave with them mid-line.
+ */
+const forwardLines = (from: Readable, to: NodeJS.WriteStream) =>
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+    to.write(`${line}\n`),
+  );
 
 /**
  * Runs the router in a child process that inherits this process's environment (the handlers'
@@ -23,9 +34,11 @@ export function superviseRouterProcess(
   const start = () => {
     if (stopping) return;
     const current = spawn(process.execPath, ["--import", "tsx", ENTRY, JSON.stringify(settings)], {
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
       env: process.env,
     });
+    forwardLines(current.stdout!, process.stdout);
+    forwardLines(current.stderr!, process.stderr);
     current.once("exit", (code, signal) => {
       // SIGTERM or a clean exit: the whole local pipeline is shutting down (its process group).
       if (stopping || signal === "SIGTERM" || code === 0) return;
