@@ -294,7 +294,7 @@ try {
   ];
   console.log(
     `\n2. Cold start: \`await import(bundle)\` in a fresh node process, median of ${ROUNDS} (the bundles interleaved), each built with the\n` +
-      "   deployed esbuild options (minified ESM, SDK bundled but the lazily loaded S3 client, source map shipped)",
+      "   deployed esbuild options (minified ESM, SDK bundled but the lazily loaded S3 and DynamoDB modules, source map shipped)",
   );
   console.log(
     formatTable(

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build } from "esbuild";
+import { AUDIT_SDK_MODULES } from "../../shared/adapters/dynamodb/dynamodb-request-audit";
 import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
 import { median } from "./measure";
 
@@ -41,20 +42,25 @@ const COMMON: BuildOptions = {
   logLevel: "silent",
 };
 
+/** What the ingest functions take from the Lambda runtime instead of bundling it. */
+const RUNTIME_PROVIDED = [S3_SDK_MODULE, ...AUDIT_SDK_MODULES];
+
 export const BUILD_CONFIGS = {
   /**
-   * infra/constructs/lambda-defaults.ts: `bundleAwsSDK: true` except the lazily loaded S3 client the
-   * ingest functions leave to the runtime (infra/constructs/webhook-api.ts), and a source map that
-   * is shipped but not loaded at start (shared/observability/original-stack.ts reads it on error).
+   * infra/constructs/lambda-defaults.ts: `bundleAwsSDK: true` except the lazily loaded S3 and audit
+   * (DynamoDB) modules the ingest functions leave to the runtime (infra/constructs/webhook-api.ts),
+   * and a source map that is shipped but not loaded at start (shared/observability/original-stack.ts
+   * reads it on error).
    */
   deployed: {
-    label: "as deployed: SDK bundled (S3 client from the runtime), source map shipped, not loaded at start",
-    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [S3_SDK_MODULE] },
+    label:
+      "as deployed: SDK bundled (S3 and DynamoDB from the runtime), source map shipped, not loaded at start",
+    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: RUNTIME_PROVIDED },
   },
   /** The same bundle started with `--enable-source-maps`, as it was deployed before. */
   sourceMapsEnabled: {
     label: "the same, started with NODE_OPTIONS=--enable-source-maps",
-    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: [S3_SDK_MODULE] },
+    esbuild: { ...COMMON, sourcemap: true, sourcesContent: false, external: RUNTIME_PROVIDED },
     nodeOptions: "--enable-source-maps",
   },
 } satisfies Record<string, BuildConfig>;

@@ -1,9 +1,19 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { FloodCap, type SuppressedCount } from "../../audit/flood-cap";
 import type { RequestAudit, RequestRecord } from "../../audit/request-record";
 import { EVENTS_TABLE } from "../../config/resources";
 import { trimField } from "../../events/event-item";
+
+type DocumentSdk = typeof import("@aws-sdk/lib-dynamodb");
+type DocumentClient = import("@aws-sdk/lib-dynamodb").DynamoDBDocumentClient;
+
+/**
+ * The SDK modules of the audit trail. The ingest functions take them from the Lambda runtime
+ * (infra/constructs/webhook-api.ts) and load them on the first request they audit: bundled, their
+ * code would be read and parsed on every cold start, though most instances never write a record.
+ * Hence no static import of either here: an ES module bundle would hoist it to its start.
+ */
+export const AUDIT_SDK_MODULES = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"];
 
 export interface DynamoDbRequestAuditOptions {
   client: DynamoDBClient;
@@ -31,15 +41,12 @@ const { partitionKey: ID, statusIndex, ttlAttribute: TTL } = EVENTS_TABLE;
  * as fast as before.
  */
 export class DynamoDbRequestAudit implements RequestAudit {
-  private readonly doc: DynamoDBDocumentClient;
+  private sdk: Promise<{ doc: DocumentClient; lib: DocumentSdk }> | undefined;
   private readonly cap: FloodCap;
   private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
 
   constructor(private readonly options: DynamoDbRequestAuditOptions) {
-    this.doc = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
     this.now = options.now ?? Date.now;
     this.cap = new FloodCap({ perMinute: options.perMinute, flushEveryMs: SUMMARY_EVERY_MS, now: this.now });
   }
@@ -62,17 +69,29 @@ export class DynamoDbRequestAudit implements RequestAudit {
     void tracked.finally(() => this.pending.delete(tracked));
   }
 
+  /** The document client, on the first write. */
+  private document() {
+    this.sdk ??= import("@aws-sdk/lib-dynamodb").then((lib) => ({
+      lib,
+      doc: lib.DynamoDBDocumentClient.from(this.options.client, {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    }));
+    return this.sdk;
+  }
+
   private expiry(): number {
     return Math.floor(this.now() / 1000) + this.options.retentionDays * 86_400;
   }
 
-  private put(entry: RequestRecord): Promise<void> {
+  private async put(entry: RequestRecord): Promise<void> {
     const item = Object.fromEntries(
       Object.entries(entry).map(([k, v]) => [k, typeof v === "string" ? trimField(v) : v]),
     );
-    return this.doc
+    const { doc, lib } = await this.document();
+    return doc
       .send(
-        new PutCommand({
+        new lib.PutCommand({
           TableName: this.options.tableName,
           Item: {
             ...item,
@@ -86,10 +105,11 @@ export class DynamoDbRequestAudit implements RequestAudit {
       .then(() => undefined);
   }
 
-  private addCount({ group, window, count, sample }: SuppressedCount): Promise<void> {
-    return this.doc
+  private async addCount({ group, window, count, sample }: SuppressedCount): Promise<void> {
+    const { doc, lib } = await this.document();
+    return doc
       .send(
-        new UpdateCommand({
+        new lib.UpdateCommand({
           TableName: this.options.tableName,
           Key: { [ID]: trimField(`requests:${group}:${window}`, 900) },
           UpdateExpression:
