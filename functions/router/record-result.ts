@@ -55,7 +55,8 @@ export function recordRouterResult(applied: AppliedRecord, now: Date = new Date(
       // Not recorded: the agent has it, and only this container remembers (a copy elsewhere may resend).
       if (!applied.recorded) metrics.addMetric("DeliveriesNotRemembered", MetricUnit.Count, 1);
       const level = applied.problems.length === 0 ? "info" : "error";
-      logger[level]("delivered to the agent", {
+      // The one line a delivered event costs, paid per webhook: the status says the rest.
+      logger[level]("delivered", {
         ...fields,
         agent_status: decision.agentStatus,
         agent_ms: decision.durationMs,

@@ -229,7 +229,10 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(item!.body_bytes).toBe(Buffer.byteLength(JSON.stringify(envelope)));
     expect((await events.byStatus("delivered")).map((i) => i.event_id)).not.toContain(envelope.id);
     expect(router.counts).toMatchObject({ EventsDelivered: 1, EndToEndLatency: 1 });
-    expect(JSON.stringify(logSpies.flatMap((spy) => spy.mock.calls))).toContain("delivered to the agent");
+    expect(logSpies.flatMap((spy) => spy.mock.calls)).toContainEqual([
+      "delivered",
+      expect.objectContaining({ event_id: envelope.id, status: "delivered", agent_status: 202 }),
+    ]);
   });
 
   it("sends a team's events to its agent override, and GitHub events by repository", async () => {
