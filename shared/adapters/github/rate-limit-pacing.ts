@@ -79,7 +79,8 @@ export function paceRequests(octokit: Octokit, options: PacingOptions): void {
     const write = requestOptions.method !== "GET" && requestOptions.method !== "HEAD";
     for (let retry = 0; ; retry += 1) {
       await waitFor(state.blockedUntil - options.now(), "its budget is used up");
-      if (write) {
+      // A retry was already spaced by its wait.
+      if (write && retry === 0) {
         const gap = state.lastWriteAt + options.writeIntervalMs - options.now();
         if (gap > 0) await options.sleep(gap);
         state.lastWriteAt = options.now();
