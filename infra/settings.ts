@@ -1,4 +1,4 @@
-import { WEBHOOK_QUEUE } from "../shared/config/resources";
+import { GITHUB_RECONCILER, WEBHOOK_QUEUE } from "../shared/config/resources";
 import { type EventFilters, EventFiltersError, parseEventFilters } from "../shared/filters/event-filters";
 import type { ProviderName } from "../shared/providers/provider";
 import { REGISTRY } from "../shared/providers/registry";
@@ -29,6 +29,8 @@ export const DEFAULT_TEAM_TOKEN_SECRET_PREFIX = "webhook-pipeline/team-tokens/";
  * or `?` can widen the grant. Never empty: an empty prefix would be every secret in the account.
  */
 const SECRET_NAME_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,511}$/;
+/** A whole secret name. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /** CloudWatch Logs' allowed retention periods, in days. */
 const LOG_RETENTION_DAYS = [
@@ -78,6 +80,19 @@ export interface PipelineSettings {
   eventFilters: EventFilters;
   /** Each provider's non-secret configuration from context, as its function's variables (genericSources). */
   providerEnvironment: Partial<Record<ProviderName, Record<string, string>>>;
+  /**
+   * The name of an existing Secrets Manager secret holding the GitHub App's `{"app_id", "private_key"}`:
+   * the scheduled GitHub delivery reconciler is deployed only when it is set.
+   */
+  githubAppSecretName?: string;
+  /** Minutes between reconciler runs; above its timeout, so two runs never overlap. */
+  githubReconcileRateMinutes: number;
+  /** Minutes of GitHub's delivery log each run looks back over (at least the rate, so no delivery falls between runs). */
+  githubReconcileWindowMinutes: number;
+  /** Redeliveries one run may request. */
+  githubReconcileMax: number;
+  /** GitHub's REST API (GitHub Enterprise Server: `https://HOST/api/v3`). */
+  githubApiUrl: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
@@ -91,7 +106,9 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   agentTimeoutMs: 10_000,
   routingCacheSeconds: 60,
   slackApiUrl: "https://slack.com/api",
-  secretsCacheSeconds: 300,
+  // A rotated secret is picked up within this time (README: rotation). Each refresh is a Secrets
+  // Manager call per secret and warm function: $0.043 a month each at 300 s, $0.014 at 900 s.
+  secretsCacheSeconds: 900,
   routingTableDeletionProtection: true,
   eventsTablePointInTimeRecovery: false,
   logRetentionDays: 30,
@@ -103,6 +120,10 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   existingSecrets: {},
   eventFilters: {},
   providerEnvironment: {},
+  githubReconcileRateMinutes: GITHUB_RECONCILER.defaultRateMinutes,
+  githubReconcileWindowMinutes: GITHUB_RECONCILER.defaultWindowMinutes,
+  githubReconcileMax: GITHUB_RECONCILER.defaultMax,
+  githubApiUrl: GITHUB_RECONCILER.defaultApiUrl,
 };
 
 export class InvalidSettingError extends Error {
@@ -222,7 +243,7 @@ function existingSecrets(lookup: Lookup): Partial<Record<string, string>> {
         `has unknown key '${key}': use one of ${SECRET_NAMES.join(", ")}`,
       );
     }
-    if (typeof name !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) {
+    if (typeof name !== "string" || !SECRET_NAME.test(name)) {
       throw new InvalidSettingError(
         "existingSecrets",
         `needs a secret name for ${key}, got ${JSON.stringify(name)}`,
@@ -381,5 +402,43 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     existingSecrets: existingSecrets(lookup),
     eventFilters: filters,
     providerEnvironment: providerEnvironment(lookup, filters),
+    ...githubReconciler(lookup),
+  };
+}
+
+/**
+ * The reconciler's schedule: its function times out before the next run starts, and each run looks
+ * back at least as far as the last one started (no gap; the default window grows to a longer rate),
+ * at most as long as GitHub Enterprise Server keeps its delivery log (github.com keeps 3 days).
+ */
+function githubReconciler(lookup: Lookup) {
+  const rate = integer(
+    lookup,
+    "githubReconcileRateMinutes",
+    GITHUB_RECONCILER.minRateMinutes,
+    GITHUB_RECONCILER.maxRateMinutes,
+    ` (the reconciler may run ${GITHUB_RECONCILER.timeoutMinutes} minutes, and two runs must not overlap)`,
+  );
+  return {
+    githubAppSecretName: text(
+      lookup,
+      "githubAppSecretName",
+      SECRET_NAME,
+      "a Secrets Manager secret name (letters, digits and / _ + = . @ -)",
+    ),
+    githubReconcileRateMinutes: rate,
+    githubReconcileWindowMinutes: Math.max(
+      rate,
+      integer(
+        lookup,
+        "githubReconcileWindowMinutes",
+        rate,
+        GITHUB_RECONCILER.maxWindowMinutes,
+        " (at least githubReconcileRateMinutes, so no delivery falls between two runs; GitHub keeps its delivery log 3 to 7 days)",
+      ),
+    ),
+    githubReconcileMax: integer(lookup, "githubReconcileMax", 1, 1000),
+    githubApiUrl:
+      text(lookup, "githubApiUrl", /^https:\/\/\S+$/, "an https:// URL") ?? DEFAULT_SETTINGS.githubApiUrl,
   };
 }

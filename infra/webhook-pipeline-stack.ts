@@ -4,6 +4,7 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
 import { REGISTRY } from "../shared/providers/registry";
+import { GitHubReconciler } from "./constructs/github-reconciler";
 import { Observability } from "./constructs/observability";
 import { PayloadBucket } from "./constructs/payload-bucket";
 import { Router } from "./constructs/router";
@@ -96,7 +97,7 @@ export class WebhookPipelineStack extends Stack {
     });
     // The router is updated first: it reads every envelope version the new ingest code writes.
     for (const fn of Object.values(api.ingestFunctions)) fn.node.addDependency(router.function);
-    new Observability(this, "Observability", {
+    const observability = new Observability(this, "Observability", {
       api: api.api,
       queue: queue.queue,
       deadLetterQueue: queue.deadLetterQueue,
@@ -108,6 +109,21 @@ export class WebhookPipelineStack extends Stack {
       agentErrorRateAlarmPercent: settings.agentErrorRateAlarmPercent,
       api5xxAlarmThreshold: settings.api5xxAlarmThreshold,
     });
+    if (settings.githubAppSecretName) {
+      new GitHubReconciler(this, "GithubReconciler", {
+        appSecretName: settings.githubAppSecretName,
+        eventsTable: tables.events,
+        idempotencyTable: tables.idempotency,
+        rateMinutes: settings.githubReconcileRateMinutes,
+        windowMinutes: settings.githubReconcileWindowMinutes,
+        maxRedeliveries: settings.githubReconcileMax,
+        apiUrl: settings.githubApiUrl,
+        secretsCacheSeconds: settings.secretsCacheSeconds,
+        logRetention,
+        logLevel: settings.logLevel,
+        alarmTopics: observability.alarmTopics,
+      });
+    }
 
     new CfnOutput(this, "ApiUrl", { value: api.stage.url, description: "The webhook API's base URL" });
     for (const route of REGISTRY.routes) {

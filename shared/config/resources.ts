@@ -59,3 +59,30 @@ export const PAYLOAD_BUCKET = {
    */
   expirationDays: Math.max(WEBHOOK_QUEUE.retentionDays, WEBHOOK_QUEUE.deadLetterRetentionDays) + 1,
 } as const;
+
+/** The scheduled GitHub delivery reconciler (deployed only with a GitHub App credentials secret). */
+export const GITHUB_RECONCILER = {
+  defaultRateMinutes: 15,
+  /** Each run looks back this far by default: a delivery gets several runs' chances. */
+  defaultWindowMinutes: 120,
+  /** Redeliveries one run may request by default. */
+  defaultMax: 100,
+  defaultApiUrl: "https://api.github.com",
+  /**
+   * The function's timeout, room for the default maximum of redeliveries (GitHub asks for a second
+   * between requests that change something) and a rate-limit wait; the schedule's rate may not be
+   * shorter, so two runs never overlap.
+   */
+  timeoutMinutes: 9,
+  minRateMinutes: 10,
+  /** Its alarm on two failed runs in a row may span at most one day (CloudWatch's limit). */
+  maxRateMinutes: 720,
+  /** GitHub Enterprise Server keeps its delivery log 7 days (github.com 3): nothing older can be redelivered. */
+  maxWindowMinutes: 7 * 24 * 60,
+  /** Its EMF metrics, counted per run (dimension `service`); the stack alarms on `redeliveriesFailed`. */
+  metrics: {
+    foundFailed: "GitHubDeliveriesFoundFailed",
+    requested: "GitHubRedeliveriesRequested",
+    redeliveriesFailed: "GitHubRedeliveriesFailed",
+  },
+} as const;

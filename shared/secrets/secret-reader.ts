@@ -10,7 +10,8 @@ export type SecretName =
   | "NOTION_WEBHOOK_SECRET"
   | "GENERIC_WEBHOOK_SECRETS"
   | "AGENT_SIGNING_SECRET"
-  | "SLACK_BOT_TOKEN";
+  | "SLACK_BOT_TOKEN"
+  | "GITHUB_APP_CREDENTIALS";
 
 export type FetchSecret = (arn: string, maxAgeSeconds: number) => Promise<string | undefined>;
 
