@@ -177,7 +177,7 @@ describe("ingest functions", () => {
         PROVIDER: provider,
         MAX_BODY_BYTES: "5000000",
         MAX_MESSAGE_BYTES: "1048576",
-        SECRETS_CACHE_SECONDS: "300",
+        SECRETS_CACHE_SECONDS: "900",
         VERSION: PACKAGE_VERSION,
         POWERTOOLS_METRICS_NAMESPACE: "WebhookPipeline",
       });
