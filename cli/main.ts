@@ -1,70 +1,64 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type CommandGroup, reportError, runGroup } from "./lib/command";
-import { EXIT, UsageError } from "./lib/errors";
+import { Command } from "commander";
+import { EXIT, reportError } from "./lib/errors";
 import { type CliIO, processIO } from "./lib/io";
+import { BIN, type CliContext, commanderExitCode, configureCommands } from "./lib/program";
 
 /**
- * Command groups, loaded on demand so one group's dependencies never slow another down. Add a group
- * (`events`, `dlq`, `stats`) as cli/<group>/index.ts exporting a CommandGroup, and list it here.
+ * Command groups, loaded on demand so one group's dependencies (its AWS SDK clients) never slow
+ * another down, and `--help` loads none. Add a group as cli/<group>/index.ts exporting a function
+ * that builds its commander Command, and list it here.
  */
-const GROUPS: Record<string, { summary: string; load: () => Promise<CommandGroup> }> = {
+const GROUPS: Record<string, { summary: string; load: (cli: CliContext) => Promise<Command> }> = {
   routes: {
     summary: "manage which team owns which routing identifier",
-    load: async () => (await import("./routes/index")).routes,
+    load: async (cli) => (await import("./routes/index")).routes(cli),
   },
   events: {
     summary: "list, show and replay recorded events",
-    load: async () => (await import("./events/index")).events,
+    load: async (cli) => (await import("./events/index")).events(cli),
   },
   dlq: {
     summary: "peek at the dead-letter queue and redrive it to the webhook queue",
-    load: async () => (await import("./dlq/index")).dlq,
+    load: async (cli) => (await import("./dlq/index")).dlq(cli),
   },
   stats: {
     summary: "event counts per provider and error rates",
-    load: async () => (await import("./stats/index")).stats,
+    load: async (cli) => (await import("./stats/index")).stats(cli),
   },
   notion: {
     summary: "print the verification token Notion sent, to connect a subscription",
-    load: async () => (await import("./notion/index")).notion,
+    load: async (cli) => (await import("./notion/index")).notion(cli),
   },
 };
 
-export const BIN = "webhook-pipeline";
-
-function help(): string {
-  const width = Math.max(...Object.keys(GROUPS).map((g) => g.length));
-  return [
-    `usage: ${BIN} <group> <command> [options]`,
-    "",
-    "Operator CLI of the webhook pipeline.",
-    "",
-    "Groups:",
-    ...Object.entries(GROUPS).map(([name, g]) => `  ${name.padEnd(width)}  ${g.summary}`),
-    "",
-    `Run \`${BIN} <group> --help\` for its commands. Exit codes: 0 ok, 1 failure, 2 invalid usage.`,
-    "",
-  ].join("\n");
+/**
+ * The program with every group: the one named on the command line loaded, the others as names and
+ * summaries only (enough for the overview, and for commander to suggest a group when one is mistyped).
+ */
+async function program(argv: readonly string[], cli: CliContext): Promise<Command> {
+  const wanted = argv[0] === "help" ? argv[1] : argv[0];
+  const root = new Command(BIN)
+    .description("Operator CLI of the webhook pipeline.")
+    .usage("<group> <command> [options]")
+    .addHelpText("after", "\nExit codes: 0 ok, 1 failure, 2 invalid usage.");
+  for (const [name, group] of Object.entries(GROUPS)) {
+    const command = name === wanted ? await group.load(cli) : new Command(name);
+    root.addCommand(command.summary(group.summary));
+  }
+  configureCommands(root, cli.io);
+  return root;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const cli: CliContext = { io, exitCode: EXIT.ok };
   try {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-      io.stdout(help());
-      return name === undefined ? EXIT.usage : EXIT.ok;
-    }
-    const group = GROUPS[name];
-    if (!group) {
-      throw new UsageError(
-        `unknown command group ${JSON.stringify(name)}: expected one of ${Object.keys(GROUPS).join(", ")}`,
-      );
-    }
-    return await runGroup(await group.load(), rest, io);
+    await (await program(argv, cli)).parseAsync([...argv], { from: "user" });
+    return cli.exitCode;
   } catch (error) {
-    return reportError(error, io);
+    return commanderExitCode(error) ?? reportError(error, io);
   }
 }
 

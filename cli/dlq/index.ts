@@ -1,10 +1,11 @@
-import type { CommandGroup } from "../lib/command";
+import { Command } from "commander";
+import type { CliContext } from "../lib/program";
 import { list } from "./list";
 import { redrive } from "./redrive";
 
-/** `dlq`: the webhook queue's dead-letter queue (issue 6). */
-export const dlq: CommandGroup = {
-  name: "dlq",
-  summary: "Peek at the dead-letter queue and move its messages back to the webhook queue.",
-  commands: [list, redrive],
-};
+/** `dlq`: the dead-letter queue. */
+export const dlq = (cli: CliContext) =>
+  new Command("dlq")
+    .description("Peek at the dead-letter queue and redrive its messages to the webhook queue.")
+    .addCommand(list(cli))
+    .addCommand(redrive(cli));

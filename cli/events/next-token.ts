@@ -28,7 +28,7 @@ export function encodeListToken(token: ListToken): string {
   return Buffer.from(JSON.stringify({ v: 1, ...token }), "utf8").toString("base64url");
 }
 
-export function decodeListToken(value: string, usage: string): ListToken {
+export function decodeListToken(value: string): ListToken {
   try {
     const { v: _v, ...token } = tokenSchema.parse(
       JSON.parse(Buffer.from(value, "base64url").toString("utf8")),
@@ -37,7 +37,6 @@ export function decodeListToken(value: string, usage: string): ListToken {
   } catch {
     throw new UsageError(
       "--next-token is not a token printed by `events list`: copy it whole from the last page",
-      usage,
     );
   }
 }

@@ -1,30 +1,32 @@
+import { Command } from "commander";
 import { ReplayRefusedError, replayEvent } from "../../shared/operations/replay-event";
 import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
-import { COMMON_OPTIONS, positionals } from "../lib/args";
-import type { Command } from "../lib/command";
 import { CliError, EXIT } from "../lib/errors";
+import type { CliIO } from "../lib/io";
 import { Output } from "../lib/output";
-import {
-  parsePipelineArgs,
-  pipelineOptions,
-  pipelineOptionsHelp,
-  withPipeline,
-} from "../lib/pipeline-target";
+import { withPipeline } from "../lib/pipeline-target";
+import { action, type CliContext } from "../lib/program";
+import { addTargetOptions, type TargetOptions } from "../lib/target-options";
 import { deliveryRecordsOf, eventsTableOf } from "./context";
 
-const usage =
-  "webhook-pipeline events replay <event-id> [--force] [--json] [--local | --stack [NAME] | --events-table NAME " +
-  "--idempotency-table NAME --queue-url URL]";
+type ReplayOptions = TargetOptions & { force?: boolean; json?: boolean };
 
-export const replay: Command = {
-  name: "replay",
-  summary: "put an event's recorded message back on the webhook queue (guarded against duplicates)",
-  usage,
-  help: `usage: ${usage}
-
-Sends the event's recorded SQS body back to the webhook queue: the same envelope, event id and
-delivery key, so the router handles it like the original.
-
+export const replay = (cli: CliContext) =>
+  addTargetOptions(
+    new Command("replay")
+      .summary("put an event's recorded message back on the webhook queue (guarded against duplicates)")
+      .description(
+        "Sends the event's recorded SQS body back to the webhook queue: the same envelope, event id and " +
+          "delivery key, so the router handles it like the original.",
+      )
+      .argument("<event-id>", "the event's id (the EVENT ID column of events list)")
+      .option("--force", "replay even a delivered or retrying event")
+      .option("--json", "print the result as JSON"),
+    ["eventsTable", "idempotencyTable", "queueUrl"],
+  )
+    .addHelpText(
+      "after",
+      `
 The idempotency guard still protects the agent:
   - a delivered event is refused: the agent already has it. --force forgets the delivery and sends
     it again (the agent gets a second copy).
@@ -35,61 +37,48 @@ The idempotency guard still protects the agent:
   - a delivery key delivered under another event id (a provider retry) is refused without --force.
 An event whose body was too large to store cannot be replayed.
 
-  --force           replay even a delivered or retrying event
-
-${pipelineOptionsHelp(["eventsTable", "idempotencyTable", "queueUrl"])}
-  --json            print the result as JSON
-
 Exit codes: 0 queued, 1 refused, unknown event or AWS failure, 2 invalid arguments.`,
-  async run(argv, io) {
-    const { values, positionals: args } = parsePipelineArgs(
-      argv,
-      {
-        ...COMMON_OPTIONS,
-        ...pipelineOptions("eventsTable", "idempotencyTable", "queueUrl"),
-        force: { type: "boolean" },
-      },
-      usage,
-    );
-    const [eventId] = positionals(args, ["event-id"], usage);
-    const output = new Output(io, values.json ?? false);
-    const { result, queueUrl } = await withPipeline(values, io, usage, async (session) => {
-      const events = eventsTableOf(session);
-      const queueUrl = session.name("queueUrl");
-      try {
-        const result = await replayEvent(
-          {
-            events,
-            deliveries: () => deliveryRecordsOf(session),
-            queue: new SqsEventQueue(queueUrl, session.sqs(queueUrl)),
-          },
-          eventId!,
-          { force: values.force ?? false },
-        );
-        return { result, queueUrl };
-      } catch (error) {
-        if (error instanceof ReplayRefusedError) throw new CliError(error.message);
-        throw error;
-      }
-    });
-    if (result.warning) output.note(`warning: ${result.warning}`);
-    output.result({ ...result, queue_url: queueUrl }, () => {
-      const lines = [
-        `replayed event ${result.event_id} (was ${result.previous_status}${result.forced ? ", forced" : ""}): ` +
-          `its recorded message is back on ${queueUrl}`,
-      ];
-      if (result.delivery_key) {
-        const f = result.forgotten;
-        lines.push(
-          f
-            ? `  delivery ${result.delivery_key}: forgot its idempotency record (${f.status}` +
-                `${f.outcome ? `, ${f.outcome}` : ""}${f.agent_status ? `, agent answered ${f.agent_status}` : ""}` +
-                ") so the router delivers it again"
-            : `  delivery ${result.delivery_key}: no idempotency record, the router delivers it as new`,
-        );
-      }
-      return lines.join("\n");
-    });
-    return EXIT.ok;
-  },
-};
+    )
+    .action(action<ReplayOptions>(cli, (options, [eventId], io) => run(options, eventId!, io)));
+
+async function run(values: ReplayOptions, eventId: string, io: CliIO): Promise<number> {
+  const output = new Output(io, values.json ?? false);
+  const { result, queueUrl } = await withPipeline(values, io, async (session) => {
+    const events = eventsTableOf(session);
+    const queueUrl = session.name("queueUrl");
+    try {
+      const result = await replayEvent(
+        {
+          events,
+          deliveries: () => deliveryRecordsOf(session),
+          queue: new SqsEventQueue(queueUrl, session.sqs(queueUrl)),
+        },
+        eventId!,
+        { force: values.force ?? false },
+      );
+      return { result, queueUrl };
+    } catch (error) {
+      if (error instanceof ReplayRefusedError) throw new CliError(error.message);
+      throw error;
+    }
+  });
+  if (result.warning) output.note(`warning: ${result.warning}`);
+  output.result({ ...result, queue_url: queueUrl }, () => {
+    const lines = [
+      `replayed event ${result.event_id} (was ${result.previous_status}${result.forced ? ", forced" : ""}): ` +
+        `its recorded message is back on ${queueUrl}`,
+    ];
+    if (result.delivery_key) {
+      const f = result.forgotten;
+      lines.push(
+        f
+          ? `  delivery ${result.delivery_key}: forgot its idempotency record (${f.status}` +
+              `${f.outcome ? `, ${f.outcome}` : ""}${f.agent_status ? `, agent answered ${f.agent_status}` : ""}` +
+              ") so the router delivers it again"
+          : `  delivery ${result.delivery_key}: no idempotency record, the router delivers it as new`,
+      );
+    }
+    return lines.join("\n");
+  });
+  return EXIT.ok;
+}

@@ -21,15 +21,34 @@ export class CliError extends Error {
   }
 }
 
-/** A mistake on the command line or in an input file (exit code 2). */
+/**
+ * A mistake on the command line (exit code 2): reported with the usage of the command it was made
+ * in, like commander's own usage errors.
+ */
 export class UsageError extends CliError {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
+  constructor(message: string) {
     super(message, EXIT.usage);
     this.name = "UsageError";
   }
+}
+
+/**
+ * Prints an error the way every command does: `error: <message>` on stderr, no stack trace unless
+ * DEBUG is set; returns the exit code.
+ */
+export function reportError(
+  error: unknown,
+  io: { stderr(text: string): void; env: NodeJS.ProcessEnv },
+): number {
+  if (error instanceof CliError) {
+    io.stderr(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`error: unexpected failure: ${message}\n`);
+  if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  else io.stderr("(set DEBUG=1 for the stack trace)\n");
+  return EXIT.failure;
 }
 
 /** What an AWS failure happened on: the service, the table or queue, the endpoint, and what to check. */
@@ -60,7 +79,7 @@ export function describeAwsError(error: unknown, context: AwsErrorContext): CliE
     return new CliError(
       `${context.resource ?? "the resource"} was not found${where} (${error.message}). ` +
         (context.hint ??
-          "Check --table / the environment, or start the local pipeline with npm start and use --local."),
+          "Check the table and queue names, or start the local pipeline with npm start and use --local."),
     );
   }
   if (
@@ -83,7 +102,7 @@ export function describeAwsError(error: unknown, context: AwsErrorContext): CliE
   ) {
     return new CliError(
       `no usable AWS credentials for ${context.service}: ${error.message}. ` +
-        "Configure credentials (AWS_PROFILE, aws sso login, …) or use --local / --endpoint for a local emulator.",
+        "Configure credentials (AWS_PROFILE, aws sso login, …) or use --local (or --dynamodb-endpoint / --sqs-endpoint) for a local emulator.",
     );
   }
   if (/region is missing/i.test(error.message)) {

@@ -38,7 +38,7 @@ export async function readLocalPipeline(cwd: string): Promise<LocalPipeline & { 
   if (!found) {
     throw new CliError(
       `${LOCAL_PIPELINE_FILE} not found (looked in ${cwd} and its parents): ` +
-        "start the local pipeline with npm start, or pass --table and --endpoint instead of --local",
+        "start the local pipeline with npm start, or name the tables and queues with their options instead of --local",
     );
   }
   let json: unknown;

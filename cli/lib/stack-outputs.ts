@@ -1,8 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CliError, describeAwsError } from "./errors";
-
-/** The stack name infra/app.ts deploys unless given `-c stackName=…`. */
-export const DEFAULT_STACK_NAME = "WebhookPipeline";
+import { DEFAULT_STACK_NAME } from "./target-options";
 
 /** A deployed stack's outputs, by output key (QueueUrl, EventsTableName, …). */
 export interface StackOutputs {

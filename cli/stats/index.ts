@@ -1,10 +1,9 @@
-import type { CommandGroup } from "../lib/command";
+import { Command } from "commander";
+import type { CliContext } from "../lib/program";
 import { show } from "./show";
 
-/** `stats`: event counts and error rates (issue 6); `stats [--since 24h]` runs `stats show`. */
-export const stats: CommandGroup = {
-  name: "stats",
-  summary: "Count events per provider and outcome, with error rates, over a time window.",
-  commands: [show],
-  defaultCommand: "show",
-};
+/** `stats`: event counts and error rates; `stats [--since 24h]` runs `stats show`. */
+export const stats = (cli: CliContext) =>
+  new Command("stats")
+    .description("Count events per provider and outcome, with error rates, over a time window.")
+    .addCommand(show(cli), { isDefault: true });

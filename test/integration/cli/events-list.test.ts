@@ -220,7 +220,9 @@ describe("events list", () => {
       [["--since", "yesterday"], "--since must be a duration like 30m, 1h, 24h or 7d"],
       [["--limit", "0"], "--limit must be a whole number from 1 to 1000"],
       [["--next-token", "garbage"], "--next-token is not a token printed by `events list`"],
-      [["extra"], 'unexpected argument "extra"'],
+      [["extra"], "error: too many arguments for 'list'. Expected 0 arguments but got 1."],
+      [["--since"], "error: option '--since <when>' argument missing"],
+      [["--satus", "failed"], "error: unknown option '--satus'\n(Did you mean --status?)"],
       [["--event-type", " "], "--event-type must not be empty"],
       [["--delivery-key", ""], "--delivery-key must not be empty"],
     ] as const) {
@@ -308,7 +310,8 @@ describe("events show", () => {
     );
     const missing = await events(["show"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("error: missing <event-id>");
+    expect(missing.stderr).toContain("error: missing required argument 'event-id'");
+    expect(missing.stderr).toContain("usage: webhook-pipeline events show [options] <event-id>");
   });
 });
 
@@ -325,7 +328,7 @@ describe("where the operations commands find the pipeline", () => {
     expect(old.stderr).toContain("names no eventsTable: restart the local pipeline with npm start");
     const both = await events(["list", "--local", "--stack"], { env: {}, cwd: join(dir, "with-local") });
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain("--local and --stack exclude each other");
+    expect(both.stderr).toContain("error: option '--local' cannot be used with option '--stack [name]'");
   });
 
   it("a flag wins over the environment", async () => {

@@ -79,7 +79,8 @@ async function routes(
   args: string[],
   options: { cwd?: string; target?: boolean; env?: NodeJS.ProcessEnv } = {},
 ) {
-  const target = options.target === false ? [] : ["--table", fx.tableName, "--endpoint", fx.endpoint];
+  const target =
+    options.target === false ? [] : ["--routing-table", fx.tableName, "--dynamodb-endpoint", fx.endpoint];
   const capture = captureIO({ cwd: options.cwd ?? dir, env: options.env ?? {} });
   const code = await main(["routes", ...args, ...target], capture.io);
   return { code, stdout: capture.stdout(), stderr: capture.stderr() };
@@ -159,8 +160,9 @@ describe("routes CLI against DynamoDB Local", () => {
     expect(missing).toMatchObject({ code: 2, stderr: "error: cannot read nope.json: no such file\n" });
     const none = await routes(["apply"]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain("error: missing <file.json>");
-    expect(none.stderr).toContain("usage: webhook-pipeline routes apply <file.json>");
+    expect(none.stderr).toContain("error: missing required argument 'file.json'");
+    expect(none.stderr).toContain("usage: webhook-pipeline routes apply [options] <file.json>");
+    expect(none.stderr).toContain("run `webhook-pipeline routes apply --help` for the details");
   });
 
   it("list shows every team as a table, or JSON", async () => {
@@ -261,7 +263,15 @@ describe("routes CLI against DynamoDB Local", () => {
     expect(empty.stderr).toContain("give at least one identifier");
     const badFlag = await routes(["lookup", "--slack-channel", "C1"]);
     expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toContain("Unknown option '--slack-channel'");
+    expect(badFlag.stderr).toContain(
+      "error: unknown option '--slack-channel'\n(Did you mean --slack-channel-id?)",
+    );
+    const noValue = await routes(["lookup", "--service"], { target: false });
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toContain("error: option '--service <value>' argument missing");
+    const half = await routes(["lookup", "--provider", "slack"]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("--provider and --payload go together");
   });
 
   it("remove deletes the team and releases its claims", async () => {
@@ -296,20 +306,29 @@ describe("routes CLI against DynamoDB Local", () => {
     expect(result.code).toBe(0);
     const untargeted = await routes(["list"], { target: false });
     expect(untargeted.code).toBe(2);
-    expect(untargeted.stderr).toContain("no table: pass --table NAME, set ROUTING_TABLE, or use --local");
+    expect(untargeted.stderr).toContain(
+      "error: no routing table: pass --routing-table NAME, set ROUTING_TABLE, or use --local (the local pipeline) or --stack [NAME]",
+    );
+    expect(untargeted.stderr).toContain("usage: webhook-pipeline routes list [options]");
   });
 
   it("names a missing table and an unreachable endpoint without a stack trace", async () => {
     const capture = captureIO({ cwd: dir });
     expect(
-      await main(["routes", "list", "--table", "no-such-table", "--endpoint", fx.endpoint], capture.io),
+      await main(
+        ["routes", "list", "--routing-table", "no-such-table", "--dynamodb-endpoint", fx.endpoint],
+        capture.io,
+      ),
     ).toBe(1);
-    expect(capture.stderr()).toContain("routing table 'no-such-table' was not found");
+    expect(capture.stderr()).toContain("table 'no-such-table' was not found");
     noStack(capture.stderr());
     const down = captureIO({ cwd: dir });
-    expect(await main(["routes", "list", "--table", "t", "--endpoint", "http://127.0.0.1:9"], down.io)).toBe(
-      1,
-    );
+    expect(
+      await main(
+        ["routes", "list", "--routing-table", "t", "--dynamodb-endpoint", "http://127.0.0.1:9"],
+        down.io,
+      ),
+    ).toBe(1);
     expect(down.stderr()).toContain("cannot reach DynamoDB at http://127.0.0.1:9");
   });
 
@@ -389,16 +408,40 @@ describe("routes CLI against DynamoDB Local", () => {
     expect((await routes(["remove", "extend/dev"])).code).toBe(0);
   });
 
-  it("unknown groups and commands are exit 2 with help", async () => {
+  it("--local takes the endpoint from the local pipeline: with --dynamodb-endpoint or --stack it is a usage error", async () => {
+    const cwd = join(dir, "with-local");
+    for (const other of [["--dynamodb-endpoint", fx.endpoint], ["--stack"], ["--stack", "Prod"]]) {
+      const result = await routes(["list", "--local", ...other], { cwd, target: false });
+      expect(result).toMatchObject({ code: 2, stdout: "" });
+      expect(result.stderr).toContain(`error: option '--local' cannot be used with option '${other[0]}`);
+    }
+    // A resource's own option still names another table than the local file's.
+    const named = await routes(["list", "--local", "--routing-table", "no-such-table"], {
+      cwd,
+      target: false,
+    });
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain("table 'no-such-table' was not found");
+  });
+
+  it("the old --table and --endpoint spellings are refused with the usage that names their successors", async () => {
+    const old = await routes(["list", "--table", fx.tableName], { target: false });
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain("error: unknown option '--table'");
+    expect(old.stderr).toContain("run `webhook-pipeline routes list --help` for the details");
+  });
+
+  it("unknown groups and commands are exit 2 with a suggestion", async () => {
     const capture = captureIO();
     expect(await main(["routez"], capture.io)).toBe(2);
-    expect(capture.stderr()).toContain('unknown command group "routez"');
+    expect(capture.stderr()).toContain("error: unknown command 'routez'\n(Did you mean routes?)");
     const command = captureIO();
     expect(await main(["routes", "frobnicate"], command.io)).toBe(2);
-    expect(command.stderr()).toContain("expected one of apply, list, show, lookup, remove");
+    expect(command.stderr()).toContain("error: unknown command 'frobnicate'");
+    expect(command.stderr()).toContain("usage: webhook-pipeline routes <command> [options]");
     const help = captureIO();
     expect(await main(["routes", "--help"], help.io)).toBe(0);
-    expect(help.stdout()).toContain("lookup  show which team an event with these identifiers routes to");
+    expect(help.stdout()).toMatch(/lookup \[options\]\s+show which team an event with these identifiers/);
   });
 });
 
@@ -406,7 +449,7 @@ describe("the package bin (node cli/bin.js)", () => {
   const bin = (args: string[]) =>
     run(
       process.execPath,
-      ["cli/bin.js", "routes", ...args, "--table", fx.tableName, "--endpoint", fx.endpoint],
+      ["cli/bin.js", "routes", ...args, "--routing-table", fx.tableName, "--dynamodb-endpoint", fx.endpoint],
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? "", HOME: dir },

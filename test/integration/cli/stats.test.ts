@@ -195,9 +195,19 @@ describe("stats", () => {
     expect(json<EventStats>(await fx.cli(["stats", "show", "--json"])).total.received).toBe(9);
     const help = await fx.cli(["stats", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("usage: webhook-pipeline stats [--since 24h]");
+    expect(help.stdout).toMatch(/show \[options\]\s+event counts per provider and error rates/);
+    const showHelp = await fx.cli(["stats", "show", "--help"]);
+    expect(showHelp.stdout).toContain("Usage: webhook-pipeline stats show [options]");
+    expect(showHelp.stdout).toMatch(/--since <when>\s+the window: 30m, 1h, 24h, 7d/);
     const bad = await fx.cli(["stats", "--since", "-1h"]);
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'error: --since must be a duration like 30m, 1h, 24h or 7d, or an ISO timestamp; got "-1h"',
+    );
+    expect(bad.stderr).toContain("usage: webhook-pipeline stats show [options]");
+    const unknown = await fx.cli(["stats", "--sinse", "1h"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: unknown option '--sinse'");
     const unset = await fx.cli(["stats"], { env: {} });
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain("error: no events table: pass --events-table NAME, set EVENTS_TABLE");

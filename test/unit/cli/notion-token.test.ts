@@ -64,12 +64,13 @@ describe("webhook-pipeline notion token --local", () => {
 
   it.each([
     [[], /say where the token is: --local .* or --stack/],
-    [["--local", "--stack"], /--local and --stack exclude each other/],
-    [["--local", "extra"], /unexpected argument "extra"/],
+    [["--local", "--stack"], /option '--local' cannot be used with option '--stack \[name\]'/],
+    [["--local", "extra"], /too many arguments for 'token'\. Expected 0 arguments but got 1/],
   ])("refuses %j (exit 2)", async (argv, problem) => {
     const { code, stderr } = await run(argv, emptyDir());
     expect(code).toBe(2);
     expect(stderr).toMatch(problem);
+    expect(stderr).toContain("usage: webhook-pipeline notion token [options]");
   });
 });
 

@@ -1,15 +1,12 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
+import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { CliError, UsageError } from "../../../cli/lib/errors";
 import { captureIO } from "../../../cli/lib/io";
-import {
-  PIPELINE_OPTIONS,
-  PipelineTarget,
-  parsePipelineArgs,
-  RESOURCE_OPTIONS,
-} from "../../../cli/lib/pipeline-target";
+import { PipelineTarget } from "../../../cli/lib/pipeline-target";
 import { sqsEndpointFor } from "../../../cli/lib/sqs";
+import { addTargetOptions, PIPELINE_RESOURCES, type PipelineResource } from "../../../cli/lib/target-options";
 import { parseSince } from "../../../cli/lib/time";
 
 const cloudformation = mockClient(CloudFormationClient);
@@ -38,11 +35,14 @@ function stack(outputs: Record<string, string>) {
   });
 }
 
-const options = { ...PIPELINE_OPTIONS, ...RESOURCE_OPTIONS };
-
+/** Parses `argv` with the target options of a command using every resource, and resolves the target. */
 async function target(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const { values } = parsePipelineArgs(argv, options, "usage");
-  return PipelineTarget.resolve(values, captureIO({ env }).io, "usage");
+  const command = addTargetOptions(
+    new Command("t").exitOverride(),
+    Object.keys(PIPELINE_RESOURCES) as PipelineResource[],
+  );
+  command.parse(argv, { from: "user" });
+  return PipelineTarget.resolve(command.opts(), captureIO({ env }).io);
 }
 
 describe("PipelineTarget with --stack", () => {
@@ -53,6 +53,7 @@ describe("PipelineTarget with --stack", () => {
       StackName: "WebhookPipeline",
     });
     expect(t.name("eventsTable")).toBe("WebhookPipeline-Events");
+    expect(t.name("routingTable")).toBe("WebhookPipeline-Routing");
     expect(t.name("queueUrl")).toBe(OUTPUTS.QueueUrl);
     expect(t.name("deadLetterQueueUrl")).toBe(OUTPUTS.DeadLetterQueueUrl);
     expect(t.region).toBe("eu-west-1");
@@ -91,6 +92,40 @@ describe("PipelineTarget with --stack", () => {
   });
 });
 
+describe("the target options", () => {
+  it("--local excludes --stack and the endpoints, with a usage error naming both", async () => {
+    for (const other of [
+      ["--stack"],
+      ["--stack", "Prod"],
+      ["--dynamodb-endpoint", "http://127.0.0.1:1"],
+      ["--sqs-endpoint", "http://127.0.0.1:1"],
+    ]) {
+      await expect(target(["--local", ...other])).rejects.toThrow(
+        `option '--local' cannot be used with option '${other[0]}`,
+      );
+    }
+    expect(cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  it("--stack alone is the default stack even before another option; an option's value must be given", async () => {
+    stack(OUTPUTS);
+    await target(["--stack", "--routing-table", "mine"]);
+    expect(cloudformation.commandCalls(DescribeStacksCommand)[0]!.args[0].input).toEqual({
+      StackName: "WebhookPipeline",
+    });
+    await expect(target(["--events-table"])).rejects.toThrow(
+      "option '--events-table <name>' argument missing",
+    );
+  });
+
+  it("an endpoint that is no URL is a usage error naming the option", async () => {
+    const t = await target(["--dynamodb-endpoint", "nowhere"]);
+    expect(() => t.dynamodbEndpoint).toThrow(
+      new UsageError('--dynamodb-endpoint must be a URL like http://127.0.0.1:8000, got "nowhere"'),
+    );
+  });
+});
+
 describe("PipelineTarget from the environment", () => {
   it("reads the Lambdas' own variables, and says what to set when one is missing", async () => {
     const t = await target([], {
@@ -121,13 +156,13 @@ describe("sqsEndpointFor", () => {
 describe("parseSince", () => {
   const now = new Date("2026-05-01T12:00:00.000Z");
   it("takes durations and ISO timestamps", () => {
-    expect(parseSince("30m", now, "u").toISOString()).toBe("2026-05-01T11:30:00.000Z");
-    expect(parseSince("24h", now, "u").toISOString()).toBe("2026-04-30T12:00:00.000Z");
-    expect(parseSince("7d", now, "u").toISOString()).toBe("2026-04-24T12:00:00.000Z");
-    expect(parseSince("2026-04-01T00:00:00Z", now, "u").toISOString()).toBe("2026-04-01T00:00:00.000Z");
+    expect(parseSince("30m", now).toISOString()).toBe("2026-05-01T11:30:00.000Z");
+    expect(parseSince("24h", now).toISOString()).toBe("2026-04-30T12:00:00.000Z");
+    expect(parseSince("7d", now).toISOString()).toBe("2026-04-24T12:00:00.000Z");
+    expect(parseSince("2026-04-01T00:00:00Z", now).toISOString()).toBe("2026-04-01T00:00:00.000Z");
   });
   it("refuses anything else", () => {
     for (const bad of ["1w", "h", "0h", "yesterday", ""])
-      expect(() => parseSince(bad, now, "u")).toThrow(UsageError);
+      expect(() => parseSince(bad, now)).toThrow(UsageError);
   });
 });
