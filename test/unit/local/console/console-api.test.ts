@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConsoleApi, type ConsoleRequest } from "../../../../local/console/console-api";
 import type { ConsoleDeps } from "../../../../local/console/console-deps";
+import type { EventDetail } from "../../../../local/console/event-detail";
 import { RequestLog } from "../../../../local/console/request-log";
 import { toDeployedApiGatewayEvent } from "../../../../local/samples/api-gateway-v2-event";
 import { sampleSecretsFromEnv } from "../../../../local/samples/sample-secrets";
@@ -209,7 +210,7 @@ describe("the console API", () => {
     });
     const answer = await api.handle(request("GET", `/events/${D}`));
     expect(answer.status).toBe(200);
-    const detail = answer.body as Record<string, any>;
+    const detail = answer.body as EventDetail;
     expect(detail.record).toMatchObject({ event_id: D, status: "delivered", agent_status: 200 });
     expect(detail.record).not.toHaveProperty("body");
     expect(detail.payload).toEqual({
@@ -228,14 +229,14 @@ describe("the console API", () => {
       { kind: "service", value: "payment", priority: 7 },
     ]);
     // The request's headers, as received: the signature is there, but never its value.
-    expect(detail.request.headers["x-hub-signature-256"]).toBe("[redacted]");
-    expect(detail.request.headers["x-github-event"]).toBe("pull_request");
+    expect(detail.request!.headers["x-hub-signature-256"]).toBe("[redacted]");
+    expect(detail.request!.headers["x-github-event"]).toBe("pull_request");
     expect(JSON.stringify(detail)).not.toContain(sample.headers["x-hub-signature-256"]);
   });
 
   it("shows a kept payload's exact text and the envelope's metadata", async () => {
     const { api } = setup({ [F]: record("failed", F) });
-    const detail = (await api.handle(request("GET", `/events/${F}`))).body as Record<string, any>;
+    const detail = (await api.handle(request("GET", `/events/${F}`))).body as EventDetail;
     expect(detail.payload).toEqual({ kept: true, text: PAYLOAD, bytes: Buffer.byteLength(PAYLOAD) });
     expect(detail.envelope).toMatchObject({
       id: F,
@@ -253,7 +254,7 @@ describe("the console API", () => {
       ...bodyAttributes("x".repeat(100), 10),
     };
     const { api } = setup({ big: tooLarge });
-    const detail = (await api.handle(request("GET", "/events/big"))).body as Record<string, any>;
+    const detail = (await api.handle(request("GET", "/events/big"))).body as EventDetail;
     expect(detail.payload).toEqual({
       kept: false,
       why: "not stored: too large for the events table",
