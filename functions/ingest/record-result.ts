@@ -43,7 +43,11 @@ function recordOf(result: IngestResult, request: RequestContext): Fields {
   switch (result.outcome) {
     case "accepted":
       record = head("INFO", "webhook accepted", result, request);
-      record.events = result.events;
+      // Each event by id and type: its delivery key is in the router's line and the events table,
+      // and this line is paid for on every webhook.
+      record.events = result.events.map(({ id, eventType, payloadStored }) =>
+        payloadStored ? { id, eventType, payloadStored } : { id, eventType },
+      );
       if (result.filtered) record.filtered = result.filtered;
       break;
     case "ignored":

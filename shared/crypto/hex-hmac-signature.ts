@@ -1,5 +1,5 @@
 import type { Verification } from "../providers/provider";
-import { anySignatureMatches, hmacSha256 } from "./hmac";
+import { anyDigestMatches, hmacSha256, sha256HexDigest } from "./hmac";
 
 export interface HexSignatureScheme {
   /** Header as written in provider docs, for error messages; looked up lower-cased. */
@@ -34,17 +34,20 @@ export function verifyHexSignature(
   if (value === undefined || value.trim() === "") {
     return { ok: false, problem: `missing ${scheme.header} header` };
   }
-  const received = (scheme.commaSeparated ? value.split(",") : [value])
+  const signatures = (scheme.commaSeparated ? value.split(",") : [value])
     .map((s) => s.trim())
     .filter((s) => s.startsWith(scheme.prefix));
-  if (received.length === 0) {
+  if (signatures.length === 0) {
     return { ok: false, problem: `${scheme.header} must look like ${scheme.prefix}<hex HMAC-SHA256>` };
   }
-  const expected = secrets.map((secret) => signHex(secret, rawBody, scheme.prefix));
-  return anySignatureMatches(
-    expected,
-    received.map((s) => s.toLowerCase()),
-  )
+  // Digests compared as bytes, hex digits in either case; one that is not 64 hex digits matches nothing.
+  const received: Buffer[] = [];
+  for (const signature of signatures) {
+    const digest = sha256HexDigest(signature.slice(scheme.prefix.length));
+    if (digest) received.push(digest);
+  }
+  const expected = secrets.map((secret) => hmacSha256(secret, rawBody));
+  return anyDigestMatches(expected, received)
     ? { ok: true }
     : { ok: false, problem: `${scheme.header} does not match the body signed with the configured secret` };
 }

@@ -32,3 +32,24 @@ export function anySignatureMatches(expected: readonly string[], received: reado
   for (const e of expected) for (const r of received) matched = signaturesMatch(e, r) || matched;
   return matched;
 }
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * A received hex HMAC-SHA256 as its 32 bytes (either case), or undefined when it is not exactly 64
+ * hex digits: `Buffer.from(hex, "hex")` stops silently at the first non-hex character, so the text
+ * is checked first. Comparing digests as bytes spares hex-encoding every expected MAC.
+ */
+export function sha256HexDigest(hex: string): Buffer | undefined {
+  return SHA256_HEX.test(hex) ? Buffer.from(hex, "hex") : undefined;
+}
+
+/** Constant-time: whether any received digest equals any expected one (rotation on both sides). */
+export function anyDigestMatches(expected: readonly Buffer[], received: readonly Buffer[]): boolean {
+  let matched = false;
+  // No early exit: the time taken does not reveal which pair matched.
+  for (const e of expected) {
+    for (const r of received) matched = (e.length === r.length && timingSafeEqual(e, r)) || matched;
+  }
+  return matched;
+}

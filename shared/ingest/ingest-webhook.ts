@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { RequestAudit } from "../audit/request-record";
 import type { IngestConfig } from "../config/ingest-config";
 import { envelopeMeta } from "../envelope/envelope";
@@ -213,7 +214,7 @@ async function ingestRequest(
   const events = forwarded.map((event) => ({
     event,
     meta: envelopeMeta(event, {
-      id: deps.newId?.() ?? crypto.randomUUID(),
+      id: deps.newId?.() ?? randomUUID(),
       route,
       receivedAt: req.receivedAt,
       correlationId: req.requestId,

@@ -1,4 +1,4 @@
-import { hmacSha256, signaturesMatch } from "../crypto/hmac";
+import { anyDigestMatches, hmacSha256, sha256HexDigest } from "../crypto/hmac";
 import { checkSignedTimestamp } from "../crypto/timestamp";
 import { FORM_MEDIA_TYPE } from "../http/media-type";
 import type { WebhookRequest } from "../http/webhook-request";
@@ -30,11 +30,11 @@ function verify(req: WebhookRequest, secrets: readonly string[], now: Date): Ver
   if (!time.ok) return { ok: false, problem: time.problem };
   if (!signature.startsWith("v0="))
     return { ok: false, problem: "X-Slack-Signature must look like v0=<hex>" };
-  let matched = false;
-  for (const secret of secrets) {
-    matched = signaturesMatch(signSlack(secret, timestamp.trim(), req.rawBody), signature.trim()) || matched;
-  }
-  return matched
+  // The digests compared as bytes: no hex encoding of each expected MAC.
+  const received = sha256HexDigest(signature.trim().slice("v0=".length));
+  const signed = `v0:${timestamp.trim()}:`;
+  const expected = secrets.map((secret) => hmacSha256(secret, signed, req.rawBody));
+  return received && anyDigestMatches(expected, [received])
     ? { ok: true }
     : {
         ok: false,

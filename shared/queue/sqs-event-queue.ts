@@ -1,4 +1,9 @@
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import type { QueueProbe } from "../health/health-check";
 import { type EventQueue, type QueueMessage, QueueUnavailableError } from "./event-queue";
 
@@ -26,20 +31,19 @@ export class SqsEventQueue implements EventQueue, QueueProbe {
   async send(messages: readonly QueueMessage[]): Promise<void> {
     try {
       await Promise.all(
-        messages.map((message) =>
-          this.client.send(
+        messages.map((message) => {
+          const attributes: Record<string, MessageAttributeValue> = {};
+          for (const name in message.attributes) {
+            attributes[name] = { DataType: "String", StringValue: message.attributes[name] };
+          }
+          return this.client.send(
             new SendMessageCommand({
               QueueUrl: this.queueUrl,
               MessageBody: message.body,
-              MessageAttributes: Object.fromEntries(
-                Object.entries(message.attributes).map(([name, value]) => [
-                  name,
-                  { DataType: "String", StringValue: value },
-                ]),
-              ),
+              MessageAttributes: attributes,
             }),
-          ),
-        ),
+          );
+        }),
       );
     } catch (error) {
       throw new QueueUnavailableError(error);

@@ -98,6 +98,13 @@ describe("verifyHexSignature: GitHub (X-Hub-Signature-256)", () => {
       verifyHexSignature(GITHUB_SIGNATURE, { "x-hub-signature-256": header.slice(0, -2) }, body, secrets).ok,
     ).toBe(false);
   });
+
+  it("refuses the right digest with a digit appended or made non-hex (a lenient hex decoder would drop it)", () => {
+    for (const forged of [`${header}0`, `${header.slice(0, -1)}x`, `${header.slice(0, -2)} 0`]) {
+      const result = verifyHexSignature(GITHUB_SIGNATURE, { "x-hub-signature-256": forged }, body, secrets);
+      expect(result).toEqual({ ok: false, problem: expect.stringMatching(/does not match/) });
+    }
+  });
 });
 
 describe("verifyHexSignature: PagerDuty (several comma-separated v1=)", () => {

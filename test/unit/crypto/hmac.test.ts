@@ -1,6 +1,12 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { anySignatureMatches, hmacSha256, signaturesMatch } from "../../../shared/crypto/hmac";
+import {
+  anyDigestMatches,
+  anySignatureMatches,
+  hmacSha256,
+  sha256HexDigest,
+  signaturesMatch,
+} from "../../../shared/crypto/hmac";
 
 describe("hmacSha256", () => {
   it("MACs the concatenation of its parts, like one update over the joined bytes", () => {
@@ -50,5 +56,41 @@ describe("anySignatureMatches", () => {
     expect(anySignatureMatches(["a", "b"], ["c"])).toBe(false);
     expect(anySignatureMatches([], ["a"])).toBe(false);
     expect(anySignatureMatches(["a"], [])).toBe(false);
+  });
+});
+
+describe("sha256HexDigest", () => {
+  const digest = hmacSha256("key", "body");
+
+  it("reads 64 hex digits, in either case, as the 32 digest bytes", () => {
+    expect(sha256HexDigest(digest.toString("hex"))).toEqual(digest);
+    expect(sha256HexDigest(digest.toString("hex").toUpperCase())).toEqual(digest);
+  });
+
+  it("refuses what is not exactly 64 hex digits, where Buffer.from would stop silently at the first bad one", () => {
+    const hex = digest.toString("hex");
+    expect(sha256HexDigest(hex.slice(0, 63))).toBeUndefined();
+    expect(sha256HexDigest(`${hex}0`)).toBeUndefined();
+    expect(sha256HexDigest(`${hex.slice(0, 63)}g`)).toBeUndefined();
+    expect(sha256HexDigest(`${hex.slice(0, 62)}zz`)).toBeUndefined();
+    expect(sha256HexDigest(` ${hex.slice(1)}`)).toBeUndefined();
+    expect(sha256HexDigest("")).toBeUndefined();
+  });
+});
+
+describe("anyDigestMatches", () => {
+  const a = hmacSha256("key", "a");
+  const b = hmacSha256("key", "b");
+
+  it("matches when any expected digest equals any received one (rotation on both sides)", () => {
+    expect(anyDigestMatches([a, b], [hmacSha256("other", "a"), Buffer.from(b)])).toBe(true);
+    expect(anyDigestMatches([a], [a])).toBe(true);
+  });
+
+  it("is false (not a throw) for other digests, other lengths and empty lists", () => {
+    expect(anyDigestMatches([a], [b])).toBe(false);
+    expect(anyDigestMatches([a], [a.subarray(0, 16)])).toBe(false);
+    expect(anyDigestMatches([], [a])).toBe(false);
+    expect(anyDigestMatches([a], [])).toBe(false);
   });
 });

@@ -125,6 +125,18 @@ describe("slack.verify", () => {
       problem: "X-Slack-Signature must look like v0=<hex>",
     });
     expect(slack.verify(docRequest({ "X-Slack-Signature": "v0=" }), [DOC.secret], docNow).ok).toBe(false);
+    // The right digest with a character appended, cut short, or a digit made non-hex (which a lenient
+    // hex decoder would drop) is no signature.
+    for (const forged of [
+      `${DOC.signature}0`,
+      DOC.signature.slice(0, -1),
+      `${DOC.signature.slice(0, -1)}g`,
+    ]) {
+      expect(slack.verify(docRequest({ "X-Slack-Signature": forged }), [DOC.secret], docNow)).toEqual({
+        ok: false,
+        problem: expect.stringMatching(/does not match/),
+      });
+    }
     expect(
       slack.verify(docRequest({ "X-Slack-Request-Timestamp": "yesterday" }), [DOC.secret], docNow),
     ).toEqual({

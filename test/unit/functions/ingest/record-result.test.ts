@@ -67,7 +67,7 @@ describe("recordIngestResult", () => {
     expect(spies.metrics.filter((m) => m.name === "WebhooksIgnored")).toHaveLength(2);
   });
 
-  it("writes one record per request: outcome, provider, correlation id, event ids, and the first request's cold start", () => {
+  it("writes one record per request: outcome, provider, correlation id, event ids and types (no delivery key), and the first request's cold start", () => {
     recordIngestResult(
       {
         statusCode: 200,
@@ -86,7 +86,7 @@ describe("recordIngestResult", () => {
       {
         level: "INFO",
         message: "webhook accepted",
-        events: [{ id: "e-1", eventType: "push", deliveryKey: "d-1" }],
+        events: [{ id: "e-1", eventType: "push" }],
         outcome: "accepted",
         provider: "github",
         correlation_id: "req-9",
