@@ -1,65 +1,34 @@
-import type { SQSRecord } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { recordRouterResult } from "../../../../functions/router/record-result";
 import { logger, metrics } from "../../../../shared/observability/powertools";
 import type { AppliedRecord } from "../../../../shared/router/apply-decision";
 import type { Decision } from "../../../../shared/router/routing-decision";
+import { appliedRecord } from "../../../support/applied-records";
+import { linesWrittenBy } from "../../local/terminal/handler-lines";
 
 const EVENT_ID = "7e1d075e-6e2c-4ece-a139-bccba96c2a0c";
 /** An HTTP API request id, as the correlation id is in AWS. */
 const CORRELATION_ID = "JxKq0hB9FiAEMbQ=";
 const NOW = new Date("2026-12-02T09:05:07.042Z");
 
+/** A Slack event, received 348 ms before NOW, routed by its channel. */
 function applied(decision: Decision, status: AppliedRecord["status"], extra: Partial<AppliedRecord> = {}) {
-  return {
-    routed: {
-      record: { messageId: "m-1" } as SQSRecord,
-      outcome: {
-        event_id: EVENT_ID,
-        message_id: "m-1",
-        attempts: 1,
-        provider: "slack",
-        event_type: "app_mention",
-        received_at: new Date(NOW.getTime() - 348).toISOString(),
-        correlation_id: CORRELATION_ID,
-        body: "{}",
-      },
-      destination: {
-        team: {
-          org_id: "extend",
-          team_node_id: "extend-sre",
-          matched_by: "slack_channel_id",
-          identifier: "C0123456789",
-        },
-        agentUrl: "https://agent.example.com/events",
-      },
-      skipped: [],
-      decision,
+  const record = appliedRecord(decision, status, {
+    outcome: {
+      provider: "slack",
+      event_type: "app_mention",
+      received_at: new Date(NOW.getTime() - 348).toISOString(),
     },
-    status,
-    retry: status === "retrying",
-    recorded: true,
-    notified: [],
-    problems: [],
-    ...extra,
-  } satisfies AppliedRecord;
+    extra,
+  });
+  record.routed.destination!.team.matched_by = "slack_channel_id";
+  return record;
 }
 
 /** The JSON lines recordRouterResult writes (Powertools writes info to stdout, warnings to stderr). */
-function linesOf(record: AppliedRecord): Record<string, unknown>[] {
-  const out: string[] = [];
-  const capture = (chunk: unknown) => {
-    out.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-  try {
-    recordRouterResult(record, NOW);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return out.flatMap((chunk) => chunk.split("\n").filter(Boolean)).map((line) => JSON.parse(line));
+async function linesOf(record: AppliedRecord): Promise<Record<string, unknown>[]> {
+  const lines = await linesWrittenBy(() => recordRouterResult(record, NOW));
+  return lines.map((line) => JSON.parse(line));
 }
 
 // The suite runs the logger SILENT (vitest.config.ts): these tests read what it writes at INFO.
@@ -76,8 +45,8 @@ afterEach(() => {
 describe("the router's line about a delivered event", () => {
   const delivered = applied({ kind: "delivered", agentStatus: 200, durationMs: 6 }, "delivered");
 
-  it("carries what an operator looks for, and nothing Lambda or the ingest record already says elsewhere", () => {
-    const [line, ...rest] = linesOf(delivered);
+  it("carries what an operator looks for, and nothing Lambda or the ingest record already says elsewhere", async () => {
+    const [line, ...rest] = await linesOf(delivered);
     expect(rest).toEqual([]);
     expect(line).toEqual({
       level: "INFO",
@@ -98,17 +67,21 @@ describe("the router's line about a delivered event", () => {
     });
   });
 
-  it("stays within 400 bytes, the line every delivered webhook pays for (with an AWS-length correlation id)", () => {
+  it("stays within 400 bytes, the line every delivered webhook pays for (with an AWS-length correlation id)", async () => {
     vi.stubEnv(
       "_X_AMZN_TRACE_ID",
       "Root=1-683d6f3f-0f2b1c3d4e5f60718293a4b5;Parent=53995c3f42cd8ad8;Sampled=0",
     );
-    const [line] = linesOf(delivered);
+    const [line] = await linesOf(delivered);
     expect(Buffer.byteLength(JSON.stringify(line))).toBeLessThanOrEqual(400);
   });
 
-  it("says so when the outcome could not be recorded, at error level with the problem", () => {
-    const [line] = linesOf({ ...delivered, recorded: false, problems: ["recording the outcome: throttled"] });
+  it("says so when the outcome could not be recorded, at error level with the problem", async () => {
+    const [line] = await linesOf({
+      ...delivered,
+      recorded: false,
+      problems: ["recording the outcome: throttled"],
+    });
     expect(line).toMatchObject({
       level: "ERROR",
       status: "delivered",
@@ -119,8 +92,8 @@ describe("the router's line about a delivered event", () => {
 });
 
 describe("the router's lines about events not delivered", () => {
-  it("gives the agent's status and reason of a refusal", () => {
-    const [line] = linesOf(
+  it("gives the agent's status and reason of a refusal", async () => {
+    const [line] = await linesOf(
       applied(
         { kind: "failed", errorClass: "permanent", agentStatus: 400, error: "the agent answered 400" },
         "failed",
@@ -137,8 +110,8 @@ describe("the router's lines about events not delivered", () => {
     });
   });
 
-  it("gives the class, reason and delay of a retry", () => {
-    const [line] = linesOf(
+  it("gives the class, reason and delay of a retry", async () => {
+    const [line] = await linesOf(
       applied(
         { kind: "defer", deferClass: "retryable", reason: "the agent answered 503", agentStatus: 503 },
         "retrying",
