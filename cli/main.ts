@@ -31,6 +31,10 @@ const GROUPS: Record<string, { summary: string; load: (cli: CliContext) => Promi
     summary: "print the verification token Notion sent, to connect a subscription",
     load: async (cli) => (await import("./notion/index")).notion(cli),
   },
+  github: {
+    summary: "ask GitHub to redeliver webhooks that never reached the pipeline",
+    load: async (cli) => (await import("./github/index")).github(cli),
+  },
 };
 
 /**
