@@ -24,6 +24,16 @@ export interface StoredBytes {
   s3ByteMonths: number;
 }
 
+/** No item and no object: what a look finds when nothing is new. */
+export const nothingStored = (): StoredBytes => ({
+  tableByteMonths: {},
+  indexByteMonths: {},
+  tableItems: {},
+  meanItemBytes: {},
+  s3Objects: 0,
+  s3ByteMonths: 0,
+});
+
 function monthsKept(item: Item, ttlAttribute: string | undefined, nowSeconds: number): number {
   const expires = ttlAttribute ? Number((item[ttlAttribute] as { N?: string } | undefined)?.N) : Number.NaN;
   return Number.isFinite(expires) ? Math.max(0, expires - nowSeconds) / MONTH_SECONDS : 1;
@@ -41,14 +51,7 @@ export class StorageWatch {
 
   async newSinceLastLook(): Promise<StoredBytes> {
     const now = Date.now() / 1000;
-    const out: StoredBytes = {
-      tableByteMonths: {},
-      indexByteMonths: {},
-      tableItems: {},
-      meanItemBytes: {},
-      s3Objects: 0,
-      s3ByteMonths: 0,
-    };
+    const out = nothingStored();
     for (const [name, table] of this.stores.tables) {
       let bytes = 0;
       let items = 0;

@@ -4,6 +4,7 @@ import { handlerLogs } from "../../../bench/cost/handler-logs";
 import { GB, PRICES } from "../../../bench/cost/prices";
 import { COMPONENTS, gbSeconds, pricePerMillion, totalOf, type Usage } from "../../../bench/cost/pricing";
 import type { FunctionFacts, StackFacts } from "../../../bench/cost/stack-facts";
+import { nothingStored } from "../../../bench/cost/stored-bytes";
 import { type CaseMeasurement, caseUsage } from "../../../bench/cost/usage";
 import { LAMBDA_ACTIVE_SAMPLING, sampledFraction, tracedShare } from "../../../bench/cost/xray-sampling";
 
@@ -142,14 +143,7 @@ describe("X-Ray sampling", () => {
       response: { status: 200, bytes: 60, userAgent: "ua", path: "/webhooks/slack/events" },
       counts: {},
       logs: { ...handlerLogs("", { ingest: 50, router: 50 }), timings },
-      stored: {
-        tableByteMonths: {},
-        indexByteMonths: {},
-        tableItems: {},
-        meanItemBytes: {},
-        s3Objects: 0,
-        s3ByteMonths: 0,
-      },
+      stored: nothingStored(),
     };
     const facts = { functions: [ingest, router], tables: [], samplingRules: [] } as unknown as StackFacts;
     const traced = caseUsage(measurement, facts, ingest, router, { webhooksPerMonth: 1_000_000 });
