@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { PayloadTooLargeError, readBody } from "../http/lambda-http-server";
 import type { ConsoleApi } from "./console-api";
 import { consoleAssets } from "./console-bundle";
 import { checkLocalOrigin } from "./local-origin";
@@ -34,24 +35,6 @@ const PAGE_HEADERS = {
   "cache-control": "no-store",
 };
 
-function readSmallBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { ...PAGE_HEADERS, "content-type": type });
   res.end(body);
@@ -72,8 +55,11 @@ export function consoleRoute(api: ConsoleApi) {
     const headers = req.headers as Record<string, string | undefined>;
     const path = url.pathname.slice(CONSOLE_PATH.length);
     if (path.startsWith("/api/")) {
-      const body = await readSmallBody(req);
-      if (body === undefined) {
+      let body: string;
+      try {
+        body = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
+      } catch (error) {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
         sendJson(res, 413, { error: `the console API takes bodies of at most ${MAX_BODY_BYTES} bytes` });
         return true;
       }

@@ -7,15 +7,16 @@ export type HttpLambda = (event: APIGatewayProxyEventV2) => Promise<APIGatewayPr
 /** API Gateway's own payload limit; larger requests never reach the function. */
 const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-class PayloadTooLargeError extends Error {}
+export class PayloadTooLargeError extends Error {}
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole request body, or PayloadTooLargeError (the request destroyed) past `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes = API_GATEWAY_MAX_PAYLOAD_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > API_GATEWAY_MAX_PAYLOAD_BYTES) {
+      if (size > maxBytes) {
         reject(new PayloadTooLargeError());
         req.destroy();
         return;

@@ -12,40 +12,27 @@ import { SendSample } from "./send-sample";
 /** How often the list asks for what changed: every request and outcome shows within a second. */
 const POLL_MS = 1000;
 
-function Filters(props: {
-  providers: string[];
-  statuses: string[];
-  provider: string;
-  status: string;
-  onChange: (provider: string, status: string) => void;
+/** A filter: one of `values`, or every one (the empty value). */
+function Filter(props: {
+  testId: string;
+  every: string;
+  values: string[];
+  value: string;
+  onChange: (v: string) => void;
 }) {
   return (
-    <div class="filters">
-      <select
-        data-testid="filter-provider"
-        value={props.provider}
-        onChange={(e) => props.onChange(e.currentTarget.value, props.status)}
-      >
-        <option value="">every provider</option>
-        {props.providers.map((p) => (
-          <option key={p} value={p}>
-            {p}
-          </option>
-        ))}
-      </select>
-      <select
-        data-testid="filter-status"
-        value={props.status}
-        onChange={(e) => props.onChange(props.provider, e.currentTarget.value)}
-      >
-        <option value="">every status</option>
-        {props.statuses.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
-    </div>
+    <select
+      data-testid={props.testId}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    >
+      <option value="">{props.every}</option>
+      {props.values.map((v) => (
+        <option key={v} value={v}>
+          {v}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -122,7 +109,22 @@ function App() {
       ) : (
         <div class="split">
           <div class="list">
-            <Filters {...meta} {...filter} onChange={(provider, status) => setFilter({ provider, status })} />
+            <div class="filters">
+              <Filter
+                testId="filter-provider"
+                every="every provider"
+                values={meta.providers}
+                value={filter.provider}
+                onChange={(provider) => setFilter({ ...filter, provider })}
+              />
+              <Filter
+                testId="filter-status"
+                every="every status"
+                values={meta.statuses}
+                value={filter.status}
+                onChange={(status) => setFilter({ ...filter, status })}
+              />
+            </div>
             <EventList rows={rows} selected={selected} onSelect={setSelected} />
           </div>
           {detail && <EventDetailView detail={detail} onReplayed={refresh} />}
