@@ -1,4 +1,3 @@
-import type { SQSRecord } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 // The handlers' loggers read their level and metrics setting as they load: as in Lambda, not as in
@@ -17,6 +16,7 @@ import type { IngestResult } from "../../../../shared/ingest/ingest-webhook";
 import { logger, metrics } from "../../../../shared/observability/powertools";
 import type { AppliedRecord } from "../../../../shared/router/apply-decision";
 import type { Decision } from "../../../../shared/router/routing-decision";
+import { appliedRecord } from "../../../support/applied-records";
 import { testIngestDeps } from "../../../support/in-memory-event-queue";
 import { signedGithubEvent } from "../../../support/signed-requests";
 import { linesWrittenBy, lineWrittenBy } from "./handler-lines";
@@ -39,37 +39,18 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const ingestLine = (result: IngestResult) => lineWrittenBy(() => recordIngestResult(result, REQUEST));
+/** An ingest result without its answer (each outcome's own fields kept). */
+type Recorded<T> = T extends unknown ? Omit<T, "statusCode" | "body" | "provider"> : never;
 
-function applied(decision: Decision, status: AppliedRecord["status"], extra: Partial<AppliedRecord> = {}) {
-  return {
-    routed: {
-      record: { messageId: "m-1" } as SQSRecord,
-      outcome: {
-        event_id: EVENT_ID,
-        message_id: "m-1",
-        attempts: 2,
-        provider: "github",
-        event_type: "pull_request",
-        received_at: new Date(Date.now() - 174).toISOString(),
-        correlation_id: REQUEST.correlationId,
-        body: "{}",
-      },
-      destination: {
-        team: { org_id: "extend", team_node_id: "extend-sre", matched_by: "github_repo", identifier: "o/r" },
-        agentUrl: "http://127.0.0.1:1/events",
-      },
-      skipped: [],
-      decision,
-    },
-    status,
-    retry: status === "retrying",
-    recorded: true,
-    notified: [],
-    problems: [],
-    ...extra,
-  } satisfies AppliedRecord;
-}
+/** Ingest's record line of a request from `provider` that it answered with `statusCode`. */
+const ingestLine = (provider: string, statusCode: number, result: Recorded<IngestResult>) =>
+  lineWrittenBy(() =>
+    recordIngestResult({ statusCode, body: {}, provider, ...result } as IngestResult, REQUEST),
+  );
+
+/** A record the router applied, on its second receive (so the attempt shown is the record's). */
+const applied = (decision: Decision, status: AppliedRecord["status"], extra: Partial<AppliedRecord> = {}) =>
+  appliedRecord(decision, status, { outcome: { event_id: EVENT_ID, attempts: 2 }, extra });
 
 /** The router's line about one record (its metrics are flushed per invocation, not here). */
 const routerLine = async (record: AppliedRecord) => {
@@ -80,10 +61,7 @@ const routerLine = async (record: AppliedRecord) => {
 
 describe("a request's line, from ingest's record", () => {
   it("shows the time, provider, event type, outcome and event id of an accepted request", async () => {
-    const line = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "github",
+    const line = await ingestLine("github", 200, {
       outcome: "accepted",
       events: [{ id: EVENT_ID, eventType: "pull_request", deliveryKey: "d-1" }],
     });
@@ -102,10 +80,7 @@ describe("a request's line, from ingest's record", () => {
   });
 
   it("counts the other events of a request, the filtered ones and a payload kept in S3", async () => {
-    const line = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "pagerduty",
+    const line = await ingestLine("pagerduty", 200, {
       outcome: "accepted",
       events: [
         { id: "e-1", eventType: "incident.triggered", deliveryKey: "a" },
@@ -117,10 +92,7 @@ describe("a request's line, from ingest's record", () => {
   });
 
   it("shows a rejection's HTTP status, reason and problem, and the correlation id the sender got", async () => {
-    const line = await ingestLine({
-      statusCode: 401,
-      body: {},
-      provider: "github",
+    const line = await ingestLine("github", 401, {
       outcome: "rejected",
       reason: "bad_signature",
       problem: "X-Hub-Signature-256 does not match the body signed with the configured secret",
@@ -133,17 +105,11 @@ describe("a request's line, from ingest's record", () => {
   });
 
   it("shows why an ignored request or a handshake queued nothing", async () => {
-    const ignored = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "github",
+    const ignored = await ingestLine("github", 200, {
       outcome: "ignored",
       reason: "ping event",
     });
-    const handshake = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "slack",
+    const handshake = await ingestLine("slack", 200, {
       outcome: "handshake",
       reason: "url_verification",
     });
@@ -152,10 +118,7 @@ describe("a request's line, from ingest's record", () => {
   });
 
   it("shows a queue outage as unavailable with its problem", async () => {
-    const line = await ingestLine({
-      statusCode: 503,
-      body: {},
-      provider: "jira",
+    const line = await ingestLine("jira", 503, {
       outcome: "unavailable",
       problem: "SendMessage failed: connect ECONNREFUSED",
     });
@@ -165,10 +128,7 @@ describe("a request's line, from ingest's record", () => {
   });
 
   it("colours the outcome on a terminal, and only there", async () => {
-    const line = await ingestLine({
-      statusCode: 401,
-      body: {},
-      provider: "github",
+    const line = await ingestLine("github", 401, {
       outcome: "rejected",
       reason: "bad_signature",
       problem: "p",
@@ -332,17 +292,11 @@ describe("what a sender controls cannot take over the terminal", () => {
   };
 
   it("strips escape sequences and controls from an event type and a reason, and trims them", async () => {
-    const accepted = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "generic",
+    const accepted = await ingestLine("generic", 200, {
       outcome: "accepted",
       events: [{ id: EVENT_ID, eventType: hostile, deliveryKey: "d" }],
     });
-    const ignored = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "generic",
+    const ignored = await ingestLine("generic", 200, {
       outcome: "ignored",
       reason: hostile,
     });
@@ -365,10 +319,7 @@ describe("what a sender controls cannot take over the terminal", () => {
   });
 
   it("keeps the colours its own: a hostile field cannot reset or add one", async () => {
-    const line = await ingestLine({
-      statusCode: 200,
-      body: {},
-      provider: "generic",
+    const line = await ingestLine("generic", 200, {
       outcome: "ignored",
       reason: "\u001b[0m\u001b[41mred alert",
     });
