@@ -27,14 +27,15 @@ function json(
   body: unknown,
   headers?: Record<string, string>,
 ): APIGatewayProxyStructuredResultV2 {
-  if (body === undefined)
+  if (body === undefined) {
     return { statusCode, headers: { ...headers, "x-correlation-id": correlationId }, body: "" };
+  }
   const payload = statusCode >= 400 && isRecord(body) ? { ...body, correlation_id: correlationId } : body;
-  return {
-    statusCode,
-    headers: { "content-type": "application/json", ...headers, "x-correlation-id": correlationId },
-    body: JSON.stringify(payload),
-  };
+  // Most answers have no headers of their own: no copy of them then.
+  const answerHeaders = headers
+    ? { "content-type": "application/json", ...headers, "x-correlation-id": correlationId }
+    : { "content-type": "application/json", "x-correlation-id": correlationId };
+  return { statusCode, headers: answerHeaders, body: JSON.stringify(payload) };
 }
 
 /** The ingest function, given its dependencies (tests and the local runner pass their own). */

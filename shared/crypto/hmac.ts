@@ -33,15 +33,16 @@ export function anySignatureMatches(expected: readonly string[], received: reado
   return matched;
 }
 
-const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-
 /**
  * A received hex HMAC-SHA256 as its 32 bytes (either case), or undefined when it is not exactly 64
- * hex digits: `Buffer.from(hex, "hex")` stops silently at the first non-hex character, so the text
- * is checked first. Comparing digests as bytes spares hex-encoding every expected MAC.
+ * hex digits: hex decoding stops silently at the first non-hex digit, so all 32 bytes written from
+ * 64 characters means every one was a digit. Comparing digests as bytes spares hex-encoding every
+ * expected MAC.
  */
 export function sha256HexDigest(hex: string): Buffer | undefined {
-  return SHA256_HEX.test(hex) ? Buffer.from(hex, "hex") : undefined;
+  if (hex.length !== 64) return undefined;
+  const digest = Buffer.allocUnsafe(32);
+  return digest.write(hex, "hex") === 32 ? digest : undefined;
 }
 
 /** Constant-time: whether any received digest equals any expected one (rotation on both sides). */

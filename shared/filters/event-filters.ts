@@ -38,20 +38,6 @@ const text = (what: string) =>
     })
     .check(z.minLength(1, `must not be empty: ${what}`));
 
-const where = z.optional(
-  z.unknown().check(
-    z.superRefine((value, ctx) => {
-      for (const { path, message } of conditionProblems(value)) {
-        ctx.addIssue({ code: "custom", message, path, input: value });
-      }
-    }),
-  ),
-);
-
-const ruleShape = {
-  event: text("the event type to forward"),
-  action: z.optional(text("the payload's action")),
-};
 const quoted = (keys: readonly string[]) => keys.map((k) => `\`${k}\``).join(", ");
 const rule = (shape: Record<string, z.ZodMiniType>) => {
   const keys = `a rule has only ${quoted(Object.keys(shape))}`;
@@ -72,11 +58,28 @@ const rules = (shape: Record<string, z.ZodMiniType>) =>
 
 /**
  * Built on first use, not at import: PROVIDER_NAMES comes from the registry, which may still be
- * loading when a module it imports (through its providers) imports this one.
+ * loading when a module it imports (through its providers) imports this one, and most functions
+ * never read EVENT_FILTERS, so building it would only cost their cold start.
  */
 let schema: z.ZodMiniType | undefined;
-const eventFiltersSchema = () =>
-  (schema ??= z.strictObject(
+const eventFiltersSchema = () => (schema ??= buildEventFiltersSchema());
+
+function buildEventFiltersSchema() {
+  const where = z.optional(
+    z.unknown().check(
+      z.superRefine((value, ctx) => {
+        for (const { path, message } of conditionProblems(value)) {
+          ctx.addIssue({ code: "custom", message, path, input: value });
+        }
+      }),
+    ),
+  );
+
+  const ruleShape = {
+    event: text("the event type to forward"),
+    action: z.optional(text("the payload's action")),
+  };
+  return z.strictObject(
     Object.fromEntries(
       PROVIDER_NAMES.map((provider) => [
         provider,
@@ -94,7 +97,8 @@ const eventFiltersSchema = () =>
           ? `unknown provider ${quoted(issue.keys)}: use ${PROVIDER_NAMES.join(", ")}`
           : "must be a JSON object of provider → rules",
     },
-  ));
+  );
+}
 
 /** `EVENT_FILTERS.github[0].where["pull_request.merged"]`: a payload path is quoted, for it holds dots. */
 const pathOf = (name: string, path: readonly PropertyKey[]) =>

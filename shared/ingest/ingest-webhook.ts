@@ -106,7 +106,10 @@ export async function ingestWebhook(req: WebhookRequest, deps: IngestDeps): Prom
   if (!route) return result;
   const taken = result.outcome === "accepted" || result.outcome === "ignored";
   const empty = taken && ROUTE_BY_PATH.get(route.route)?.acknowledgement === "empty";
-  return { ...result, route, ...(empty ? { body: undefined } : {}) };
+  // The result is this request's own, just built: completed in place rather than copied.
+  result.route = route;
+  if (empty) result.body = undefined;
+  return result;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IdentifierKind } from "../routing/identifiers";
 import { DEFAULT_FIELDS } from "./default-fields";
 import { IpAllowlist } from "./ip-allowlist";
-import { describeIssue, type SourceInput, SourceSchema } from "./source-schema";
+import { describeIssue, type SourceInput, sourceSchema } from "./source-schema";
 import type { ValueLocation } from "./value-location";
 
 /** How a source's requests prove they come from the sender. */
@@ -142,7 +142,7 @@ export function parseGenericSources(text: string | undefined): ReadonlyMap<strin
       );
       continue;
     }
-    const result = SourceSchema.safeParse(value, { error: describeIssue });
+    const result = sourceSchema().safeParse(value, { error: describeIssue });
     if (!result.success) {
       problems.push(...result.error.issues.map((issue) => `${at}${pathText(issue.path)}: ${issue.message}`));
       continue;
