@@ -8,8 +8,10 @@ const traceRecorded = () => process.env._X_AMZN_TRACE_ID?.includes("Sampled=1") 
 /**
  * Powertools' log line without what costs bytes on every line and says nothing new: no function
  * name, ARN, memory size or request id (Lambda's own records and the log stream say them), no
- * `sampling_rate`, and the X-Ray trace id only when that trace was recorded (an unsampled id leads
- * nowhere). Errors carry their stack in the source's terms (see original-stack.ts).
+ * `service` (the log group says which function wrote it; the EMF lines keep it, as a dimension),
+ * no `sampling_rate`, and the X-Ray trace id only when that trace was recorded (an unsampled id
+ * leads nowhere). The timestamp stays: `npm start` shows each line's own time. Errors carry their
+ * stack in the source's terms (see original-stack.ts).
  */
 export class LeanLogFormatter extends LogFormatter {
   formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
@@ -18,7 +20,6 @@ export class LeanLogFormatter extends LogFormatter {
         level: attributes.logLevel,
         message: attributes.message,
         timestamp: this.formatTimestamp(attributes.timestamp),
-        service: attributes.serviceName,
         ...(traceRecorded() ? { xray_trace_id: attributes.xRayTraceId } : {}),
       },
     }).addAttributes(additional);

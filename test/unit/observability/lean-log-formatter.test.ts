@@ -23,18 +23,14 @@ function lines(log: (logger: Logger) => void): Record<string, unknown>[] {
 }
 
 describe("LeanLogFormatter", () => {
-  it("writes level, message, timestamp, service and the line's own keys, nothing about the function", () => {
+  it("writes level, message, timestamp and the line's own keys, nothing the log group says", () => {
     vi.stubEnv(
       "_X_AMZN_TRACE_ID",
       "Root=1-683d6f3f-0f2b1c3d4e5f60718293a4b5;Parent=53995c3f42cd8ad8;Sampled=0",
     );
-    const [line] = lines((logger) => logger.info("delivered to the agent", { event_id: "e-1" }));
-    expect(Object.keys(line!).sort()).toEqual(["event_id", "level", "message", "service", "timestamp"]);
-    expect(line).toMatchObject({
-      level: "INFO",
-      message: "delivered to the agent",
-      service: "webhook-pipeline",
-    });
+    const [line] = lines((logger) => logger.info("delivered", { event_id: "e-1" }));
+    expect(Object.keys(line!).sort()).toEqual(["event_id", "level", "message", "timestamp"]);
+    expect(line).toMatchObject({ level: "INFO", message: "delivered" });
   });
 
   it("names the X-Ray trace only when Lambda recorded it", () => {

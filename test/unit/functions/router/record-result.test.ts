@@ -52,7 +52,6 @@ describe("the router's line about a delivered event", () => {
       level: "INFO",
       message: "delivered",
       timestamp: expect.any(String),
-      service: expect.any(String),
       event_id: EVENT_ID,
       correlation_id: CORRELATION_ID,
       provider: "slack",
