@@ -164,6 +164,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       queueUrl: queues.queueUrl,
       apiUrl: () => `http://localhost:${port}`,
     });
+    stops.push(async () => localConsole.stop());
     const api = createLambdaHttpServer(async (event) => {
       const result = (await ingest.handler(
         event,

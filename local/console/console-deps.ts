@@ -2,6 +2,7 @@ import type { EventsTableReader } from "../../shared/operations/events-table-rea
 import type { ReplayDeps } from "../../shared/operations/replay-event";
 import type { RoutingTable } from "../../shared/routing/routing-table";
 import type { SampleWebhook } from "../samples/sample-webhooks";
+import type { AttemptLog } from "./attempt-log";
 import type { RequestLog } from "./request-log";
 
 /** The webhook API's answer to a sample the console sent. */
@@ -18,6 +19,7 @@ export interface ConsoleDeps {
   routing: Pick<RoutingTable, "listTeams" | "getClaims">;
   replay: ReplayDeps;
   requests: RequestLog;
+  attempts: AttemptLog;
   /** Freshly signed samples, one per route (`npm run send`'s). */
   samples: () => SampleWebhook[];
   /** Posts a sample to the local webhook API. */

@@ -4,6 +4,7 @@ import type { EventStatus } from "../../shared/events/event-outcome";
 import { claimRefsOf } from "../../shared/routing/claims";
 import type { RoutingIdentifiers } from "../../shared/routing/identifiers";
 import { type Candidate, rankCandidates } from "../../shared/routing/resolve-team";
+import type { RouterAttempt } from "./attempt-log";
 import type { ConsoleDeps } from "./console-deps";
 import { redactHeaders } from "./redact-headers";
 import type { ObservedRequest } from "./request-log";
@@ -27,7 +28,14 @@ export interface EventDetail {
     matched_by?: string;
     team?: string;
   };
-  attempts: { count?: number; agent_status?: number; last_error?: string; note: string };
+  attempts: {
+    count?: number;
+    agent_status?: number;
+    last_error?: string;
+    /** Each attempt as the router's lines in this process told it, oldest first. */
+    history: RouterAttempt[];
+    note: string;
+  };
 }
 
 function whyNoBody(item: Record<string, unknown>): string {
@@ -77,7 +85,7 @@ function acceptedDetail(deps: ConsoleDeps, eventId: string): EventDetail | undef
     request,
     payload: { kept: false, why: "on the queue: the router has not recorded an outcome yet" },
     routing: { candidates: [] },
-    attempts: { note: "no attempt recorded yet" },
+    attempts: { history: deps.attempts.of(eventId), note: "no outcome recorded yet" },
   };
 }
 
@@ -101,6 +109,7 @@ export async function eventDetail(deps: ConsoleDeps, eventId: string): Promise<E
     eventId,
     typeof item.correlation_id === "string" ? item.correlation_id : undefined,
   );
+  const history = deps.attempts.of(eventId);
   const payload: PayloadView =
     body === undefined
       ? {
@@ -128,7 +137,11 @@ export async function eventDetail(deps: ConsoleDeps, eventId: string): Promise<E
       ...(typeof item.attempts === "number" ? { count: item.attempts } : {}),
       ...(typeof item.agent_status === "number" ? { agent_status: item.agent_status } : {}),
       ...(typeof item.last_error === "string" ? { last_error: item.last_error } : {}),
-      note: "the record keeps the number of attempts and the last attempt's answer; earlier attempts and latencies are not recorded",
+      history,
+      note:
+        history.length > 0
+          ? "each attempt as the router logged it in this process; the events table keeps only the last answer"
+          : "the events table keeps the number of attempts and the last answer; this process did not see the router's lines for it (they are kept from npm start on, at log level INFO)",
     },
   };
 }

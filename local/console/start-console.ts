@@ -7,6 +7,7 @@ import { SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { RoutingTable } from "../../shared/routing/routing-table";
 import { sampleSecretsFromEnv } from "../samples/sample-secrets";
 import { buildSampleWebhooks } from "../samples/sample-webhooks";
+import { AttemptLog, tapLines } from "./attempt-log";
 import { ConsoleApi } from "./console-api";
 import { consoleRoute } from "./console-server";
 import { RequestLog } from "./request-log";
@@ -23,7 +24,8 @@ export interface ConsoleResources {
 
 /**
  * The local console over this pipeline's tables and queue: the request log the webhook API feeds,
- * and the route that serves the page and its API beside the webhook routes.
+ * the attempts the router's lines on stdout tell, and the route that serves the page and its API
+ * beside the webhook routes. `stop` takes its tap off stdout.
  */
 export function createConsole(resources: ConsoleResources) {
   const doc = DynamoDBDocumentClient.from(resources.dynamodb, {
@@ -32,6 +34,12 @@ export function createConsole(resources: ConsoleResources) {
   const { routingTable, eventsTable, idempotencyTable } = resources.tables;
   const events = new EventsTableReader(doc, eventsTable);
   const requests = new RequestLog();
+  const attempts = new AttemptLog();
+  // The router's record lines (its own, or its child process's, forwarded) say how each attempt went.
+  // (Powertools writes warnings and errors, the router's retrying, failed and dead lines, to stderr.)
+  const untaps = [process.stdout, process.stderr].map((stream) =>
+    tapLines(stream, (line) => attempts.observeLine(line)),
+  );
   const api = new ConsoleApi({
     events,
     routing: new RoutingTable({ tableName: routingTable, client: doc }),
@@ -41,6 +49,7 @@ export function createConsole(resources: ConsoleResources) {
       queue: new SqsEventQueue(resources.queueUrl, resources.sqs),
     },
     requests,
+    attempts,
     samples: () => buildSampleWebhooks(sampleSecretsFromEnv(process.env).secrets),
     post: async (sample) => {
       const response = await fetch(`${resources.apiUrl()}${sample.path}`, {
@@ -55,5 +64,11 @@ export function createConsole(resources: ConsoleResources) {
       };
     },
   });
-  return { requests, route: consoleRoute(api) };
+  return {
+    requests,
+    route: consoleRoute(api),
+    stop: () => {
+      for (const untap of untaps) untap();
+    },
+  };
 }

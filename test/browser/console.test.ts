@@ -15,6 +15,8 @@ beforeAll(async () => {
     // Only the development secrets: the console signs its samples with them.
     ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
     AGENT_URL: "",
+    // The router's delivered lines are at INFO: the console reads each attempt from them.
+    POWERTOOLS_LOG_LEVEL: "INFO",
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${pipeline.description.apiUrl}/_console`);
@@ -63,6 +65,17 @@ describe("the local console, in Chromium", () => {
     const detail = page.locator("[data-testid=detail]");
     expect(await detail.locator("h2").textContent()).toContain(id);
     expect(await field("matched by").textContent()).toBe("github_repo");
+    const attempt = page.locator("[data-testid=attempts] tbody tr");
+    expect(await attempt.count()).toBe(1);
+    expect(await attempt.locator("td").allTextContents()).toEqual([
+      "1",
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      "delivered",
+      "200",
+      expect.stringMatching(/^\d+ ms$/),
+      expect.stringMatching(/^\d+ ms$/),
+      "",
+    ]);
     expect(await page.locator("[data-testid=routing] tr.matched").textContent()).toContain(
       "incidentfox/mono-repo",
     );

@@ -129,6 +129,39 @@ export function EventDetailView({ detail, onReplayed }: { detail: EventDetail; o
           ["last error", detail.attempts.last_error],
         ]}
       />
+      {detail.attempts.history.length > 0 && (
+        <table class="attempts" data-testid="attempts">
+          <thead>
+            <tr>
+              <th>attempt</th>
+              <th>at</th>
+              <th>outcome</th>
+              <th>agent</th>
+              <th>agent time</th>
+              <th>end to end</th>
+              <th>reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.attempts.history.map((a, i) => (
+              <tr key={`${a.at}-${i}`}>
+                <td>{a.attempt ?? ""}</td>
+                <td title={a.at}>{a.at.slice(11, 23)}</td>
+                <td>
+                  <span class={`badge s-${a.status}`}>{a.status}</span>
+                </td>
+                <td>{a.agent_status ?? ""}</td>
+                <td>{a.agent_ms !== undefined ? `${a.agent_ms} ms` : ""}</td>
+                <td>{a.latency_ms !== undefined ? `${a.latency_ms} ms` : ""}</td>
+                <td>
+                  {a.reason ?? ""}
+                  {a.retry_in_seconds !== undefined ? ` (retry in ${a.retry_in_seconds} s)` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <p class="note">{detail.attempts.note}</p>
       <h3>Headers</h3>
       {headers ? (

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AttemptLog } from "../../../../local/console/attempt-log";
 import { ConsoleApi, type ConsoleRequest } from "../../../../local/console/console-api";
 import type { ConsoleDeps } from "../../../../local/console/console-deps";
 import type { EventDetail } from "../../../../local/console/event-detail";
@@ -110,6 +111,7 @@ function setup(items: Record<string, Record<string, unknown>> = {}, failure?: Er
     },
   } as unknown as EventsTableReader;
   const requests = new RequestLog();
+  const attempts = new AttemptLog();
   const deps: ConsoleDeps = {
     events,
     routing: {
@@ -123,13 +125,14 @@ function setup(items: Record<string, Record<string, unknown>> = {}, failure?: Er
       queue: { send: async (messages) => void queued.push(...messages) },
     },
     requests,
+    attempts,
     samples,
     post: async (sample) => {
       posted.push(sample);
       return { status: 200, correlation_id: "c-9", body: '{"status":"accepted","id":"e-9"}' };
     },
   };
-  return { api: new ConsoleApi(deps), queued, reads, listings, posted, requests };
+  return { api: new ConsoleApi(deps), queued, reads, listings, posted, requests, attempts };
 }
 
 function request(method: string, path: string, extra: Partial<ConsoleRequest> = {}): ConsoleRequest {
@@ -234,6 +237,48 @@ describe("the console API", () => {
     expect(JSON.stringify(detail)).not.toContain(sample.headers["x-hub-signature-256"]);
   });
 
+  it("shows each attempt the router logged, beside the record's last answer", async () => {
+    const { api, attempts } = setup({ [F]: record("failed", F) });
+    const line = (fields: Record<string, unknown>) =>
+      attempts.observeLine(JSON.stringify({ event_id: F, ...fields }));
+    line({
+      timestamp: "2026-01-05T10:00:01.000Z",
+      status: "retrying",
+      attempts: 1,
+      agent_status: 503,
+      reason: "agent answered 503",
+      retry_in_seconds: 2,
+    });
+    line({
+      timestamp: "2026-01-05T10:00:04.000Z",
+      status: "failed",
+      attempts: 2,
+      agent_status: 500,
+      reason: "agent answered 500",
+    });
+    const detail = (await api.handle(request("GET", `/events/${F}`))).body as EventDetail;
+    expect(detail.attempts.history).toEqual([
+      {
+        at: "2026-01-05T10:00:01.000Z",
+        attempt: 1,
+        status: "retrying",
+        agent_status: 503,
+        reason: "agent answered 503",
+        retry_in_seconds: 2,
+      },
+      {
+        at: "2026-01-05T10:00:04.000Z",
+        attempt: 2,
+        status: "failed",
+        agent_status: 500,
+        reason: "agent answered 500",
+      },
+    ]);
+    expect(detail.attempts.note).toContain("as the router logged it");
+    const unseen = (await api.handle(request("GET", `/events/${F}`.replace(F, D)))).status;
+    expect(unseen).toBe(404);
+  });
+
   it("shows a kept payload's exact text and the envelope's metadata", async () => {
     const { api } = setup({ [F]: record("failed", F) });
     const detail = (await api.handle(request("GET", `/events/${F}`))).body as EventDetail;
@@ -244,7 +289,13 @@ describe("the console API", () => {
       headers: { "x-github-event": "pull_request" },
     });
     expect(detail.envelope).not.toHaveProperty("payload_text");
-    expect(detail.attempts).toMatchObject({ count: 3, agent_status: 500, last_error: "agent answered 500" });
+    expect(detail.attempts).toMatchObject({
+      count: 3,
+      agent_status: 500,
+      last_error: "agent answered 500",
+      history: [],
+    });
+    expect(detail.attempts.note).toContain("did not see the router's lines");
     expect(detail.record).not.toHaveProperty("body");
   });
 
