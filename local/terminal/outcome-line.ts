@@ -26,6 +26,14 @@ function agentAnswer(fields: Fields): string {
     : `agent ${fields.agent_status}`;
 }
 
+/** Where a deferred record goes: back to the queue for a while, or to the dead-letter queue. */
+function nextStep(status: string, fields: Fields): string {
+  if (fields.defer_class === undefined) return "";
+  const why = text(fields.defer_class, 40);
+  if (status === "dead") return `to the dead-letter queue (${why})`;
+  return typeof fields.retry_in_seconds === "number" ? `retry in ${fields.retry_in_seconds} s (${why})` : why;
+}
+
 /**
  * What became of an event: the team and how it matched, the agent's answer, the router's reason and
  * what it does next when it did not deliver, the time from receipt, and the attempt.
@@ -39,9 +47,7 @@ export function outcomeLine(fields: Fields, format: LineFormat): string {
     fields.duplicate_of
       ? `first handled as ${text(fields.duplicate_of, 80)} (${text(fields.original_outcome, 20)})`
       : "",
-    typeof fields.retry_in_seconds === "number"
-      ? `retry in ${fields.retry_in_seconds} s (${text(fields.defer_class, 40)})`
-      : "",
+    nextStep(status, fields),
     typeof fields.latency_ms === "number" ? `${fields.latency_ms} ms end to end` : "",
     typeof fields.attempts === "number" ? `attempt ${fields.attempts}` : "",
     ...list(fields.skipped_identifiers).map(

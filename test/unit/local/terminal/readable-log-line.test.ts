@@ -199,7 +199,9 @@ describe("an outcome's line, from the router's record", () => {
     expect(shown[2]).toMatch(
       / failed +→ .* {2}agent 400 {2}the agent answered 400 {2}attempt 2 {2}notified C0123 /,
     );
-    expect(shown[3]).toMatch(/ dead +→ .* {2}no answer in 10 s {2}retry in 0 s \(timeout\) /);
+    expect(shown[3]).toMatch(
+      / dead +→ .* {2}no answer in 10 s {2}to the dead-letter queue \(timeout\) {2}attempt 2 /,
+    );
     expect(shown[4]).toMatch(/ duplicate +→ .* {2}first handled as first-id \(delivered\) /);
   });
 
