@@ -93,6 +93,7 @@ function hintFor(status: number, config: GitHubDeliveriesConfig): string {
       ? "check GITHUB_APP_ID, and that GITHUB_API_URL is the GitHub the App lives on"
       : "check --repo/--org and --hook-id, and that GITHUB_TOKEN has admin access to the hook";
   }
+  if (status === 0) return "check GITHUB_API_URL and the network";
   return "try again later";
 }
 

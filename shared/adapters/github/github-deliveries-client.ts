@@ -68,13 +68,19 @@ function clientFor(config: GitHubDeliveriesConfig): Client {
   return new Client({ ...common, auth: (config.repo ?? config.org)?.token });
 }
 
-/** GitHub's answer as our error: its status and message, never the request's headers (they hold the token). */
-function asGitHubError(error: unknown, what: string): Error {
+/**
+ * GitHub's answer as our error: its status and message, never the request's headers (they hold
+ * the token). A request that got no answer (refused connection, DNS, TLS) has status 0.
+ */
+function asGitHubError(error: unknown, what: string, apiUrl: string): Error {
   if (error instanceof GitHubRequestError) return error;
-  const status = (error as { status?: unknown }).status;
-  if (typeof status !== "number") return new GitHubRequestError(`${what}: ${(error as Error).message}`, 0);
-  const data = (error as { response?: { data?: unknown } }).response?.data;
-  const said = (data as { message?: unknown } | undefined)?.message;
+  const { status, response } = error as { status?: unknown; response?: { data?: unknown } };
+  if (typeof status !== "number" || !response) {
+    const cause = (error as Error).cause as Error | undefined;
+    const reason = [(error as Error).message, cause?.message].filter(Boolean).join(": ");
+    return new GitHubRequestError(`${what}: no answer from ${apiUrl} (${reason})`, 0);
+  }
+  const said = (response.data as { message?: unknown } | undefined)?.message;
   return new GitHubRequestError(
     `${what}: GitHub answered ${status}${typeof said === "string" ? ` (${said})` : ""}`,
     status,
@@ -116,7 +122,7 @@ export function createGitHubDeliveries(config: GitHubDeliveriesConfig): GitHubDe
           if (older) return;
         }
       } catch (error) {
-        throw asGitHubError(error, "listing the webhook's deliveries failed");
+        throw asGitHubError(error, "listing the webhook's deliveries failed", config.apiUrl);
       }
     },
     async redeliver(deliveryId: number) {
@@ -126,7 +132,7 @@ export function createGitHubDeliveries(config: GitHubDeliveriesConfig): GitHubDe
           delivery_id: deliveryId,
         });
       } catch (error) {
-        throw asGitHubError(error, `asking GitHub to redeliver delivery ${deliveryId} failed`);
+        throw asGitHubError(error, `asking GitHub to redeliver delivery ${deliveryId} failed`, config.apiUrl);
       }
     },
   };
