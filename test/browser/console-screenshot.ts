@@ -11,6 +11,8 @@ const out = process.argv[2] ?? "docs/console.png";
 const pipeline = await startPipelineProcess([], {
   ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
   AGENT_URL: "",
+  // The router's delivered lines are at INFO: the console shows each attempt from them.
+  POWERTOOLS_LOG_LEVEL: "INFO",
 });
 const browser = await launchChromium();
 try {

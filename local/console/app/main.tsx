@@ -9,7 +9,7 @@ import { EventList } from "./event-list";
 import { RoutesView } from "./routes-view";
 import { SendSample } from "./send-sample";
 
-/** How often the list asks for what changed: every request and outcome shows within a second. */
+/** The pause between listings: every request and outcome shows within about a second. */
 const POLL_MS = 1000;
 
 /** A filter: one of `values`, or every one (the empty value). */
@@ -64,10 +64,19 @@ function App() {
     }
   }, [filter]);
 
+  // The next poll waits for this one: a slow listing (a large table) never piles requests up.
   useEffect(() => {
-    void refresh();
-    const timer = setInterval(refresh, POLL_MS);
-    return () => clearInterval(timer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = async () => {
+      await refresh();
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }, [refresh]);
 
   // The detail follows its row: read again whenever the event's status or time changes.
