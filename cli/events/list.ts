@@ -100,14 +100,15 @@ export const list = (cli: CliContext) =>
       .description(
         "Lists outcome records from the events table, newest first (by when the outcome was recorded). With " +
           "--status it queries the table's by-status index for those statuses; without, one query per status, " +
-          "merged by time.",
+          "merged by time. Delivered events are not in the index: listing them scans the table, except with " +
+          "--delivery-key while the idempotency window remembers the id (one read per route instead).",
       )
       .option("--status <s[,s…]>", `${EVENT_STATUSES.join(" | ")} (default: all)`)
       .option("--provider <p>", PROVIDER_NAMES.join(" | "))
       .option("--event-type <t>", "only events of this provider event type (as listed in EVENT TYPE)")
       .option(
         "--delivery-key <k>",
-        "only events with this provider delivery id (X-GitHub-Delivery, …; the raw id)",
+        "only events with this provider delivery id (X-GitHub-Delivery, …; the raw id): a delivered one is found through the delivery guard's claim",
       )
       .option("--since <when>", "only outcomes recorded since: 30m, 1h, 24h, 7d, or an ISO timestamp")
       .option("--limit <n>", `events per page (default 20, at most ${MAX_LIMIT})`)
@@ -116,7 +117,7 @@ export const list = (cli: CliContext) =>
         "the next page: the token printed after the last one (it carries the first page's filters and time window)",
       )
       .option("--json", "print {events, next_token} as JSON"),
-    ["eventsTable"],
+    ["eventsTable", "idempotencyTable"],
   )
     .addHelpText(
       "after",
@@ -127,7 +128,9 @@ export const list = (cli: CliContext) =>
 async function run(values: ListOptions, io: CliIO): Promise<number> {
   const limit = parseCount(values.limit, "--limit", 20, MAX_LIMIT);
   const query = pageQuery(values);
-  const page = await withPipeline(values, io, (session) => eventsTableOf(session).list({ ...query, limit }));
+  const page = await withPipeline(values, io, (session) =>
+    eventsTableOf(session, query.delivery_key !== undefined).list({ ...query, limit }),
+  );
   const nextToken = page.cursor ? encodeListToken({ ...query, cursor: page.cursor }) : null;
   new Output(io, values.json ?? false).result({ events: page.events, next_token: nextToken }, () => {
     const filters = [

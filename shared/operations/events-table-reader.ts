@@ -5,8 +5,11 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { EVENTS_TABLE } from "../config/resources";
+import { EVENTS_TABLE, IDEMPOTENCY_TABLE } from "../config/resources";
+import { namespacedDeliveryKey, storedDeliveryKey } from "../envelope/delivery-key";
+import { trimField } from "../events/event-item";
 import { EVENT_STATUSES, type EventStatus } from "../events/event-outcome";
+import { WEBHOOK_ROUTES } from "../providers/registry";
 
 /** One event as the `by-status` index lists it (keys and the index's projected attributes). */
 export interface EventSummary {
@@ -64,11 +67,23 @@ const indexKeyOf = (item: Record<string, unknown>) => ({
 const newestFirst = (a: EventSummary, b: EventSummary) =>
   a.updated_at === b.updated_at ? a.event_id.localeCompare(b.event_id) : a.updated_at < b.updated_at ? 1 : -1;
 
+/**
+ * Items a filtered query reads per request. A filter is applied after the read, so a small page
+ * limit would cost one round trip per few items when matches are rare; reads are paid by the bytes
+ * read either way, and a query stops once it holds a page's worth of matches.
+ */
+const FILTERED_QUERY_PAGE = 1000;
+
 /** Reads the router's events table for operators: one event, a filtered listing, counts. */
 export class EventsTableReader {
+  /**
+   * `idempotencyTable` (the delivery guard's claims), when given, lets a listing by delivery key
+   * find its delivered event through the claim instead of a scan of the table.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly idempotencyTable?: string,
   ) {}
 
   /** The whole item of one event (strongly consistent), or undefined. */
@@ -123,7 +138,15 @@ export class EventsTableReader {
     query: ListQuery,
     start: Record<string, unknown> | undefined,
   ): Promise<{ items: EventSummary[]; more: boolean }> {
-    if (!isIndexed(status)) return this.scanNewest(status, query, start);
+    if (!isIndexed(status)) {
+      const held =
+        query.delivery_key !== undefined
+          ? await this.claimHolders(query.delivery_key, query.provider)
+          : undefined;
+      const items =
+        held?.filter((item) => matches(item, status, query)) ?? (await this.scanFor(status, query));
+      return newestAfter(items, query.limit, start);
+    }
     const items: EventSummary[] = [];
     let exclusiveStartKey = start;
     const condition = statusCondition(status, query.since);
@@ -136,7 +159,7 @@ export class EventsTableReader {
           ...condition,
           ...filter,
           ScanIndexForward: false,
-          Limit: query.limit + 1 - items.length,
+          Limit: filter.FilterExpression ? FILTERED_QUERY_PAGE : query.limit + 1 - items.length,
           ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
         }),
       );
@@ -147,24 +170,53 @@ export class EventsTableReader {
   }
 
   /**
-   * The newest events of a status the index leaves out (`delivered`): a filtered scan of the whole
-   * table, sorted here, so listing them costs a read of the table — they are rarely hunted for.
+   * The events of a status the index leaves out (`delivered`) that match the query: a filtered scan
+   * of the whole table, so listing them costs a read of the table — they are rarely hunted for.
    */
-  private async scanNewest(
-    status: EventStatus,
-    query: ListQuery,
-    start: Record<string, unknown> | undefined,
-  ): Promise<{ items: EventSummary[]; more: boolean }> {
+  private async scanFor(status: EventStatus, query: ListQuery): Promise<EventSummary[]> {
     const condition = scanCondition(status, query.since);
     const filter = equalityFilter(query, condition);
-    const items = (await this.scanAll({
+    return (await this.scanAll({
       ...condition,
       ...filter,
       FilterExpression: [condition.FilterExpression, filter.FilterExpression].filter(Boolean).join(" AND "),
     })) as unknown as EventSummary[];
-    items.sort(newestFirst);
-    const after = start ? items.filter((e) => newestFirst(e, start as unknown as EventSummary) > 0) : items;
-    return { items: after.slice(0, query.limit), more: after.length > query.limit };
+  }
+
+  /**
+   * The events holding the delivery guard's claims on a provider's delivery id, one claim per route
+   * it can arrive on (one read each): undefined when no route has one (the guard no longer
+   * remembers the id, or never claimed it), or without the idempotency table. A claim names the
+   * one event delivered under the id within the idempotency window.
+   */
+  private async claimHolders(deliveryKey: string, provider?: string): Promise<EventSummary[] | undefined> {
+    const claims = this.idempotencyTable;
+    if (!claims) return undefined;
+    const holders = await Promise.all(
+      // A route with a source in its path (generic) needs that source, which the id alone does not say.
+      WEBHOOK_ROUTES.filter(
+        (route) => !route.path.includes("{") && (provider === undefined || route.provider === provider),
+      ).map(async (route) => {
+        const { Item } = await this.doc.send(
+          new GetCommand({
+            TableName: claims,
+            Key: {
+              [IDEMPOTENCY_TABLE.partitionKey]: storedDeliveryKey(
+                namespacedDeliveryKey({ route: route.path, delivery_key: deliveryKey }),
+              ),
+            },
+            ProjectionExpression: "#holder",
+            ExpressionAttributeNames: { "#holder": IDEMPOTENCY_TABLE.holderAttribute },
+          }),
+        );
+        const holder = Item?.[IDEMPOTENCY_TABLE.holderAttribute];
+        return typeof holder === "string" && holder !== "" ? holder : undefined;
+      }),
+    );
+    const ids = [...new Set(holders.filter((id) => id !== undefined))];
+    if (ids.length === 0) return undefined;
+    const items = await Promise.all(ids.map((id) => this.get(id)));
+    return items.filter((item) => item !== undefined) as unknown as EventSummary[];
   }
 
   private async scanAll(input: Omit<ScanCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
@@ -244,6 +296,29 @@ function rowsOf(
   return Array.from({ length: times }, () => row);
 }
 
+/**
+ * Up to `limit` of `items` newest first after `start` (an index key of the previous page), and
+ * whether there are more.
+ */
+function newestAfter(
+  items: EventSummary[],
+  limit: number,
+  start: Record<string, unknown> | undefined,
+): { items: EventSummary[]; more: boolean } {
+  const sorted = [...items].sort(newestFirst);
+  const after = start ? sorted.filter((e) => newestFirst(e, start as unknown as EventSummary) > 0) : sorted;
+  return { items: after.slice(0, limit), more: after.length > limit };
+}
+
+/** What the query's filters ask of an item read by key rather than through a filtered read. */
+function matches(item: EventSummary, status: EventStatus, query: ListQuery): boolean {
+  return (
+    item.status === status &&
+    FILTERED_ATTRIBUTES.every((name) => query[name] === undefined || item[name] === trimField(query[name])) &&
+    (query.since === undefined || item.updated_at >= query.since)
+  );
+}
+
 /** The status index is sparse: delivered events are not in it. */
 const isIndexed = (status: EventStatus) => status !== "delivered";
 
@@ -277,7 +352,11 @@ function statusCondition(status: EventStatus, since?: string) {
   };
 }
 
-/** The attributes `list` can match exactly, applied as a FilterExpression so pages stay correct. */
+/**
+ * The attributes `list` can match exactly, applied as a FilterExpression so pages stay correct.
+ * They are matched as the record holds them: trimmed like every text field (a sender may send a
+ * delivery id or event type of any length).
+ */
 const FILTERED_ATTRIBUTES = ["provider", "event_type", "delivery_key"] as const;
 
 function equalityFilter(
@@ -297,7 +376,7 @@ function equalityFilter(
     },
     ExpressionAttributeValues: {
       ...condition.ExpressionAttributeValues,
-      ...Object.fromEntries(wanted.map((name) => [`:${name}`, query[name]])),
+      ...Object.fromEntries(wanted.map((name) => [`:${name}`, trimField(query[name]!)])),
     },
   };
 }
