@@ -13,7 +13,7 @@ export interface LineFormat {
 /** Longest event type, reason or problem shown: enough to read, never a screenful. */
 export const FIELD_MAX = 200;
 
-/** A field as printable text ("" when absent or not a string or number). */
+/** A field as printable text ("" when absent, an object or an array). */
 export function text(value: unknown, max = FIELD_MAX): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return typeof value === "string" ? printableField(value, max) : "";

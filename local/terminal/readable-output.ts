@@ -1,3 +1,4 @@
+import { StringDecoder } from "node:string_decoder";
 import { colourWanted, painter } from "./colour";
 import { readableLogLine } from "./log-line";
 
@@ -23,6 +24,8 @@ function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () 
   const original = own.bind(stream) as (text: string, callback?: Callback) => boolean;
   const format = { paint: painter(colourWanted(env, stream.isTTY === true)), now };
   let partial = "";
+  // Bytes are decoded as UTF-8 across writes: a character split between two is not mangled.
+  const bytes = new StringDecoder("utf8");
   const shown = (lines: string[]) =>
     lines
       .map((line) => readableLogLine(line.endsWith("\r") ? line.slice(0, -1) : line, format))
@@ -31,10 +34,7 @@ function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () 
       .join("");
   stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | Callback, callback?: Callback) => {
     const done = typeof encoding === "function" ? encoding : callback;
-    const text =
-      typeof chunk === "string"
-        ? chunk
-        : Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
+    const text = typeof chunk === "string" ? chunk : bytes.write(Buffer.from(chunk));
     const lines = (partial + text).split("\n");
     partial = lines.pop() ?? "";
     if (partial.length > PARTIAL_MAX) {

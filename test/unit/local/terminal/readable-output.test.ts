@@ -65,6 +65,16 @@ describe("showReadableLogs", () => {
     expect(out.text().endsWith("correlation c-1\nlast words\n")).toBe(true);
   });
 
+  it("decodes a character whose bytes are split between two writes", () => {
+    const out = fakeStream(false);
+    const shown = showReadableLogs([out.stream], {}, NOW);
+    const bytes = Buffer.from("agent: café ✓\n");
+    out.stream.write(bytes.subarray(0, 11));
+    out.stream.write(bytes.subarray(11));
+    shown.restore();
+    expect(out.text()).toBe("agent: café ✓\n");
+  });
+
   it("drops metrics-only lines and still calls the writer's callback", () => {
     const out = fakeStream(false);
     const shown = showReadableLogs([out.stream], {}, NOW);
