@@ -1,6 +1,6 @@
 import { fmt, formatTable } from "../lib/table";
 import { PRICE_REGION, PRICES, PRICES_TAKEN } from "./prices";
-import { COMPONENTS, type Component, totalOf, type Usage } from "./pricing";
+import { COMPONENTS, type Component, pricePerMillion, totalOf, type Usage } from "./pricing";
 import type { CaseResult, CostRun } from "./run";
 import { type Counts, withPrefix } from "./tally";
 
@@ -18,6 +18,10 @@ function calls(counts: Counts, prefix: string, events: number): string {
     ? "none"
     : entries.map(([op, n]) => `${short(op)} ${per(n / events)}`).join(", ");
 }
+
+/** The Lambda compute row priced at each function's 10th-percentile duration. */
+const computeAtP10 = (c: CaseResult) =>
+  pricePerMillion({ ...c.result.usage, lambdaGbSeconds: c.result.computeAtP10 }, PRICES)["Lambda compute"];
 
 /** What one webhook uses of each component, in the unit it is billed in. */
 const BASIS: Record<Component, (u: Usage) => string> = {
@@ -115,7 +119,7 @@ function logShapes(c: CaseResult): string {
 }
 
 const MODEL_NOTES = [
-  "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies); write and read units from the request and response bodies (a write is charged the larger of the item before and after, an update's after-image read back from the emulator; index writes per the template's indexes); S3 requests by method (seen in the pipeline process); the items and objects each case left; the handlers' log lines (Powertools' function names lengthened to the deployed ones); handler wall times (priced at the median).",
+  "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies); write and read units from the request and response bodies (a write is charged the larger of the item before and after, an update's after-image read back from the emulator; index writes per the template's indexes); S3 requests by method (seen in the pipeline process); the items and objects each case left; the handlers' log lines (Powertools' function names lengthened to the deployed ones, correlation ids at API Gateway's 16 characters); handler wall times (priced at the median).",
   "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); X-Ray traces (tracing mode; Lambda's fixed 1/s + 5 % per Active function, Poisson arrivals at the monthly rate, one trace per invocation; plus one trace per message ingest marks sampled, TRACING_SAMPLE_RATE, which the router records: an upper bound); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS in one warm environment per function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
   "Assumed: durations are local wall times on this machine (no network latency to AWS or to a real agent, no Lambda CPU share by memory, cold starts not counted); receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping is billed only as the SQS requests it makes; no free tiers.",
 ];
@@ -137,6 +141,7 @@ export function formatReport(run: CostRun, traffic: number): string {
     "",
     ...cases.flatMap((c) => [logShapes(c), ""]),
     `Fixed each month, not in the figures above: ${fixed.secrets} secrets, ${fixed.dashboards} dashboard(s), ${fixed.alarms} alarms = ${usd(fixedMonthly)}.`,
+    `Lambda compute at the 10th-percentile durations instead of the median: ${cases.map((c) => `${c.label} ${usd(computeAtP10(c))} (total ${usd(totalOf(c.costs) - c.costs["Lambda compute"] + computeAtP10(c))})`).join(", ")}; a loaded machine lengthens every duration (load average above).`,
     `X-Ray sampling rules in the template: ${facts.samplingRules.map((r) => `${r.name} (${fmt(r.fixedRate * 100, 1)} %)`).join(", ") || "none"} (Lambda samples Active functions at its own fixed rate, whatever the rules say).`,
     ...run.notes.map((note) => `Note: ${note}`),
     ...MODEL_NOTES,

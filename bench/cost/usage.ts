@@ -44,6 +44,8 @@ export interface CaseUsage {
   /** Log bytes per event by where they come from. */
   logBytes: { handlers: number; platform: number; accessLog: number };
   tracedShare: Record<string, number>;
+  /** GB-seconds per webhook at each function's 10th-percentile duration (less of a loaded machine's delays). */
+  computeAtP10: Usage["lambdaGbSeconds"];
 }
 
 function functionUse(fn: FunctionFacts, timings: { ms: number; records?: number }[]): FunctionUse {
@@ -93,10 +95,14 @@ export function caseUsage(
   const fns = [ingest, router];
 
   // Priced at the median invocation: the local machine is shared, and its slowest invocations
-  // measure other processes more than the handler.
-  const compute = { arm64: 0, x86_64: 0 };
-  for (const f of fns)
-    compute[f.fn.architecture] += (gbSeconds(f.fn.memoryMb, f.billedMs.p50) * f.invocations) / n;
+  // measure other processes more than the handler. The 10th percentile is reported beside it.
+  const computeAt = (quantile: "p10" | "p50") => {
+    const compute = { arm64: 0, x86_64: 0 };
+    for (const f of fns)
+      compute[f.fn.architecture] += (gbSeconds(f.fn.memoryMb, f.billedMs[quantile]) * f.invocations) / n;
+    return compute;
+  };
+  const compute = computeAt("p50");
 
   // Logs: the handlers' lines (measured), Lambda's own per invocation and the access log line (modelled).
   const platform = fns.reduce((sum, f) => sum + platformBytesPerInvocation(f.fn) * f.invocations, 0) / n;
@@ -164,7 +170,13 @@ export function caseUsage(
     xrayTraces: traces,
     secretsManagerCalls: secretsCalls,
   };
-  return { usage, functions: { ingest, router }, logBytes: { handlers, platform, accessLog }, tracedShare };
+  return {
+    usage,
+    functions: { ingest, router },
+    logBytes: { handlers, platform, accessLog },
+    tracedShare,
+    computeAtP10: computeAt("p10"),
+  };
 }
 
 /** Powertools' function-name keys carry the deployed names, longer than the local ones. */

@@ -105,6 +105,27 @@ describe("the floor", () => {
   });
 });
 
+const passThrough = (logicalId: string, env: Record<string, string> = {}): FunctionFacts => ({
+  ...fn(256),
+  logicalId,
+  tracing: "PassThrough",
+  env,
+});
+
+/** A case's usage from these invocation timings alone (100 webhooks, nothing stored or logged). */
+function usageOf(timings: CaseMeasurement["logs"]["timings"], ingest: FunctionFacts, router: FunctionFacts) {
+  const measurement: CaseMeasurement = {
+    events: 100,
+    bodyBytes: 1000,
+    response: { status: 200, bytes: 60, userAgent: "ua", path: "/webhooks/slack/events" },
+    counts: {},
+    logs: { ...handlerLogs("", { ingest: 50, router: 50 }), timings },
+    stored: nothingStored(),
+  };
+  const facts = { functions: [ingest, router], tables: [], samplingRules: [] } as unknown as StackFacts;
+  return caseUsage(measurement, facts, ingest, router, { webhooksPerMonth: 1_000_000 });
+}
+
 describe("X-Ray sampling", () => {
   it("records nearly every request of a trickle and about 5 % of a flood under Lambda's fixed rate", () => {
     expect(sampledFraction(LAMBDA_ACTIVE_SAMPLING, 0.01)).toBeGreaterThan(0.99);
@@ -125,34 +146,32 @@ describe("X-Ray sampling", () => {
   });
 
   it("counts a trace for each message ingest marks sampled, and the router batches that hold one", () => {
-    const passThrough = (logicalId: string, env: Record<string, string> = {}): FunctionFacts => ({
-      ...fn(256),
-      logicalId,
-      tracing: "PassThrough",
-      env,
-    });
     const ingest = passThrough("Ingest", { TRACING_SAMPLE_RATE: "0.01" });
     const router = passThrough("Router");
     const timings = [
       ...Array.from({ length: 100 }, () => ({ fn: "ingest" as const, ms: 3 })),
       ...Array.from({ length: 10 }, () => ({ fn: "router" as const, ms: 30, records: 10 })),
     ];
-    const measurement: CaseMeasurement = {
-      events: 100,
-      bodyBytes: 1000,
-      response: { status: 200, bytes: 60, userAgent: "ua", path: "/webhooks/slack/events" },
-      counts: {},
-      logs: { ...handlerLogs("", { ingest: 50, router: 50 }), timings },
-      stored: nothingStored(),
-    };
-    const facts = { functions: [ingest, router], tables: [], samplingRules: [] } as unknown as StackFacts;
-    const traced = caseUsage(measurement, facts, ingest, router, { webhooksPerMonth: 1_000_000 });
+    const traced = usageOf(timings, ingest, router);
     expect(traced.usage.xrayTraces).toBeCloseTo(0.01, 12);
     expect(traced.tracedShare.Router).toBeCloseTo(1 - 0.99 ** 10, 12);
     expect(traced.tracedShare.Ingest).toBe(0);
-    const untraced = caseUsage(measurement, facts, passThrough("Ingest"), router, {
-      webhooksPerMonth: 1_000_000,
-    });
-    expect(untraced.usage.xrayTraces).toBe(0);
+    expect(usageOf(timings, passThrough("Ingest"), router).usage.xrayTraces).toBe(0);
+  });
+});
+
+describe("Lambda compute", () => {
+  it("is priced at the median duration, with the 10th percentile beside it", () => {
+    const ingest = passThrough("Ingest");
+    const router = passThrough("Router");
+    // Ingest takes 1..100 ms; one router invocation of 10 records per 10 webhooks, 100 ms each.
+    const timings = [
+      ...Array.from({ length: 100 }, (_, i) => ({ fn: "ingest" as const, ms: i + 0.5 })),
+      ...Array.from({ length: 10 }, () => ({ fn: "router" as const, ms: 100, records: 10 })),
+    ];
+    const { usage, computeAtP10 } = usageOf(timings, ingest, router);
+    const routerShare = gbSeconds(256, 100) / 10;
+    expect(usage.lambdaGbSeconds.arm64).toBeCloseTo(gbSeconds(256, 51) + routerShare, 12);
+    expect(computeAtP10.arm64).toBeCloseTo(gbSeconds(256, 11) + routerShare, 12);
   });
 });
