@@ -3,22 +3,26 @@ import type { EventStatus } from "../../events/event-outcome";
 import type { AcceptedDeliveries } from "../../github/accepted-deliveries";
 import { deliveryKeyOfGuid } from "../../github/github-delivery-key";
 import { DeliveryRecords } from "../../operations/delivery-records";
-import { EventsTableReader } from "../../operations/events-table-reader";
+import { EventsTableReader, type ListCursor } from "../../operations/events-table-reader";
 
 /**
  * The outcomes an accepted event can end with while its delivery guard holds no claim: never
  * routed, refused by the router, given back to the queue after a retryable failure, dead-lettered.
  */
 const UNCLAIMED_OUTCOMES: readonly EventStatus[] = ["unrouted", "rejected", "retrying", "dead"];
+const PAGE = 1000;
 
 /**
  * What the pipeline accepted, read from the router's tables: first the delivery guard's claim on
- * the key (one read; a delivered or duplicate event always has one), then, only when there is none,
- * the events table's outcomes since the window began, by the status index (sparse, a few items).
+ * the key (one read; a delivered or duplicate event always has one), then the GitHub events among
+ * the claimless outcomes recorded since the window began. Those are read once per window, by the
+ * status index (sparse: delivered events are not in it), however many failed deliveries ask.
  */
 export class DynamoDbAcceptedDeliveries implements AcceptedDeliveries {
   private readonly claims: DeliveryRecords;
   private readonly events: EventsTableReader;
+  /** The last window's claimless GitHub delivery ids (one run asks with one `since`). */
+  private unclaimed?: { since: string; guids: Promise<Set<string>> };
 
   constructor(
     doc: DynamoDBDocumentClient,
@@ -33,13 +37,35 @@ export class DynamoDbAcceptedDeliveries implements AcceptedDeliveries {
   async accepted(guid: string, since: Date): Promise<boolean> {
     const claim = await this.claims.get(deliveryKeyOfGuid(guid));
     if (claim && !claim.expired) return true;
-    const { events } = await this.events.list({
-      statuses: UNCLAIMED_OUTCOMES,
-      provider: "github",
-      delivery_key: guid,
-      since: since.toISOString(),
-      limit: 1,
-    });
-    return events.length > 0;
+    return (await this.unclaimedSince(since.toISOString())).has(guid);
+  }
+
+  private unclaimedSince(since: string): Promise<Set<string>> {
+    if (this.unclaimed?.since !== since) {
+      const guids = this.readUnclaimed(since);
+      this.unclaimed = { since, guids };
+      // A failed read is not kept: the next question reads again.
+      guids.catch(() => {
+        if (this.unclaimed?.guids === guids) this.unclaimed = undefined;
+      });
+    }
+    return this.unclaimed!.guids;
+  }
+
+  private async readUnclaimed(since: string): Promise<Set<string>> {
+    const guids = new Set<string>();
+    let cursor: ListCursor | undefined;
+    do {
+      const page = await this.events.list({
+        statuses: UNCLAIMED_OUTCOMES,
+        provider: "github",
+        since,
+        limit: PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const event of page.events) if (event.delivery_key) guids.add(event.delivery_key);
+      cursor = page.cursor;
+    } while (cursor);
+    return guids;
   }
 }

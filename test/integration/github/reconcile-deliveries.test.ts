@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { DynamoDbDeliveryGuard } from "../../../shared/adapters/dynamodb/dynamodb-delivery-guard";
 import { DynamoDbEventStore } from "../../../shared/adapters/dynamodb/dynamodb-event-store";
 import { createDynamoDbReconcileStores } from "../../../shared/adapters/github/dynamodb-reconcile-stores";
@@ -210,6 +210,22 @@ describe("reconcileDeliveries on the pipeline's tables and the fake GitHub", () 
     });
     expect((await reconcile()).rows.find((r) => r.guid === guid)?.did).toBe("redelivery_failed");
     expect(posts().filter((id) => id === item.id)).toHaveLength(2);
+  });
+
+  it("reads the claimless outcomes once per run, however many deliveries failed (reads are paid)", async () => {
+    const guids = Array.from({ length: 6 }, () => `cost-${randomUUID()}`);
+    for (const [i, guid] of guids.entries()) failed(guid, 30 + i);
+    await outcome(guids[0]!, "dead");
+    const send = vi.spyOn(doc, "send");
+    const report = await reconcile({ dryRun: true });
+    const commands = send.mock.calls.map(([command]) => command.constructor.name);
+    send.mockRestore();
+    expect(report.rows.find((r) => r.guid === guids[0])?.did).toBe("accepted_by_pipeline");
+    // One index query per claimless status for the whole run; per failed guid one claim read and one ledger read.
+    expect(commands.filter((c) => c === "QueryCommand")).toHaveLength(4);
+    expect(commands.filter((c) => c === "GetCommand").length).toBeLessThanOrEqual(
+      report.rows.filter((r) => r.did !== "succeeded").length * 2,
+    );
   });
 
   it("--dry-run writes nothing and asks GitHub for nothing", async () => {
