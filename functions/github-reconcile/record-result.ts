@@ -1,5 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { GITHUB_RECONCILER } from "../../shared/config/resources";
+import { GitHubRequestError } from "../../shared/github/github-deliveries";
 import type { ReconcileAction, ReconcileReport } from "../../shared/github/reconcile-deliveries";
 import { logger, metrics } from "../../shared/observability/powertools";
 
@@ -62,6 +63,9 @@ const ADVICE = (status: number, message: string): string =>
         ? "GitHub refused the App's token: check app_id and private_key in the credentials secret (the App's current key)"
         : "check the credentials secret's app_id and GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3)";
 
+const UNREACHABLE =
+  "GitHub could not be reached: check GITHUB_API_URL and the function's network access; the next scheduled run tries again";
+
 /**
  * What stopped a run, in words an operator can act on. Only the error's name, status and message:
  * never the error object, whose request options or cause could carry a token or the key.
@@ -72,7 +76,9 @@ export function problemOf(error: unknown): { error_name: string; status?: number
   const status = typeof answered === "number" && answered > 0 ? answered : undefined;
   const message =
     e.message.length > MAX_PROBLEM_CHARS ? `${e.message.slice(0, MAX_PROBLEM_CHARS)}…` : e.message;
-  const advice = status === undefined ? undefined : ADVICE(status, message);
+  // GitHub's client gives no status when there was no answer at all.
+  const unanswered = e instanceof GitHubRequestError && status === undefined;
+  const advice = unanswered ? UNREACHABLE : status === undefined ? undefined : ADVICE(status, message);
   const problem = advice ? `${message}: ${advice}` : message;
   return { error_name: e.name, ...(status !== undefined ? { status } : {}), problem };
 }

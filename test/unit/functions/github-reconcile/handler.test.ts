@@ -251,6 +251,12 @@ describe("the GitHub reconcile handler", () => {
       }
     });
 
+    it("when GitHub cannot be reached", async () => {
+      const message = await failure(handlerWith(environment({ GITHUB_API_URL: "http://127.0.0.1:9" }))());
+      expect(message).toContain("GitHub could not be reached: check GITHUB_API_URL");
+      expectNoSecretLogged();
+    });
+
     it("when its configuration is incomplete", async () => {
       const handler = createReconcileHandler(() =>
         reconcileSetupFromEnv(environment({ EVENTS_TABLE: undefined })),

@@ -130,13 +130,17 @@ describe("recordReconcileFailure", () => {
     ).toContain("the next scheduled run tries again");
   });
 
-  it("passes a configuration error's own words on, with no status; a network error has none either", () => {
+  it("passes a configuration error's own words on; GitHub out of reach is said so, with no status", () => {
     expect(problemOf(new SecretNotConfiguredError("GITHUB_APP_CREDENTIALS"))).toEqual({
       error_name: "SecretNotConfiguredError",
       problem:
         "GITHUB_APP_CREDENTIALS is not configured: set GITHUB_APP_CREDENTIALS (plain value) or GITHUB_APP_CREDENTIALS_ARN (Secrets Manager)",
     });
-    expect(problemOf(new GitHubRequestError("listing failed: fetch failed", 0))).not.toHaveProperty("status");
+    const unanswered = problemOf(new GitHubRequestError("listing failed: fetch failed", 0));
+    expect(unanswered).not.toHaveProperty("status");
+    expect(unanswered.problem).toBe(
+      "listing failed: fetch failed: GitHub could not be reached: check GITHUB_API_URL and the function's network access; the next scheduled run tries again",
+    );
   });
 
   it("never logs the error object (its request options may hold a token), and cuts a long message", () => {
