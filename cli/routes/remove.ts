@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { CliError, EXIT } from "../lib/errors";
+import { EXIT } from "../lib/errors";
 import { Output } from "../lib/output";
 import { action, type CliContext } from "../lib/program";
 import type { TargetOptions } from "../lib/target-options";
 import { routingTableOptions, withRoutingTable } from "./context";
 import { describeClaims } from "./format";
-import { parseTeamRef } from "./team-ref";
+import { noSuchTeam, parseTeamRef } from "./team-ref";
 
 export const remove = (cli: CliContext) =>
   routingTableOptions(
@@ -23,9 +23,7 @@ export const remove = (cli: CliContext) =>
       action<TargetOptions & { json?: boolean }>(cli, async (options, [ref], io) => {
         const { org_id, team_node_id } = parseTeamRef(ref!);
         const result = await withRoutingTable(options, io, (table) => table.removeTeam(org_id, team_node_id));
-        if (!result) {
-          throw new CliError(`no team ${org_id}/${team_node_id} in the routing table (see \`routes list\`)`);
-        }
+        if (!result) throw noSuchTeam({ org_id, team_node_id });
         new Output(io, options.json ?? false).result(
           { org_id, team_node_id, removed: result.removed },
           () => `removed ${org_id}/${team_node_id}\n  released: ${describeClaims(result.removed)}`,

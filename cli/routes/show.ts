@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { CliError, EXIT } from "../lib/errors";
+import { EXIT } from "../lib/errors";
 import { Output } from "../lib/output";
 import { action, type CliContext } from "../lib/program";
 import type { TargetOptions } from "../lib/target-options";
 import { routingTableOptions, withRoutingTable } from "./context";
 import { renderTeam } from "./format";
-import { parseTeamRef } from "./team-ref";
+import { noSuchTeam, parseTeamRef } from "./team-ref";
 
 export const show = (cli: CliContext) =>
   routingTableOptions(
@@ -20,9 +20,7 @@ export const show = (cli: CliContext) =>
       action<TargetOptions & { json?: boolean }>(cli, async (options, [ref], io) => {
         const { org_id, team_node_id } = parseTeamRef(ref!);
         const team = await withRoutingTable(options, io, (table) => table.getTeam(org_id, team_node_id));
-        if (!team) {
-          throw new CliError(`no team ${org_id}/${team_node_id} in the routing table (see \`routes list\`)`);
-        }
+        if (!team) throw noSuchTeam({ org_id, team_node_id });
         new Output(io, options.json ?? false).result(team, () => renderTeam(team));
         return EXIT.ok;
       }),

@@ -1,4 +1,4 @@
-import { UsageError } from "../lib/errors";
+import { CliError, UsageError } from "../lib/errors";
 
 /** `<org>/<team>` → its two parts. */
 export function parseTeamRef(value: string): { org_id: string; team_node_id: string } {
@@ -8,3 +8,7 @@ export function parseTeamRef(value: string): { org_id: string; team_node_id: str
   }
   return { org_id: match[1]!, team_node_id: match[2]! };
 }
+
+/** The failure of a command naming a team the routing table does not hold (exit 1). */
+export const noSuchTeam = (team: { org_id: string; team_node_id: string }) =>
+  new CliError(`no team ${team.org_id}/${team.team_node_id} in the routing table (see \`routes list\`)`);
