@@ -59,6 +59,12 @@ interface ForcedRateLimit {
   method?: string;
 }
 
+/** How an endpoint answers: a JSON body, or GitHub's error body; either checked against the documented shape. */
+interface Reply {
+  answer(status: number, body: unknown, headers?: Record<string, string>): void;
+  error(status: number, message: string, headers?: Record<string, string>): void;
+}
+
 interface Route {
   /** The OpenAPI path template, for the shape check. */
   template: string;
@@ -236,8 +242,12 @@ export class FakeGitHub {
       );
     }
 
-    if (route.action === "list") return this.list(url, route.template, answer, error);
-    return this.redeliver(route.deliveryId!, route.template, answer, error);
+    const reply: Reply = {
+      answer: (status, body, headers) => answer(status, body, headers, route.template),
+      error: (status, message, headers) => error(status, message, headers, route.template),
+    };
+    if (route.action === "list") return this.list(url, reply);
+    return this.redeliver(route.deliveryId!, reply);
   }
 
   private authProblem(header: string | undefined, route: Route, seen: SeenRequest): string | undefined {
@@ -254,27 +264,21 @@ export class FakeGitHub {
     return this.options.tokens?.includes(credential) ? undefined : "Bad credentials";
   }
 
-  private list(
-    url: URL,
-    template: string,
-    answer: (status: number, body: unknown, headers?: Record<string, string>, template?: string) => void,
-    error: (status: number, message: string, headers?: Record<string, string>, template?: string) => void,
-  ): void {
+  private list(url: URL, { answer, error }: Reply): void {
     const perPage = Number(url.searchParams.get("per_page") ?? "30");
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
-      return void answer(
-        422,
-        { message: "Validation Failed", documentation_url: DOCS, errors: ["per_page must be 1 to 100"] },
-        {},
-        template,
-      );
+      return void answer(422, {
+        message: "Validation Failed",
+        documentation_url: DOCS,
+        errors: ["per_page must be 1 to 100"],
+      });
     }
     const cursor = url.searchParams.get("cursor");
     let start = 0;
     if (cursor) {
       const after = /^v1_(\d+)$/.exec(cursor);
       start = after ? this.log.findIndex((d) => d.id === Number(after[1])) + 1 : 0;
-      if (!after || start === 0) return void error(400, "Bad Request", {}, template);
+      if (!after || start === 0) return void error(400, "Bad Request");
     }
     const page = this.log.slice(start, start + perPage);
     const headers: Record<string, string> = {};
@@ -285,21 +289,15 @@ export class FakeGitHub {
       next.searchParams.set("cursor", `v1_${last.id}`);
       headers.link = `<${next.href}>; rel="next"`;
     }
-    answer(200, page, headers, template);
+    answer(200, page, headers);
   }
 
-  private redeliver(
-    deliveryId: number,
-    template: string,
-    answer: (status: number, body: unknown, headers?: Record<string, string>, template?: string) => void,
-    error: (status: number, message: string, headers?: Record<string, string>, template?: string) => void,
-  ): void {
+  private redeliver(deliveryId: number, { answer, error }: Reply): void {
     const original = this.log.find((d) => d.id === deliveryId);
-    if (!original) return void error(404, "Not Found", {}, template);
+    if (!original) return void error(404, "Not Found");
     const refusal = this.refusals.get(deliveryId);
-    if (refusal)
-      return void error(refusal, refusal === 422 ? "Validation Failed" : "Bad Request", {}, template);
-    answer(202, {}, {}, template);
+    if (refusal) return void error(refusal, refusal === 422 ? "Validation Failed" : "Bad Request");
+    answer(202, {});
     // GitHub accepts at once and delivers afterwards.
     const sending = this.send(original).finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
