@@ -152,6 +152,14 @@ describe("webhook-pipeline github redeliver", () => {
     );
   });
 
+  it("a missing table fails the run with its name, before GitHub is asked to redeliver anything", async () => {
+    fake.addAttempt({ guid: "no-table", statusCode: 500, deliveredAt: minutesAgo(5) });
+    const run = await cli([...REPO, "--idempotency-table", "no-such-table"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("table 'no-such-table' was not found");
+    expect(fake.requests.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
   it("an empty window says so", async () => {
     const run = await cli(REPO);
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^no deliveries since \S+\n$/) });
