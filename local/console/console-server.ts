@@ -9,6 +9,7 @@ export const CONSOLE_PATH = "/_console";
 
 /** The console's API takes small JSON bodies only ({"force": true}). */
 const MAX_BODY_BYTES = 16 * 1024;
+const TOO_LARGE = { error: `the console API takes bodies of at most ${MAX_BODY_BYTES} bytes` };
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -55,12 +56,18 @@ export function consoleRoute(api: ConsoleApi) {
     const headers = req.headers as Record<string, string | undefined>;
     const path = url.pathname.slice(CONSOLE_PATH.length);
     if (path.startsWith("/api/")) {
+      // Refused before reading, so the answer reaches the caller (a destroyed request gets none).
+      if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+        res.setHeader("connection", "close");
+        sendJson(res, 413, TOO_LARGE);
+        return true;
+      }
       let body: string;
       try {
         body = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
       } catch (error) {
         if (!(error instanceof PayloadTooLargeError)) throw error;
-        sendJson(res, 413, { error: `the console API takes bodies of at most ${MAX_BODY_BYTES} bytes` });
+        sendJson(res, 413, TOO_LARGE);
         return true;
       }
       const answer = await api.handle({
