@@ -160,3 +160,12 @@ export async function measureColdImports(bundles: readonly BundleResult[], round
 }
 
 export const medianImportMs = (bundle: BundleResult): number => median(bundle.importMs);
+
+/**
+ * The median over rounds of `bundle`'s import time over `baseline`'s in the same round: imported
+ * one after the other, a pair sees the same machine, so the ratio holds when other work on the
+ * machine slows whole rounds (the ratio of the two medians would mix rounds of different speeds).
+ */
+export function medianImportRatio(bundle: BundleResult, baseline: BundleResult): number {
+  return median(bundle.importMs.map((ms, round) => ms / baseline.importMs[round]!));
+}

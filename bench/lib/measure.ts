@@ -1,4 +1,5 @@
 /** Timing helpers for the benchmarks: per-call samples, a warm-up phase and a time budget. */
+import { closeSync, openSync, writeSync } from "node:fs";
 
 export interface Stats {
   name: string;
@@ -145,13 +146,19 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Runs `fn` with process.stdout/stderr writes discarded: the handler's structured logs and EMF
- * metrics are still formatted (their CPU cost is part of the handler), only not printed.
+ * Runs `fn` with process.stdout/stderr writes sent to /dev/null: the handler's structured logs and
+ * EMF metrics are still formatted and written by a system call, as a Lambda function writes its
+ * log lines, only not printed.
  */
 export async function withOutputDiscarded<T>(fn: () => Promise<T>): Promise<T> {
   const out = process.stdout.write;
   const err = process.stderr.write;
-  const discard = ((..._args: unknown[]) => true) as typeof process.stdout.write;
+  const devNull = openSync("/dev/null", "w");
+  const discard = ((chunk: string | Uint8Array) => {
+    if (typeof chunk === "string") writeSync(devNull, chunk);
+    else writeSync(devNull, chunk);
+    return true;
+  }) as typeof process.stdout.write;
   process.stdout.write = discard;
   process.stderr.write = discard;
   try {
@@ -159,5 +166,6 @@ export async function withOutputDiscarded<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
+    closeSync(devNull);
   }
 }
