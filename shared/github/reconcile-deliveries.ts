@@ -114,6 +114,8 @@ export async function reconcileDeliveries(
       continue;
     }
     Object.assign(row, await redeliver(deps, attempts, quietSince, now()));
+    // Another run got there first: its request, not ours, so it takes none of this run's max.
+    if (row.did === "redelivered_recently") proposed -= 1;
     if (row.did === "redelivered") report.requested += 1;
     if (row.did === "redelivery_failed") report.failed += 1;
   }

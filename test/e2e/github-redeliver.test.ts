@@ -189,20 +189,20 @@ describe("github redeliver --local", () => {
         (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
       );
     const before = github.requests.length;
-    const missing = await run([], {});
+    // Three processes at once: each pays tsx's start.
+    const [missing, badSince, badKey] = await Promise.all([
+      run([], {}),
+      run(["--since", "yesterday"], { GITHUB_APP_ID: APP_ID, GITHUB_APP_PRIVATE_KEY: keys.privateKeyPem }),
+      run([], {
+        GITHUB_APP_ID: APP_ID,
+        GITHUB_APP_PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nnope\n-----END RSA PRIVATE KEY-----",
+      }),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY not set");
-    const badSince = await run(["--since", "yesterday"], {
-      GITHUB_APP_ID: APP_ID,
-      GITHUB_APP_PRIVATE_KEY: keys.privateKeyPem,
-    });
     expect(badSince).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--since must be a duration"),
-    });
-    const badKey = await run([], {
-      GITHUB_APP_ID: APP_ID,
-      GITHUB_APP_PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nnope\n-----END RSA PRIVATE KEY-----",
     });
     expect(badKey).toMatchObject({
       code: 2,
