@@ -78,8 +78,11 @@ function listParams(query: URLSearchParams) {
   return { statuses: statuses as ListStatus[], provider, limit };
 }
 
-function rowOf(e: EventSummary & { reason?: unknown }): ConsoleRow {
-  const reason = typeof e.reason === "string" ? e.reason : e.last_error;
+function rowOf(e: EventSummary & { reason?: unknown; suppressed?: unknown }): ConsoleRow {
+  const own = typeof e.reason === "string" ? e.reason : e.last_error;
+  // A flood's summary item counts the requests not recorded one by one.
+  const reason =
+    typeof e.suppressed === "number" && own ? `${own} (${e.suppressed} more not recorded one by one)` : own;
   return {
     event_id: e.event_id,
     status: e.status,
@@ -147,8 +150,9 @@ export class ConsoleApi {
     const [group, id, action] = parts;
     if (method === "GET" && path === "/events") return json(200, await this.list(query));
     if (group === "events" && id !== undefined && parts.length === 2 && method === "GET") {
-      const detail = await eventDetail(this.deps, validEventId(id));
-      if (!detail) throw new BadRequest(this.notFound(validEventId(id)), 404);
+      const eventId = validEventId(id);
+      const detail = await eventDetail(this.deps, eventId);
+      if (!detail) throw new BadRequest(this.notFound(eventId), 404);
       return json(200, detail);
     }
     if (group === "events" && id !== undefined && action === "replay" && parts.length === 3) {
@@ -219,7 +223,11 @@ export class ConsoleApi {
     } catch (error) {
       if (!(error instanceof ReplayRefusedError)) throw error;
       return json(error.reason === "not_found" ? 404 : 409, {
-        error: error.message.replace("Pass --force", "Tick 'force'").replace("pass --force", "tick 'force'"),
+        // The use case speaks to the CLI; the page's own switch is its "force" box.
+        error: error.message.replace(
+          /\b([Pp])ass --force\b/,
+          (_, p: string) => `${p === "P" ? "T" : "t"}ick 'force'`,
+        ),
         reason: error.reason,
       });
     }

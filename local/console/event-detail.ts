@@ -8,6 +8,7 @@ import type { RouterAttempt } from "./attempt-log";
 import type { ConsoleDeps } from "./console-deps";
 import { redactHeaders } from "./redact-headers";
 import type { ObservedRequest } from "./request-log";
+import { isRequestRecord } from "./request-record-id";
 
 /** The payload as the detail view can show it: its exact text when the table kept it, else why not. */
 export type PayloadView =
@@ -40,6 +41,9 @@ export interface EventDetail {
 
 function whyNoBody(item: Record<string, unknown>): string {
   const status = item.status as EventStatus;
+  if (isRequestRecord(String(item.event_id))) {
+    return "never kept for a request ingest answered itself: its content is not trusted, and may be an attacker's";
+  }
   if (status === "delivered") return "body not kept for delivered events (the agent has it)";
   if (BODY_KEPT_FOR.includes(status)) return "not stored: too large for the events table";
   return `body not kept for ${status} events (only for ${BODY_KEPT_FOR.join(", ")} ones)`;

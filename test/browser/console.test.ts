@@ -122,6 +122,26 @@ describe("the local console, in Chromium", () => {
     expect(await page.locator("[data-testid=replay-result]").textContent()).toContain("Tick 'force'");
   });
 
+  it("lists a forged request as rejected, with its reason and nothing to replay", async () => {
+    const forged = await fetch(`${pipeline.description.apiUrl}/webhooks/github`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": "sha256=00",
+        "x-github-event": "push",
+      },
+      body: "{}",
+    });
+    expect(forged.status).toBe(401);
+    const id = `request:${forged.headers.get("x-correlation-id")}`;
+    await expect.poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("rejected");
+    expect(await row(id).textContent()).toContain("bad_signature");
+    await row(id).click();
+    await expect.poll(() => field("reason").textContent()).toBe("bad_signature");
+    expect(await page.locator("[data-testid=payload-missing]").textContent()).toContain("never kept");
+    expect(await page.locator("[data-testid=replay]").count()).toBe(0);
+  });
+
   it("filters the list by provider and by status", async () => {
     await sendSample("pagerduty");
     await expect.poll(() => rows().count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { EventDetail } from "../event-detail";
+import { isRequestRecord } from "../request-record-id";
 import { postJson } from "./api";
 import { JsonTree } from "./json-tree";
 
@@ -74,7 +75,10 @@ export function EventDetailView({ detail, onReplayed }: { detail: EventDetail; o
       <h2>
         <span class={`badge s-${String(r.status)}`}>{String(r.status)}</span> {String(r.event_id)}
       </h2>
-      <Replay eventId={String(r.event_id)} onDone={onReplayed} />
+      {/* Only an event the router saw has a message to put back on the queue. */}
+      {r.status !== "accepted" && !isRequestRecord(String(r.event_id)) && (
+        <Replay eventId={String(r.event_id)} onDone={onReplayed} />
+      )}
       <Fields
         rows={[
           ["provider", r.provider],

@@ -299,6 +299,47 @@ describe("the console API", () => {
     expect(detail.record).not.toHaveProperty("body");
   });
 
+  it("shows a refused request from the audit trail with the headers it came with, never a body", async () => {
+    const audit = {
+      event_id: "request:c-7",
+      status: "rejected",
+      listed_status: "rejected",
+      updated_at: NOW.toISOString(),
+      reason: "bad_signature",
+      status_code: 401,
+      provider: "github",
+      correlation_id: "c-7",
+    };
+    const summary = {
+      ...audit,
+      event_id: "requests:github:bad_signature:1",
+      suppressed: 41,
+      correlation_id: undefined,
+    };
+    const { api, requests } = setup({ [audit.event_id]: audit, [summary.event_id]: summary });
+    requests.observe(toDeployedApiGatewayEvent(github(), NOW), {
+      statusCode: 401,
+      headers: { "x-correlation-id": "c-7" },
+      body: '{"error":"bad signature","correlation_id":"c-7"}',
+    });
+    const detail = (await api.handle(request("GET", "/events/request%3Ac-7"))).body as EventDetail;
+    expect(detail.payload).toEqual({
+      kept: false,
+      why: "never kept for a request ingest answered itself: its content is not trusted, and may be an attacker's",
+    });
+    expect(detail.request).toMatchObject({ correlation_id: "c-7", status_code: 401 });
+    expect(detail.request!.headers["x-hub-signature-256"]).toBe("[redacted]");
+    const listed = (await api.handle(request("GET", "/events?status=rejected"))).body as {
+      events: unknown[];
+    };
+    expect(listed.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event_id: "request:c-7", reason: "bad_signature" }),
+        expect.objectContaining({ reason: "bad_signature (41 more not recorded one by one)" }),
+      ]),
+    );
+  });
+
   it("says so when a kept status's body was too large to store", async () => {
     const { body: _body, ...tooLarge } = {
       ...record("unrouted", "big"),
