@@ -9,8 +9,6 @@ export interface GitHubDelivery {
   redelivery: boolean;
   /** The HTTP status the pipeline answered; 0 when GitHub got no answer (timeout, connection refused). */
   statusCode: number;
-  /** GitHub's reading of the answer, e.g. `OK` or `Invalid HTTP Response: 503`. */
-  status?: string;
   event: string;
   action?: string;
 }

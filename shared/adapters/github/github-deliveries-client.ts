@@ -27,7 +27,6 @@ interface DeliveryItem {
   guid: string;
   delivered_at: string;
   redelivery: boolean;
-  status: string;
   status_code: number;
   event: string;
   action: string | null;
@@ -93,7 +92,6 @@ const toDelivery = (item: DeliveryItem): GitHubDelivery => ({
   deliveredAt: new Date(item.delivered_at),
   redelivery: item.redelivery,
   statusCode: item.status_code,
-  status: item.status,
   event: item.event,
   ...(item.action ? { action: item.action } : {}),
 });

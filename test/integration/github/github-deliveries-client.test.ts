@@ -72,7 +72,6 @@ describe("createGitHubDeliveries", () => {
       deliveredAt: minutesAgo(0),
       redelivery: false,
       statusCode: 500,
-      status: "Invalid HTTP Response: 500",
       event: "pull_request",
       action: "opened",
     });
