@@ -27,10 +27,6 @@ export class PipelineTarget {
   ) {}
 
   static async resolve(options: TargetOptions, io: CliIO): Promise<PipelineTarget> {
-    // commander refuses these together on the command line; a caller building options may not.
-    if (options.local && options.stack !== undefined) {
-      throw new UsageError("--local and --stack exclude each other: pick the local pipeline or a stack");
-    }
     const local = options.local ? await readLocalPipeline(io.cwd) : undefined;
     const region = text(options.region) ?? text(local?.region) ?? regionOf({}, io.env);
     const stack =

@@ -28,11 +28,7 @@ export function configureCommands(command: Command, io: CliIO): void {
   if (command.commands.length > 0 && command.parent) command.usage("<command> [options]");
   command
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout(text),
-      writeErr: (text) => io.stderr(text),
-      outputError: (text, write) => write(text),
-    })
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .showSuggestionAfterError()
     .showHelpAfterError(`usage: ${path} ${command.usage()}\nrun \`${path} --help\` for the details`);
   for (const sub of command.commands) configureCommands(sub, io);

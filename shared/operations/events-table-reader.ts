@@ -68,9 +68,10 @@ const newestFirst = (a: EventSummary, b: EventSummary) =>
   a.updated_at === b.updated_at ? a.event_id.localeCompare(b.event_id) : a.updated_at < b.updated_at ? 1 : -1;
 
 /**
- * Items a filtered query reads per request. A filter is applied after the read, so a small page
- * limit would cost one round trip per few items when matches are rare; reads are paid by the bytes
- * read either way, and a query stops once it holds a page's worth of matches.
+ * The most items a filtered query reads per request. A filter applies after the read, so a query
+ * asking for a page's worth of items would take one round trip per few matches when they are rare:
+ * each request reads four times as many as the last (up to this), so rare matches cost few round
+ * trips and common ones are not read far past the page.
  */
 const FILTERED_QUERY_PAGE = 1000;
 
@@ -151,6 +152,7 @@ export class EventsTableReader {
     let exclusiveStartKey = start;
     const condition = statusCondition(status, query.since);
     const filter = equalityFilter(query, condition);
+    let read = query.limit + 1;
     do {
       const page = await this.doc.send(
         new QueryCommand({
@@ -159,12 +161,13 @@ export class EventsTableReader {
           ...condition,
           ...filter,
           ScanIndexForward: false,
-          Limit: filter.FilterExpression ? FILTERED_QUERY_PAGE : query.limit + 1 - items.length,
+          Limit: filter.FilterExpression ? read : query.limit + 1 - items.length,
           ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
         }),
       );
       items.push(...((page.Items ?? []) as EventSummary[]));
       exclusiveStartKey = page.LastEvaluatedKey;
+      read = Math.min(read * 4, FILTERED_QUERY_PAGE);
     } while (items.length <= query.limit && exclusiveStartKey);
     return { items: items.slice(0, query.limit), more: items.length > query.limit };
   }

@@ -95,9 +95,12 @@ const list = (args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> =>
 function countedReader() {
   const doc = DynamoDBDocumentClient.from(dynamoClient(fx.dynamoEndpoint));
   const sent: string[] = [];
+  const limits: unknown[] = [];
   doc.middlewareStack.add(
     (next, context) => (args) => {
       sent.push(String(context.commandName));
+      const { Limit } = (args as { input: { Limit?: number } }).input;
+      if (Limit !== undefined) limits.push(Limit);
       return next(args);
     },
     { step: "initialize", name: "countCommands" },
@@ -105,6 +108,7 @@ function countedReader() {
   return {
     reader: new EventsTableReader(doc, fx.tables.eventsTable, fx.tables.idempotencyTable),
     sent,
+    limits,
   };
 }
 
@@ -186,10 +190,20 @@ describe("events list --event-type", () => {
       code: 0,
       stdout: "no events (status failed; event type no such type: ü)\n",
     });
-    const { reader, sent } = countedReader();
-    const page = await reader.list({ statuses: ["failed", "duplicate"], event_type: "nothing", limit: 1 });
+    const { reader, sent, limits } = countedReader();
+    const page = await reader.list({ statuses: ["failed"], event_type: "nothing", limit: 1 });
     expect(page).toEqual({ events: [] });
-    expect(sent).toEqual(["QueryCommand", "QueryCommand"]);
+    // Eleven failed events, none a match: each request reads four times the last, not a page's worth.
+    expect(sent).toEqual(["QueryCommand", "QueryCommand", "QueryCommand"]);
+    expect(limits).toEqual([2, 8, 32]);
+  });
+
+  it("a common event type is not read far past the page", async () => {
+    const { reader, limits } = countedReader();
+    const page = await reader.list({ statuses: ["failed"], event_type: "issues", limit: 2 });
+    expect(page.events).toHaveLength(2);
+    expect(page.cursor).toBeDefined();
+    expect(limits).toEqual([3]);
   });
 
   it("pages by event type with every match exactly once", async () => {
