@@ -9,6 +9,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // `webhook-pipeline … | head` closes the pipe early: stop quietly instead of crashing with a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(0);
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
