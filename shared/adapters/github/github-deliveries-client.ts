@@ -19,6 +19,8 @@ export interface GitHubDeliveriesConfig {
   org?: { org: string; hookId: number; token: string };
   /** Request pacing and rate-limit waits (tests shorten them). */
   pacing?: Partial<PacingOptions>;
+  /** How long one request may wait for GitHub's answer (default 30 s): a stalled connection must not hold a run. */
+  timeoutMs?: number;
 }
 
 /** A delivery as GitHub's REST API lists it (`hook-delivery-item`). */
@@ -36,6 +38,12 @@ const PER_PAGE = 100;
 const Client = Octokit.plugin(paginateRest);
 type Client = InstanceType<typeof Client>;
 
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Octokit's own log lines (deprecation notices) would be unstructured lines in a function's log,
+ * paid per line; its failures are thrown, and the caller reports them.
+ */
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** The webhook's delivery routes and their fixed parameters. */
@@ -104,6 +112,10 @@ const toDelivery = (item: DeliveryItem): GitHubDelivery => ({
 export function createGitHubDeliveries(config: GitHubDeliveriesConfig): GitHubDeliveries {
   const { base, params } = hookRoutes(config);
   const octokit = clientFor(config);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  octokit.hook.before("request", (options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(timeoutMs) };
+  });
   paceRequests(octokit, { ...DEFAULT_PACING, ...config.pacing });
   return {
     async *listSince(since: Date) {

@@ -5,6 +5,7 @@
  * shape checked against GitHub's OpenAPI description.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidAppPrivateKey } from "../../../shared/adapters/github/app-private-key";
 import {
@@ -22,7 +23,7 @@ const keys = appKeyPair();
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
 
-let fake: FakeGitHub;
+let fake: FakeGitHub | undefined;
 let waits: number[];
 
 const fakeGitHub = () =>
@@ -35,7 +36,7 @@ const fakeGitHub = () =>
 
 const client = (config: Partial<GitHubDeliveriesConfig> = {}) =>
   createGitHubDeliveries({
-    apiUrl: fake.url,
+    apiUrl: fake!.url,
     ...(config.repo || config.org ? {} : { app: { appId: APP_ID, privateKey: keys.privateKeyPem } }),
     ...config,
     pacing: {
@@ -53,8 +54,11 @@ const collect = async (listing: AsyncIterable<GitHubDelivery>) => {
 };
 
 afterEach(async () => {
+  // Some tests need no GitHub at all.
+  if (!fake) return;
   expect(fake.shapeProblems).toEqual([]);
   await fake.stop();
+  fake = undefined;
 });
 
 describe("createGitHubDeliveries", () => {
@@ -240,6 +244,33 @@ describe("createGitHubDeliveries", () => {
     await github.redeliver(a.id);
     await github.redeliver(b.id);
     expect(waits).toEqual([1000]);
+  });
+});
+
+describe("a GitHub that never answers", () => {
+  it("fails the request after timeoutMs as no answer, instead of holding the run", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const apiUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const github = createGitHubDeliveries({
+        apiUrl,
+        repo: { owner: "a", name: "b", hookId: 1, token: TOKEN },
+        timeoutMs: 300,
+      });
+      const error = await collect(github.listSince(minutesAgo(1))).catch((e) => e);
+      expect(error).toBeInstanceOf(GitHubRequestError);
+      expect(error).toMatchObject({
+        status: 0,
+        message: expect.stringContaining(`no answer from ${apiUrl}`),
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
