@@ -236,7 +236,7 @@ console.log(
   `ingest benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load average ${load()}`,
 );
 console.log(
-  `per case: ${TIMING.warmupMs} ms warm-up, then ${TIMING.budgetMs} ms of calls, the compared functions interleaved in 25 ms slices,\n` +
+  `per case: ${TIMING.warmupMs} ms of CPU time warming up each function, then ${TIMING.budgetMs} ms of calls, the compared functions interleaved in 25 ms slices,\n` +
     "each call awaited and timed alone; every function checked to accept the request first (ours: 200, the payload's exact text queued)",
 );
 

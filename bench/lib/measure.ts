@@ -11,7 +11,11 @@ export interface Stats {
 }
 
 export interface MeasureOptions {
-  /** Untimed calls first, so the JIT has compiled the hot path (ms). */
+  /**
+   * Untimed calls first, so the JIT has compiled the hot path: this many ms of the process's CPU
+   * time (each function's own, when interleaved), not of the clock, which on a loaded machine
+   * would leave the function with the most code still running unoptimised when timing starts.
+   */
   warmupMs?: number;
   /** Time spent on timed calls (ms). */
   budgetMs?: number;
@@ -50,7 +54,7 @@ export function summarise(name: string, samplesNs: Float64Array): Stats {
 }
 
 /**
- * Times `fn` one call at a time (each awaited): a warm-up for `warmupMs`, then timed calls until
+ * Times `fn` one call at a time (each awaited): a warm-up of `warmupMs` CPU time, then timed calls until
  * `budgetMs` is spent (bounded by `minIterations`/`maxIterations`). The clock is read around each
  * call with `process.hrtime.bigint()`, whose own cost (~50 ns) is negligible next to a handler call.
  */
@@ -60,11 +64,7 @@ export async function measure(
   options: MeasureOptions = {},
 ): Promise<Stats> {
   const { warmupMs, budgetMs, minIterations, maxIterations } = { ...DEFAULTS, ...options };
-  const warmupEnd = performance.now() + warmupMs;
-  while (performance.now() < warmupEnd) {
-    const pending = call(fn);
-    if (pending) await pending;
-  }
+  await warmUp(fn, warmupMs);
 
   let samples = new Float64Array(4096);
   let count = 0;
@@ -97,13 +97,7 @@ export async function measureInterleaved(
 ): Promise<Stats[]> {
   const { warmupMs, budgetMs, minIterations, maxIterations } = { ...DEFAULTS, ...options };
   const sliceMs = options.sliceMs ?? 25;
-  for (const c of cases) {
-    const warmupEnd = performance.now() + warmupMs / cases.length;
-    while (performance.now() < warmupEnd) {
-      const pending = call(c.fn);
-      if (pending) await pending;
-    }
-  }
+  for (const c of cases) await warmUp(c.fn, warmupMs);
   const samples = cases.map(() => new Float64Array(4096));
   const counts = cases.map(() => 0);
   const end = performance.now() + budgetMs;
@@ -131,6 +125,21 @@ export async function measureInterleaved(
     }
   }
   return cases.map((c, i) => summarise(c.name, samples[i]!.subarray(0, counts[i])));
+}
+
+/** The process's CPU time so far (user and system), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Calls `fn` until the process has spent `ms` of CPU time on it (the JIT's own threads included). */
+async function warmUp(fn: () => unknown, ms: number): Promise<void> {
+  const end = cpuMs() + ms;
+  while (cpuMs() < end) {
+    const pending = call(fn);
+    if (pending) await pending;
+  }
 }
 
 /** Awaits only real promises: a synchronous baseline is not charged a microtask turn. */
