@@ -23,7 +23,7 @@ function chromiumPath(): string {
 }
 
 /** A headless Chromium driven by playwright-core (no browser download: the system's own). */
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
