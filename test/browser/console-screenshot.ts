@@ -3,17 +3,12 @@
  * a few signed samples (one of them refused: a tampered signature), opens a delivered event in the
  * console and saves a screenshot for the README, with the browser test's Chromium setup.
  */
-import { DEV_SECRETS } from "../../local/dev-defaults";
-import { eventually, startPipelineProcess } from "../../local/process/pipeline-process";
+import { eventually } from "../../local/process/pipeline-process";
 import { launchChromium } from "./chromium";
+import { postForgedGithubWebhook, startConsolePipeline } from "./console-pipeline";
 
 const out = process.argv[2] ?? "docs/console.png";
-const pipeline = await startPipelineProcess([], {
-  ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
-  AGENT_URL: "",
-  // The router's delivered lines are at INFO: the console shows each attempt from them.
-  POWERTOOLS_LOG_LEVEL: "INFO",
-});
+const pipeline = await startConsolePipeline();
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 1 });
@@ -25,15 +20,7 @@ try {
     await page.locator("[data-testid=send-result]", { hasText: "→" }).waitFor();
   }
   // A request with a forged signature: refused, and in the audit trail.
-  await fetch(`${pipeline.description.apiUrl}/webhooks/github`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-hub-signature-256": "sha256=00",
-      "x-github-event": "push",
-    },
-    body: "{}",
-  });
+  await postForgedGithubWebhook(pipeline.description.apiUrl);
   const github = page.locator("[data-testid=event-list] tbody tr[data-status=delivered]", {
     hasText: "github",
   });

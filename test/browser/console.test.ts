@@ -1,8 +1,11 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_SECRETS } from "../../local/dev-defaults";
-import { type PipelineProcess, startPipelineProcess } from "../../local/process/pipeline-process";
+import type { PipelineProcess } from "../../local/process/pipeline-process";
 import { launchChromium } from "./chromium";
+import { postForgedGithubWebhook, startConsolePipeline } from "./console-pipeline";
+
+/** The page lists again a second after its last listing ends: on a busy machine that takes a while. */
+const poll = <T>(check: () => T | Promise<T>, options = { timeout: 10_000 }) => expect.poll(check, options);
 
 let pipeline: PipelineProcess;
 let browser: Browser;
@@ -11,13 +14,7 @@ let page: Page;
 beforeAll(async () => {
   // Chromium first: a missing browser fails the suite at once, before the pipeline starts.
   browser = await launchChromium();
-  pipeline = await startPipelineProcess([], {
-    // Only the development secrets: the console signs its samples with them.
-    ...Object.fromEntries(Object.keys(DEV_SECRETS).map((name) => [name, ""])),
-    AGENT_URL: "",
-    // The router's delivered lines are at INFO: the console reads each attempt from them.
-    POWERTOOLS_LOG_LEVEL: "INFO",
-  });
+  pipeline = await startConsolePipeline();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`${pipeline.description.apiUrl}/_console`);
 }, 150_000);
@@ -37,7 +34,7 @@ async function sendSample(name: string, path = `/webhooks/${name}`): Promise<str
   await page.selectOption("[data-testid=sample]", name);
   await page.click("[data-testid=send-sample]");
   const result = page.locator("[data-testid=send-result]");
-  await expect.poll(() => result.textContent()).toContain(`POST ${path} → 200`);
+  await poll(() => result.textContent()).toContain(`POST ${path} → 200`);
   return /"id":"([^"]+)"/.exec((await result.textContent()) ?? "")![1]!;
 }
 
@@ -51,17 +48,17 @@ describe("the local console, in Chromium", () => {
       if (!r.url().startsWith(pipeline.description.apiUrl)) foreign.push(r.url());
     });
     await page.reload();
-    await expect.poll(() => page.locator("h1").textContent()).toBe("Webhook pipeline");
-    await expect.poll(() => page.locator("[data-testid=sample] option").count()).toBeGreaterThan(5);
+    await poll(() => page.locator("h1").textContent()).toBe("Webhook pipeline");
+    await poll(() => page.locator("[data-testid=sample] option").count()).toBeGreaterThan(5);
     expect(foreign).toEqual([]);
   });
 
   it("shows a sent sample arrive, and its detail shows the route and the agent's answer", async () => {
     const id = await sendSample("github");
-    await expect.poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("delivered");
+    await poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("delivered");
     expect(await row(id).textContent()).toContain("extend/extend-sre");
     await row(id).click();
-    await expect.poll(() => field("agent status").textContent()).toBe("200");
+    await poll(() => field("agent status").textContent()).toBe("200");
     const detail = page.locator("[data-testid=detail]");
     expect(await detail.locator("h2").textContent()).toContain(id);
     expect(await field("matched by").textContent()).toBe("github_repo");
@@ -93,78 +90,66 @@ describe("the local console, in Chromium", () => {
   it("replays an unrouted event, whose payload it shows pretty-printed and collapsible", async () => {
     // Notion's events carry no identifier a team claims: unrouted, body kept for replay.
     const id = await sendSample("notion");
-    await expect.poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("unrouted");
+    await poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("unrouted");
     await row(id).click();
     const payload = page.locator("[data-testid=payload]");
-    await expect.poll(() => payload.locator(".key").first().textContent()).toMatch(/^"/);
+    await poll(() => payload.locator(".key").first().textContent()).toMatch(/^"/);
     const folds = await payload.locator("button.fold").count();
     await payload.locator("button.fold").first().click();
     expect(await payload.locator("button.fold").count()).toBeLessThan(folds);
     const recordedAt = await row(id).locator("td").first().getAttribute("title");
     await page.click("[data-testid=replay]");
-    await expect
-      .poll(() => page.locator("[data-testid=replay-result]").textContent())
-      .toBe("replayed (was unrouted): back on the queue");
+    await poll(() => page.locator("[data-testid=replay-result]").textContent()).toBe(
+      "replayed (was unrouted): back on the queue",
+    );
     // The router handled it again: a new outcome, recorded later, shows in the live list.
-    await expect
-      .poll(() => row(id).locator("td").first().getAttribute("title"), { timeout: 15_000 })
-      .not.toBe(recordedAt);
+    await poll(() => row(id).locator("td").first().getAttribute("title"), { timeout: 15_000 }).not.toBe(
+      recordedAt,
+    );
     expect(await row(id).getAttribute("data-status")).toBe("unrouted");
   });
 
   it("refuses to replay a delivered event without force, saying why", async () => {
     await rows("delivered").first().click();
-    await expect.poll(() => field("agent status").textContent()).toBe("200");
+    await poll(() => field("agent status").textContent()).toBe("200");
     await page.click("[data-testid=replay]");
-    await expect
-      .poll(() => page.locator("[data-testid=replay-result]").textContent())
-      .toContain("was already delivered to the agent");
+    await poll(() => page.locator("[data-testid=replay-result]").textContent()).toContain(
+      "was already delivered to the agent",
+    );
     expect(await page.locator("[data-testid=replay-result]").textContent()).toContain("Tick 'force'");
   });
 
   it("lists a forged request as rejected, with its reason and nothing to replay", async () => {
-    const forged = await fetch(`${pipeline.description.apiUrl}/webhooks/github`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-hub-signature-256": "sha256=00",
-        "x-github-event": "push",
-      },
-      body: "{}",
-    });
+    const forged = await postForgedGithubWebhook(pipeline.description.apiUrl);
     expect(forged.status).toBe(401);
     const id = `request:${forged.headers.get("x-correlation-id")}`;
-    await expect.poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("rejected");
+    await poll(() => row(id).getAttribute("data-status"), { timeout: 15_000 }).toBe("rejected");
     expect(await row(id).textContent()).toContain("bad_signature");
     await row(id).click();
-    await expect.poll(() => field("reason").textContent()).toBe("bad_signature");
+    await poll(() => field("reason").textContent()).toBe("bad_signature");
     expect(await page.locator("[data-testid=payload-missing]").textContent()).toContain("never kept");
     expect(await page.locator("[data-testid=replay]").count()).toBe(0);
   });
 
   it("filters the list by provider and by status", async () => {
     await sendSample("pagerduty");
-    await expect.poll(() => rows().count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    await poll(() => rows().count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
     await page.selectOption("[data-testid=filter-provider]", "notion");
-    await expect
-      .poll(async () => (await rows().allTextContents()).every((t) => t.includes("notion")))
-      .toBe(true);
+    await poll(async () => (await rows().allTextContents()).every((t) => t.includes("notion"))).toBe(true);
     expect(await rows().count()).toBeGreaterThan(0);
     await page.selectOption("[data-testid=filter-provider]", "");
     await page.selectOption("[data-testid=filter-status]", "delivered");
-    await expect
-      .poll(async () => {
-        const statuses = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-status")));
-        return statuses.length >= 2 && statuses.every((s) => s === "delivered");
-      })
-      .toBe(true);
+    await poll(async () => {
+      const statuses = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-status")));
+      return statuses.length >= 2 && statuses.every((s) => s === "delivered");
+    }).toBe(true);
     await page.selectOption("[data-testid=filter-status]", "");
   });
 
   it("shows the routing table", async () => {
     await page.click("[data-testid=tab-routes]");
     const routes = page.locator("[data-testid=routes]");
-    await expect.poll(() => routes.textContent()).toContain("extend/extend-sre");
+    await poll(() => routes.textContent()).toContain("extend/extend-sre");
     expect(await routes.textContent()).toContain("github_repo");
   });
 });
