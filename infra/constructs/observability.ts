@@ -24,16 +24,17 @@ import type { AgentErrorClass } from "../../shared/agent/agent-result";
 import { POWERTOOLS_ENV } from "./lambda-defaults";
 
 /**
- * The EMF metrics the dashboard and alarms read (seed 000's "webhook metrics"). Ingest publishes
- * `WebhooksReceived` and `WebhooksRejected` (dimensions `service`, `provider`, and `reason` for
- * rejections); the router publishes `EventsUnrouted`, `EndToEndLatency` and `AgentErrors`
+ * The EMF metrics the dashboard and alarms read (seed 000's "webhook metrics"). Ingest counts each
+ * request once by its outcome (dimensions `service`, `provider`, and `reason` for rejections): the
+ * receipt rate is their sum, so no request pays for a separate received count. The router publishes `EventsUnrouted`, `EndToEndLatency` and `AgentErrors`
  * (dimensions `service` and `class`). The dashboard finds every series with SEARCH whatever its
  * dimensions; the agent error rate alarm needs exact series, one per error class.
  */
 export const PIPELINE_METRICS = {
   namespace: POWERTOOLS_ENV.POWERTOOLS_METRICS_NAMESPACE,
   service: POWERTOOLS_ENV.POWERTOOLS_SERVICE_NAME,
-  received: "WebhooksReceived",
+  /** Every ingest outcome's count: together, every request received. */
+  receivedByOutcome: ["WebhooksAccepted", "WebhooksIgnored", "WebhooksRejected", "WebhooksUnavailable"],
   rejected: "WebhooksRejected",
   badSignatureReason: "bad_signature",
   unrouted: "EventsUnrouted",
@@ -71,13 +72,29 @@ export interface ObservabilityProps {
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** Every series of one pipeline metric, whatever its dimensions (`extra`: more SEARCH terms). */
-function search(metricName: string, statistic: string, extra = ""): MathExpression {
-  const query = `Namespace="${PIPELINE_METRICS.namespace}" MetricName="${metricName}"${extra ? ` ${extra}` : ""}`;
+/**
+ * Every series of the named pipeline metrics, whatever their dimensions (`extra`: more SEARCH terms).
+ * `total` adds them all up into one series.
+ */
+function search(
+  metricNames: string | readonly string[],
+  statistic: string,
+  options: { extra?: string; total?: string } = {},
+): MathExpression {
+  const names = (typeof metricNames === "string" ? [metricNames] : metricNames).map(
+    (name) => `MetricName="${name}"`,
+  );
+  const terms = [
+    `Namespace="${PIPELINE_METRICS.namespace}"`,
+    names.length > 1 ? `(${names.join(" OR ")})` : names[0],
+    ...(options.extra ? [options.extra] : []),
+  ];
+  const expression = `SEARCH('${terms.join(" ")}', '${statistic}', 60)`;
   return new MathExpression({
-    expression: `SEARCH('${query}', '${statistic}', 60)`,
+    expression: options.total ? `SUM(${expression})` : expression,
     period: ONE_MINUTE,
     usingMetrics: {},
+    ...(options.total ? { label: options.total } : {}),
   });
 }
 
@@ -212,9 +229,12 @@ export class Observability extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      graph("Receipt rate (webhooks/min by provider)", [search(m.received, "Sum")]),
+      graph("Receipt rate (webhooks/min, by outcome and provider)", [
+        search(m.receivedByOutcome, "Sum", { total: "all webhooks" }),
+        search(m.receivedByOutcome, "Sum"),
+      ]),
       graph("Signature failures (401s by provider)", [
-        search(m.rejected, "Sum", `reason="${m.badSignatureReason}"`),
+        search(m.rejected, "Sum", { extra: `reason="${m.badSignatureReason}"` }),
       ]),
       graph("API requests and errors", [
         props.api.metricCount({ statistic: "Sum", period: ONE_MINUTE, label: "requests" }),

@@ -10,7 +10,11 @@
  * so every record passes it.
  */
 
-/** One EMF directive: each metric counted once, under one dimension set. */
+/**
+ * One EMF directive: each metric counted once, under one dimension set. No `Unit`: EMF then records
+ * `None`, which the pipeline's dashboards and alarms (Sum of a count, no unit asked for) read the
+ * same as `Count`, and the 15 bytes per metric are paid on every webhook.
+ */
 export interface CountedMetrics {
   dimensions: readonly string[];
   metrics: readonly string[];
@@ -35,7 +39,7 @@ function emfParts(namespace: string) {
       const directives = counted.map((c) => ({
         Namespace: namespace,
         Dimensions: [c.dimensions],
-        Metrics: c.metrics.map((name) => ({ Name: name, Unit: "Count" })),
+        Metrics: c.metrics.map((name) => ({ Name: name })),
       }));
       const names = [...new Set(counted.flatMap((c) => c.metrics))];
       parts = {

@@ -642,7 +642,12 @@ describe("observability", () => {
     const [, dashboard] = only("AWS::CloudWatch::Dashboard");
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const needle of [
-      "WebhooksReceived",
+      // The receipt rate: every outcome's count, summed.
+      "SUM(SEARCH(",
+      "WebhooksAccepted",
+      "WebhooksIgnored",
+      "WebhooksUnavailable",
+      "WebhooksRejected",
       'reason=\\\\\\"bad_signature\\\\\\"',
       "EventsUnrouted",
       "AgentErrors",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type RecordLineSettings, recordLineWriter } from "../../../shared/observability/record-line";
 
 const COUNTED = [
-  { dimensions: ["service", "provider"], metrics: ["WebhooksReceived"] },
+  { dimensions: ["service", "provider"], metrics: ["WebhooksAccepted"] },
   { dimensions: ["service", "provider", "reason"], metrics: ["WebhooksRejected"] },
 ];
 
@@ -36,19 +36,19 @@ describe("the record line", () => {
       service: "webhook-pipeline",
       provider: "github",
       reason: "bad_signature",
-      WebhooksReceived: 1,
+      WebhooksAccepted: 1,
       WebhooksRejected: 1,
     });
     expect(document._aws.CloudWatchMetrics).toEqual([
       {
         Namespace: "WebhookPipeline",
         Dimensions: [["service", "provider"]],
-        Metrics: [{ Name: "WebhooksReceived", Unit: "Count" }],
+        Metrics: [{ Name: "WebhooksAccepted" }],
       },
       {
         Namespace: "WebhookPipeline",
         Dimensions: [["service", "provider", "reason"]],
-        Metrics: [{ Name: "WebhooksRejected", Unit: "Count" }],
+        Metrics: [{ Name: "WebhooksRejected" }],
       },
     ]);
     expect(Math.abs(document._aws.Timestamp - Date.now())).toBeLessThan(5_000);
