@@ -1,4 +1,9 @@
-import { GITHUB_RECONCILER, WEBHOOK_QUEUE } from "../shared/config/resources";
+import {
+  EVENTS_TABLE,
+  GITHUB_RECONCILER,
+  IDEMPOTENCY_TABLE,
+  WEBHOOK_QUEUE,
+} from "../shared/config/resources";
 import { type EventFilters, EventFiltersError, parseEventFilters } from "../shared/filters/event-filters";
 import type { ProviderName } from "../shared/providers/provider";
 import { REGISTRY } from "../shared/providers/registry";
@@ -62,6 +67,8 @@ export interface PipelineSettings {
   routingTableDeletionProtection: boolean;
   /** Point-in-time recovery on the events table (routing always has it; claims never need it). */
   eventsTablePointInTimeRecovery: boolean;
+  /** Days a delivered event's record is kept (other records: the events table's 30); at least the idempotency window. */
+  deliveredEventRetentionDays: number;
   logRetentionDays: number;
   /** The functions' application log level; each request's record is written at every level. */
   logLevel: LogLevel;
@@ -111,6 +118,7 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   secretsCacheSeconds: 900,
   routingTableDeletionProtection: true,
   eventsTablePointInTimeRecovery: false,
+  deliveredEventRetentionDays: EVENTS_TABLE.deliveredRetentionDays,
   logRetentionDays: 30,
   logLevel: "INFO",
   tracingSampleRate: 0.01,
@@ -377,6 +385,13 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     secretsCacheSeconds: integer(lookup, "secretsCacheSeconds", 0, 3600),
     routingTableDeletionProtection: boolean(lookup, "routingTableDeletionProtection"),
     eventsTablePointInTimeRecovery: boolean(lookup, "eventsTablePointInTimeRecovery"),
+    deliveredEventRetentionDays: integer(
+      lookup,
+      "deliveredEventRetentionDays",
+      Math.ceil(IDEMPOTENCY_TABLE.defaultWindowSeconds / 86_400),
+      3653,
+      " (days; at least the router's idempotency window of 1 day: the delivery guard reads a delivered record to know its key was handled)",
+    ),
     logRetentionDays: (() => {
       const days = integer(lookup, "logRetentionDays", 1, 3653);
       if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {

@@ -91,6 +91,7 @@ export class WebhookPipelineStack extends Stack {
       ...(settings.defaultTeam ? { defaultTeam: settings.defaultTeam } : {}),
       slackApiUrl: settings.slackApiUrl,
       secretsCacheSeconds: settings.secretsCacheSeconds,
+      deliveredRetentionDays: settings.deliveredEventRetentionDays,
       teamTokenSecretPrefix: settings.teamTokenSecretPrefix,
       logRetention,
       logLevel: settings.logLevel,

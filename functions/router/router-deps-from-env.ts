@@ -48,7 +48,7 @@ export function routerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RouterD
     tokens: config.localPipeline
       ? new EnvironmentTeamTokens(env)
       : new SecretsManagerTeamTokens(config.secretsCacheSeconds),
-    events: new DynamoDbEventStore(config.eventsTable, dynamo),
+    events: new DynamoDbEventStore(config.eventsTable, dynamo, undefined, config.deliveredRetentionDays),
     guard: new DynamoDbDeliveryGuard({
       client: dynamo,
       claimsTable: config.idempotencyTable,

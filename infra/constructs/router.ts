@@ -31,6 +31,8 @@ export interface RouterProps {
   defaultTeam?: string;
   slackApiUrl: string;
   secretsCacheSeconds: number;
+  /** Days a delivered event's record is kept (DELIVERED_RETENTION_DAYS). */
+  deliveredRetentionDays: number;
   /** Teams' agent token secrets are named under this prefix; the router may read no other. */
   teamTokenSecretPrefix: string;
   logRetention: RetentionDays;
@@ -79,6 +81,7 @@ export class Router extends Construct {
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
         ROUTING_CACHE_SECONDS: String(props.routingCacheSeconds),
         SECRETS_CACHE_SECONDS: String(props.secretsCacheSeconds),
+        DELIVERED_RETENTION_DAYS: String(props.deliveredRetentionDays),
         TEAM_TOKEN_SECRET_PREFIX: props.teamTokenSecretPrefix,
         ...(props.defaultTeam ? { DEFAULT_TEAM: props.defaultTeam } : {}),
         ...props.secrets.environment("AGENT_SIGNING_SECRET", "SLACK_BOT_TOKEN"),

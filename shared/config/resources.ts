@@ -20,14 +20,22 @@ export const EVENTS_TABLE = {
    * `listed_status` (every status but `delivered`), so a delivered event costs no index write.
    */
   statusIndex: { name: "by-listed-status", partitionKey: "listed_status", sortKey: "updated_at" },
-  /** How long an outcome record is kept. */
+  /** How long an outcome record is kept, except a delivered event's. */
   retentionDays: 30,
+  /**
+   * A delivered event's record, by default (`DELIVERED_RETENTION_DAYS`): nearly every record is one,
+   * and its body is not kept, so there is nothing to replay. Never shorter than the idempotency
+   * window: the delivery guard reads it to know a key was handled.
+   */
+  deliveredRetentionDays: 7,
 } as const;
 
 /** The delivery guard's claims: one item per namespaced delivery key. */
 export const IDEMPOTENCY_TABLE = {
   /** The namespaced delivery key. */
   partitionKey: "id",
+  /** The idempotency window by default (`IDEMPOTENCY_TTL_SECONDS`). */
+  defaultWindowSeconds: 86_400,
   /** Epoch seconds: the claim is forgotten (and the key may be delivered again) after the idempotency window. */
   ttlAttribute: "expiration",
   /** The event id holding the key. */

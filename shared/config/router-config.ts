@@ -1,5 +1,5 @@
 import { agentUrlProblem } from "../agent/agent-url";
-import { WEBHOOK_QUEUE } from "./resources";
+import { EVENTS_TABLE, IDEMPOTENCY_TABLE, WEBHOOK_QUEUE } from "./resources";
 
 /** SQS refuses a visibility timeout above 12 hours. */
 const SQS_MAX_VISIBILITY_SECONDS = 43_200;
@@ -22,6 +22,8 @@ export interface RouterConfig {
   agentTimeoutMs: number;
   /** How long a delivery key is remembered: a redelivery inside this window is not sent again. */
   idempotencyTtlSeconds: number;
+  /** How long a delivered event's record is kept: at least the idempotency window (the guard reads it). */
+  deliveredRetentionDays: number;
   /** Deliveries before SQS moves a message to the dead-letter queue (must match the queue's redrive policy). */
   maxReceiveCount: number;
   /** Exponential backoff with equal jitter: delay ∈ [c/2, c] for c = min(max, base × 2^(attempt−1)). */
@@ -125,6 +127,27 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
     0,
     SQS_MAX_VISIBILITY_SECONDS,
   );
+  const idempotencyTtlSeconds = wholeNumber(
+    env,
+    "IDEMPOTENCY_TTL_SECONDS",
+    IDEMPOTENCY_TABLE.defaultWindowSeconds,
+    60,
+    31_536_000,
+  );
+  const deliveredRetentionDays = wholeNumber(
+    env,
+    "DELIVERED_RETENTION_DAYS",
+    EVENTS_TABLE.deliveredRetentionDays,
+    1,
+    3653,
+  );
+  // The delivery guard knows a key was handled by its holder's delivered record: a record gone
+  // before the claim would let a copy be delivered again.
+  if (deliveredRetentionDays * 86_400 < idempotencyTtlSeconds) {
+    throw new RouterConfigError(
+      `DELIVERED_RETENTION_DAYS (${deliveredRetentionDays}) must cover IDEMPOTENCY_TTL_SECONDS (${idempotencyTtlSeconds} s): raise it to at least ${Math.ceil(idempotencyTtlSeconds / 86_400)}`,
+    );
+  }
   const defaultTeam = parseDefaultTeam(env.DEFAULT_TEAM);
   const payloadBucket = env.PAYLOAD_BUCKET?.trim();
   const localPipeline = env.WEBHOOK_PIPELINE_LOCAL === "true";
@@ -135,7 +158,8 @@ export function routerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Route
     idempotencyTable: required(env, "IDEMPOTENCY_TABLE", "the idempotency table"),
     agentUrl: agentUrl(required(env, "AGENT_URL", "the default agent endpoint URL"), localPipeline),
     agentTimeoutMs: wholeNumber(env, "AGENT_TIMEOUT_MS", 10_000, 1, 900_000),
-    idempotencyTtlSeconds: wholeNumber(env, "IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 31_536_000),
+    idempotencyTtlSeconds,
+    deliveredRetentionDays,
     maxReceiveCount: wholeNumber(env, "MAX_RECEIVE_COUNT", WEBHOOK_QUEUE.maxReceiveCount, 1, 1000),
     retryBaseDelaySeconds,
     retryMaxDelaySeconds,

@@ -58,18 +58,24 @@ const trimStrings = (record: Record<string, unknown>): Record<string, unknown> =
 export const BODY_KEPT_FOR: readonly EventStatus[] = ["failed", "dead", "unrouted", "rejected"];
 
 /**
- * The DynamoDB item of one outcome: attribute names as in EVENTS_TABLE, TTL in epoch seconds, every
+ * The DynamoDB item of one outcome: attribute names as in EVENTS_TABLE, TTL in epoch seconds (a
+ * delivered event's after `deliveredRetentionDays`, any other's after EVENTS_TABLE's retention), every
  * field trimmed, in the status index unless delivered, and the body (where it is kept) in whatever
  * room the rest leaves, so the item always fits. A delivered event's item stays under 1 KB.
  */
-export function eventItem(outcome: EventOutcome, now: Date): Record<string, unknown> {
+export function eventItem(
+  outcome: EventOutcome,
+  now: Date,
+  deliveredRetentionDays: number = EVENTS_TABLE.deliveredRetentionDays,
+): Record<string, unknown> {
+  const retentionDays = outcome.status === "delivered" ? deliveredRetentionDays : EVENTS_TABLE.retentionDays;
   const { body, last_error, identifiers, ...rest } = outcome;
   const item: Record<string, unknown> = {
     ...trimStrings(rest),
     [EVENTS_TABLE.partitionKey]: outcome.event_id,
     ...(outcome.status === "delivered" ? {} : { [EVENTS_TABLE.statusIndex.partitionKey]: outcome.status }),
     [EVENTS_TABLE.statusIndex.sortKey]: now.toISOString(),
-    [EVENTS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + EVENTS_TABLE.retentionDays * 86_400,
+    [EVENTS_TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + retentionDays * 86_400,
   };
   if (identifiers && Object.keys(identifiers).length > 0) item.identifiers = trimStrings(identifiers);
   if (last_error !== undefined) item.last_error = trimField(last_error, MAX_ERROR_CHARS);

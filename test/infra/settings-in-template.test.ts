@@ -41,6 +41,7 @@ describe("a stack with every setting changed", () => {
         defaultTeam: "acme/sre",
         routingTableDeletionProtection: "false",
         logRetentionDays: 90,
+        deliveredEventRetentionDays: 3,
         logLevel: "debug",
         tracingSampleRate: "0.25",
         alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
@@ -80,6 +81,7 @@ describe("a stack with every setting changed", () => {
       MAX_RECEIVE_COUNT: "8",
       AGENT_TIMEOUT_MS: "20000",
       DEFAULT_TEAM: "acme/sre",
+      DELIVERED_RETENTION_DAYS: "3",
     });
   });
 

@@ -39,6 +39,7 @@ describe("stack settings (CDK context)", () => {
         defaultTeam: "acme/sre",
         alarmEmail: "oncall@example.com",
         logRetentionDays: "90",
+        deliveredEventRetentionDays: "2",
         logLevel: " warn ",
         tracingSampleRate: "0",
         existingSecrets: '{"SLACK_SIGNING_SECRET":"prod/slack-signing-secret"}',
@@ -57,6 +58,7 @@ describe("stack settings (CDK context)", () => {
       defaultTeam: "acme/sre",
       alarmEmail: "oncall@example.com",
       logRetentionDays: 90,
+      deliveredEventRetentionDays: 2,
       logLevel: "WARN",
       tracingSampleRate: 0,
       existingSecrets: { SLACK_SIGNING_SECRET: "prod/slack-signing-secret" },
@@ -146,6 +148,11 @@ describe("stack settings (CDK context)", () => {
     [{ agentTimeoutMs: 30_000 }, /'agentTimeoutMs' must be between 100 and 29000 .*times out after 30 s/],
     [{ routingTableDeletionProtection: "yes" }, /'routingTableDeletionProtection' must be true or false/],
     [{ logRetentionDays: 10 }, /'logRetentionDays' must be one of 1, 3, 5, 7, 14, 30/],
+    [
+      { deliveredEventRetentionDays: 0 },
+      /'deliveredEventRetentionDays' must be between 1 and 3653 .*idempotency window of 1 day/,
+    ],
+    [{ deliveredEventRetentionDays: "7d" }, /'deliveredEventRetentionDays' must be a whole number/],
     [
       { logLevel: "verbose" },
       /'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, got 'verbose'/,

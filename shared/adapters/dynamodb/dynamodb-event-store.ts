@@ -16,6 +16,8 @@ export class DynamoDbEventStore implements EventRecorder {
     private readonly tableName: string,
     client: DynamoDBClient = new DynamoDBClient({}),
     private readonly now: () => Date = () => new Date(),
+    /** How long a delivered event's record is kept (others: EVENTS_TABLE's retention). */
+    private readonly deliveredRetentionDays?: number,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -25,7 +27,7 @@ export class DynamoDbEventStore implements EventRecorder {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: eventItem(outcome, this.now()),
+          Item: eventItem(outcome, this.now(), this.deliveredRetentionDays),
           ConditionExpression:
             "attribute_not_exists(#status) OR #status <> :delivered OR :status = :delivered",
           ExpressionAttributeNames: { "#status": "status" },

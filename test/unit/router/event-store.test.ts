@@ -47,6 +47,19 @@ describe("eventItem", () => {
     expect(Buffer.byteLength(JSON.stringify(item))).toBeLessThan(1024);
   });
 
+  it("keeps a delivered record for the delivered retention, any other for the events table's", () => {
+    const epoch = Math.floor(NOW.getTime() / 1000);
+    expect(eventItem(outcome, NOW)[EVENTS_TABLE.ttlAttribute]).toBe(
+      epoch + EVENTS_TABLE.deliveredRetentionDays * 86_400,
+    );
+    expect(eventItem(outcome, NOW, 2)[EVENTS_TABLE.ttlAttribute]).toBe(epoch + 2 * 86_400);
+    for (const status of ["failed", "dead", "unrouted", "rejected", "duplicate", "retrying"] as const) {
+      expect(eventItem({ ...outcome, status }, NOW, 2)[EVENTS_TABLE.ttlAttribute], status).toBe(
+        epoch + EVENTS_TABLE.retentionDays * 86_400,
+      );
+    }
+  });
+
   it("keeps the body of an event that may need a replay, and lists it by status", () => {
     const item = eventItem({ ...outcome, status: "failed" }, NOW);
     expect(item).toMatchObject({
@@ -128,6 +141,13 @@ describe("DynamoDbEventStore", () => {
     expect(input.TableName).toBe("events");
     expect(input.Item).toMatchObject({ event_id: outcome.event_id, status: "retrying" });
     expect(input.ConditionExpression).toContain("<> :delivered");
+  });
+
+  it("writes a delivered item with the retention it was given", async () => {
+    dynamo.on(PutCommand).resolves({});
+    await new DynamoDbEventStore("events", new DynamoDBClient({}), () => NOW, 3).record(outcome);
+    const input = dynamo.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(input.Item![EVENTS_TABLE.ttlAttribute]).toBe(Math.floor(NOW.getTime() / 1000) + 3 * 86_400);
   });
 
   it("treats a refused overwrite of a delivered outcome as done", async () => {

@@ -20,6 +20,7 @@ describe("routerConfigFromEnv", () => {
       agentUrl: BASE.AGENT_URL,
       agentTimeoutMs: 10_000,
       idempotencyTtlSeconds: 86_400,
+      deliveredRetentionDays: 7,
       maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
       retryBaseDelaySeconds: 10,
       retryMaxDelaySeconds: 900,
@@ -38,6 +39,7 @@ describe("routerConfigFromEnv", () => {
       ...BASE,
       AGENT_TIMEOUT_MS: "2500",
       IDEMPOTENCY_TTL_SECONDS: "7200",
+      DELIVERED_RETENTION_DAYS: "2",
       MAX_RECEIVE_COUNT: "8",
       RETRY_BASE_DELAY_SECONDS: "5",
       RETRY_MAX_DELAY_SECONDS: "600",
@@ -52,6 +54,7 @@ describe("routerConfigFromEnv", () => {
     expect(config).toMatchObject({
       agentTimeoutMs: 2500,
       idempotencyTtlSeconds: 7200,
+      deliveredRetentionDays: 2,
       maxReceiveCount: 8,
       retryBaseDelaySeconds: 5,
       retryMaxDelaySeconds: 600,
@@ -82,9 +85,36 @@ describe("routerConfigFromEnv", () => {
     ["AGENT_TIMEOUT_MS", "ten", /AGENT_TIMEOUT_MS must be a whole number/],
     ["AGENT_TIMEOUT_MS", "0", /AGENT_TIMEOUT_MS must be a whole number from 1/],
     ["RETRY_MAX_DELAY_SECONDS", "50000", /RETRY_MAX_DELAY_SECONDS must be a whole number from 0 to 43200/],
+    ["DELIVERED_RETENTION_DAYS", "0", /DELIVERED_RETENTION_DAYS must be a whole number from 1/],
     ["DEFAULT_TEAM", "just-a-team", /DEFAULT_TEAM must look like 'org_id\/team_node_id'/],
   ])("names the bad variable: %s=%s", (name, value, message) => {
     expect(() => routerConfigFromEnv({ ...BASE, [name]: value })).toThrow(message);
+  });
+});
+
+describe("the delivered events' retention and the idempotency window", () => {
+  it("refuses a retention shorter than the window: the guard would forget a delivered key while its claim stands", () => {
+    expect(() =>
+      routerConfigFromEnv({
+        ...BASE,
+        IDEMPOTENCY_TTL_SECONDS: String(3 * 86_400),
+        DELIVERED_RETENTION_DAYS: "2",
+      }),
+    ).toThrow(
+      /DELIVERED_RETENTION_DAYS \(2\) must cover IDEMPOTENCY_TTL_SECONDS \(259200 s\): raise it to at least 3/,
+    );
+    expect(() => routerConfigFromEnv({ ...BASE, IDEMPOTENCY_TTL_SECONDS: String(8 * 86_400) })).toThrow(
+      /DELIVERED_RETENTION_DAYS \(7\) must cover .* at least 8/,
+    );
+  });
+
+  it("takes a retention equal to the window", () => {
+    const config = routerConfigFromEnv({
+      ...BASE,
+      IDEMPOTENCY_TTL_SECONDS: String(3 * 86_400),
+      DELIVERED_RETENTION_DAYS: "3",
+    });
+    expect(config.deliveredRetentionDays).toBe(3);
   });
 });
 
