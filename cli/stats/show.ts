@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { EVENT_STATUSES } from "../../shared/events/event-outcome";
+import { WEBHOOK_STATUSES } from "../../shared/events/event-outcome";
 import { ERROR_STATUSES, eventStats, type StatusCounts } from "../../shared/operations/event-stats";
 import { eventsTableOf } from "../events/context";
 import { EXIT } from "../lib/errors";
@@ -13,7 +13,7 @@ import { parseSince } from "../lib/time";
 const row = (name: string, c: StatusCounts) => [
   name,
   c.received,
-  ...EVENT_STATUSES.map((s) => c[s]),
+  ...WEBHOOK_STATUSES.map((s) => c[s]),
   `${c.error_rate}%`,
   `${c.unrouted_rate}%`,
 ];
@@ -27,7 +27,7 @@ export const show = (cli: CliContext) =>
       .description(
         "Counts the events whose outcome was recorded in the window, per provider and in total, from the " +
           "events table's by-status index (one query per status), like seed 001's admin stats: " +
-          `received (all of them), ${EVENT_STATUSES.join(", ")}; the error rate is ` +
+          `received (all of them), ${WEBHOOK_STATUSES.join(", ")}; the error rate is ` +
           `(${ERROR_STATUSES.join(" + ")}) / received, the unrouted rate unrouted / received, in percent. ` +
           "An event counts once, under its latest outcome.",
       )
@@ -46,7 +46,13 @@ async function run(values: ShowOptions, io: CliIO): Promise<number> {
     const head = `events since ${since}${values.since ? "" : " (the last 24h)"}`;
     if (stats.total.received === 0) return `${head}: none`;
     return `${head}\n\n${renderTable(
-      ["PROVIDER", "RECEIVED", ...EVENT_STATUSES.map((s) => s.toUpperCase()), "ERROR RATE", "UNROUTED RATE"],
+      [
+        "PROVIDER",
+        "RECEIVED",
+        ...WEBHOOK_STATUSES.map((s) => s.toUpperCase()),
+        "ERROR RATE",
+        "UNROUTED RATE",
+      ],
       [...Object.entries(stats.providers).map(([name, c]) => row(name, c)), row("total", stats.total)],
     )}`;
   });

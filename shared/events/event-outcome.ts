@@ -13,8 +13,18 @@ export const EVENT_STATUSES = [
   // Requests ingest answered itself (the audit trail): never queued, so no router outcome.
   "ignored",
   "handshake",
+  // Redeliveries the GitHub reconciliation asked GitHub for, or GitHub refused: no webhook of
+  // their own (the redelivered webhook is recorded as any other), so never counted as one.
+  "redelivery_requested",
+  "redelivery_refused",
 ] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** The statuses of webhooks (requests and events), which `stats` counts: all but the redelivery records. */
+export const WEBHOOK_STATUSES = EVENT_STATUSES.filter(
+  (status): status is WebhookStatus => !status.startsWith("redelivery_"),
+);
+export type WebhookStatus = Exclude<EventStatus, "redelivery_requested" | "redelivery_refused">;
 
 /** What happened to one event, as the router knows it when it records the outcome. */
 export interface EventOutcome {

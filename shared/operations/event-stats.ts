@@ -1,7 +1,7 @@
-import { EVENT_STATUSES, type EventStatus } from "../events/event-outcome";
+import { WEBHOOK_STATUSES, type WebhookStatus } from "../events/event-outcome";
 
 /** Counts of one provider (or all of them) over a time window, like seed 001's admin stats. */
-export type StatusCounts = Record<EventStatus, number> & {
+export type StatusCounts = Record<WebhookStatus, number> & {
   /** Every event with an outcome recorded in the window. */
   received: number;
   /** Events that ended badly (failed, dead, rejected), in percent of `received`; 0 when nothing was received. */
@@ -18,13 +18,13 @@ export interface EventStats {
 }
 
 /** Outcomes counted as errors in `error_rate`: the agent refused, retries ran out, the body was invalid. */
-export const ERROR_STATUSES: readonly EventStatus[] = ["failed", "dead", "rejected"];
+export const ERROR_STATUSES: readonly WebhookStatus[] = ["failed", "dead", "rejected"];
 
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10);
 
 function emptyCounts(): StatusCounts {
   const counts = { received: 0, error_rate: 0, unrouted_rate: 0 } as StatusCounts;
-  for (const status of EVENT_STATUSES) counts[status] = 0;
+  for (const status of WEBHOOK_STATUSES) counts[status] = 0;
   return counts;
 }
 
@@ -39,7 +39,7 @@ function withRates(counts: StatusCounts): StatusCounts {
 
 /** Tallies (status, provider) rows into per-provider and total counts with error rates. */
 export function eventStats(
-  rows: ReadonlyArray<{ status: EventStatus; provider?: string }>,
+  rows: ReadonlyArray<{ status: WebhookStatus; provider?: string }>,
   since: string,
 ): EventStats {
   const total = emptyCounts();

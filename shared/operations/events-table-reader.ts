@@ -8,7 +8,7 @@ import {
 import { EVENTS_TABLE, IDEMPOTENCY_TABLE } from "../config/resources";
 import { namespacedDeliveryKey, storedDeliveryKey } from "../envelope/delivery-key";
 import { trimField } from "../events/event-item";
-import { EVENT_STATUSES, type EventStatus } from "../events/event-outcome";
+import { type EventStatus, WEBHOOK_STATUSES, type WebhookStatus } from "../events/event-outcome";
 import { WEBHOOK_ROUTES } from "../providers/registry";
 
 /** One event as the `by-status` index lists it (keys and the index's projected attributes). */
@@ -244,10 +244,10 @@ export class EventsTableReader {
    * `by-status` query per indexed status reading only the provider attribute, and one filtered scan
    * for the statuses the index leaves out.
    */
-  async statusesSince(since: string): Promise<Array<{ status: EventStatus; provider?: string }>> {
-    const rows: Array<{ status: EventStatus; provider?: string }> = [];
+  async statusesSince(since: string): Promise<Array<{ status: WebhookStatus; provider?: string }>> {
+    const rows: Array<{ status: WebhookStatus; provider?: string }> = [];
     await Promise.all(
-      EVENT_STATUSES.map(async (status) => {
+      WEBHOOK_STATUSES.map(async (status) => {
         if (!isIndexed(status)) {
           const condition = scanCondition(status, since);
           const items = await this.scanAll({
@@ -290,9 +290,9 @@ export class EventsTableReader {
  * requests it counted beyond those recorded one by one.
  */
 function rowsOf(
-  status: EventStatus,
+  status: WebhookStatus,
   item: Record<string, unknown>,
-): Array<{ status: EventStatus; provider?: string }> {
+): Array<{ status: WebhookStatus; provider?: string }> {
   const provider = typeof item.provider === "string" ? item.provider : undefined;
   const row = provider ? { status, provider } : { status };
   const times = typeof item.suppressed === "number" && item.suppressed > 0 ? item.suppressed : 1;

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { EVENTS_TABLE } from "../../config/resources";
 import { storedDeliveryKey } from "../../envelope/delivery-key";
 import { trimField } from "../../events/event-item";
+import type { EventStatus } from "../../events/event-outcome";
 import { deliveryKeyOfGuid, GITHUB_ROUTE } from "../../github/github-delivery-key";
 import type { RedeliveryLedger, RedeliveryRequest } from "../../github/redelivery-ledger";
 
@@ -9,7 +10,7 @@ import type { RedeliveryLedger, RedeliveryRequest } from "../../github/redeliver
 export const REDELIVERY_STATUSES = {
   requested: "redelivery_requested",
   refused: "redelivery_refused",
-} as const;
+} as const satisfies Record<string, EventStatus>;
 
 const { partitionKey: ID, statusIndex, ttlAttribute: TTL, retentionDays } = EVENTS_TABLE;
 

@@ -33,6 +33,10 @@ afterEach(async () => {
 });
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return cliRun(["github", "redeliver", ...args], env);
+}
+
+async function cliRun(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const capture = captureIO({
     env: {
       EVENTS_TABLE: tables.eventsTable,
@@ -46,7 +50,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
       ...env,
     },
   });
-  const code = await main(["github", "redeliver", ...args], capture.io);
+  const code = await main(argv, capture.io);
   return { code, stdout: capture.stdout(), stderr: capture.stderr() };
 }
 
@@ -80,6 +84,24 @@ describe("webhook-pipeline github redeliver", () => {
       /^3 deliveries since \S+; 1 succeeded; 2 failed and not in the pipeline; 2 redeliveries requested \(--json lists every delivery\)$/,
     );
     expect(run.stdout).not.toContain("fine");
+  });
+
+  it("its requests are listed by `events list --status redelivery_requested`, and never counted as webhooks by `stats`", async () => {
+    fake.addAttempt({
+      guid: "listed-redelivery",
+      statusCode: 502,
+      deliveredAt: minutesAgo(5),
+      event: "issues",
+    });
+    const before = JSON.parse((await cliRun(["stats", "show", "--json"])).stdout);
+    expect((await cli(REPO)).code).toBe(0);
+    const listed = await cliRun(["events", "list", "--status", "redelivery_requested", "--json"]);
+    expect(listed.code).toBe(0);
+    const keys = JSON.parse(listed.stdout).events.map((e: { delivery_key: string }) => e.delivery_key);
+    expect(keys).toContain("listed-redelivery");
+    const after = JSON.parse((await cliRun(["stats", "show", "--json"])).stdout);
+    expect(after.total.received).toBe(before.total.received);
+    expect(Object.keys(after.total)).not.toContain("redelivery_requested");
   });
 
   it("--json lists every delivery; --dry-run proposes within --max", async () => {
