@@ -3,7 +3,7 @@ import type { IngestResult } from "../../shared/ingest/ingest-webhook";
 import { deferredLogger } from "../../shared/observability/deferred-logger";
 import { type CountedMetrics, recordLine } from "../../shared/observability/record-line";
 
-const BY_PROVIDER = ["service", "provider"];
+const BY_PROVIDER = ["provider"];
 const counted = (outcome: string): CountedMetrics[] => [{ dimensions: BY_PROVIDER, metrics: [outcome] }];
 
 /**

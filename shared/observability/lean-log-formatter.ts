@@ -19,7 +19,6 @@ export class LeanLogFormatter extends LogFormatter {
       attributes: {
         level: attributes.logLevel,
         message: attributes.message,
-        timestamp: this.formatTimestamp(attributes.timestamp),
         ...(traceRecorded() ? { xray_trace_id: attributes.xRayTraceId } : {}),
       },
     }).addAttributes(additional);

@@ -4,6 +4,8 @@
  * log level (a record that vanished at WARN would take its metrics with it), only not under
  * SILENT (as the process starts), which asks for no output at all; POWERTOOLS_METRICS_DISABLED
  * leaves the metrics out.
+ * No `service` key: the log group says which function wrote the line, and the metrics need no
+ * dimension every series shares.
  * Written straight to stdout: Lambda passes such a line through unchanged in either log format
  * (its JSON format wraps only console.* calls). Lambda's application log-level filter reads the
  * line's `level`; the stack never sets that filter above INFO (infra/constructs/lambda-defaults.ts),
@@ -22,7 +24,6 @@ export interface CountedMetrics {
 
 export interface RecordLineSettings {
   namespace: string;
-  service: string;
   metricsEnabled: boolean;
   write: (line: string) => void;
   silent: boolean;
@@ -53,20 +54,17 @@ function emfParts(namespace: string) {
 }
 
 export function recordLineWriter(settings: RecordLineSettings) {
-  const service = `"service":${JSON.stringify(settings.service)}`;
   const parts = emfParts(settings.namespace);
   return (fields: Fields, counted: readonly CountedMetrics[]): void => {
     if (settings.silent) return;
     const json = JSON.stringify(fields);
-    const head = json.length > 2 ? `${json.slice(0, -1)},${service}` : `{${service}`;
     if (!settings.metricsEnabled || counted.length === 0) {
-      settings.write(`${head}}\n`);
+      settings.write(`${json}\n`);
       return;
     }
     const { directives, values } = parts(counted);
-    settings.write(
-      `${head},"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${directives}}${values}}\n`,
-    );
+    const head = json.length > 2 ? `${json.slice(0, -1)},` : "{";
+    settings.write(`${head}"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${directives}}${values}}\n`);
   };
 }
 
@@ -78,7 +76,6 @@ const powertoolsSilent = (env: NodeJS.ProcessEnv) =>
 export const recordLine = {
   write: recordLineWriter({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "WebhookPipeline",
-    service: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",
     metricsEnabled: process.env.POWERTOOLS_METRICS_DISABLED !== "true",
     write: (line) => process.stdout.write(line),
     silent: powertoolsSilent(process.env),

@@ -2,15 +2,14 @@ import { describe, expect, it } from "vitest";
 import { type RecordLineSettings, recordLineWriter } from "../../../shared/observability/record-line";
 
 const COUNTED = [
-  { dimensions: ["service", "provider"], metrics: ["WebhooksAccepted"] },
-  { dimensions: ["service", "provider", "reason"], metrics: ["WebhooksRejected"] },
+  { dimensions: ["provider"], metrics: ["WebhooksAccepted"] },
+  { dimensions: ["provider", "reason"], metrics: ["WebhooksRejected"] },
 ];
 
 function writer(settings: Partial<RecordLineSettings> = {}) {
   const lines: string[] = [];
   const write = recordLineWriter({
     namespace: "WebhookPipeline",
-    service: "webhook-pipeline",
     metricsEnabled: true,
     silent: false,
     write: (line) => void lines.push(line),
@@ -20,7 +19,7 @@ function writer(settings: Partial<RecordLineSettings> = {}) {
 }
 
 describe("the record line", () => {
-  it("is one JSON line holding the record, the service and an EMF block naming each metric and its dimensions", () => {
+  it("is one JSON line holding the record and an EMF block naming each metric and its dimensions", () => {
     const { write, lines } = writer();
     write(
       { level: "WARN", message: "webhook rejected", provider: "github", reason: "bad_signature" },
@@ -33,7 +32,6 @@ describe("the record line", () => {
     expect(document).toMatchObject({
       level: "WARN",
       message: "webhook rejected",
-      service: "webhook-pipeline",
       provider: "github",
       reason: "bad_signature",
       WebhooksAccepted: 1,
@@ -42,23 +40,24 @@ describe("the record line", () => {
     expect(document._aws.CloudWatchMetrics).toEqual([
       {
         Namespace: "WebhookPipeline",
-        Dimensions: [["service", "provider"]],
+        Dimensions: [["provider"]],
         Metrics: [{ Name: "WebhooksAccepted" }],
       },
       {
         Namespace: "WebhookPipeline",
-        Dimensions: [["service", "provider", "reason"]],
+        Dimensions: [["provider", "reason"]],
         Metrics: [{ Name: "WebhooksRejected" }],
       },
     ]);
+    expect(document).not.toHaveProperty("service");
     expect(Math.abs(document._aws.Timestamp - Date.now())).toBeLessThan(5_000);
   });
 
   it("stays valid JSON for values that need escaping, and counts a metric named twice once", () => {
     const { write, lines } = writer();
     const counted = [
-      { dimensions: ["service"], metrics: ["A", "B"] },
-      { dimensions: ["service", "provider"], metrics: ["A"] },
+      { dimensions: ["provider"], metrics: ["A", "B"] },
+      { dimensions: ["provider", "event_type"], metrics: ["A"] },
     ];
     write({ message: 'a "quoted" line\nwith a break', provider: "slack" }, counted);
     write({ message: "again", provider: "slack" }, counted);
@@ -74,8 +73,10 @@ describe("the record line", () => {
     expect(JSON.parse(disabled.lines[0]!)).toEqual({
       level: "INFO",
       message: "webhook accepted",
-      service: "webhook-pipeline",
     });
+    const empty = writer();
+    empty.write({}, COUNTED);
+    expect(JSON.parse(empty.lines[0]!)).toMatchObject({ WebhooksAccepted: 1, WebhooksRejected: 1 });
     const silent = writer({ silent: true });
     silent.write({ level: "ERROR", message: "x" }, COUNTED);
     expect(silent.lines).toEqual([]);

@@ -21,7 +21,10 @@ import { testIngestDeps } from "../../../support/in-memory-event-queue";
 import { signedGithubEvent } from "../../../support/signed-requests";
 import { linesWrittenBy, lineWrittenBy } from "./handler-lines";
 
-/** When the handlers write (the system clock), and the formatter's clock: lines show their own time. */
+/**
+ * When the handlers write (the system clock), and the formatter's clock: a line with its own time
+ * (the ingest record's EMF timestamp) shows it, one without (Powertools lines) the time it was read.
+ */
 const WRITTEN = new Date(2026, 11, 2, 9, 5, 7, 42);
 const FORMATTED = new Date(2026, 11, 2, 23, 59, 59, 999);
 const plain = { paint: painter(false), now: () => FORMATTED };
@@ -147,7 +150,8 @@ describe("an outcome's line, from the router's record", () => {
     const shown = show(line!)!;
     expect(shown).toMatch(
       new RegExp(
-        `^09:05:07\\.042 outcome github +pull_request +delivered +→ extend/extend-sre by github_repo {2}agent 200 in 3 ms {2}174 ms end to end {2}attempt 2 {2}${EVENT_ID}$`,
+        // No timestamp in the router's line (CloudWatch stamps each line): the time it was read.
+        `^23:59:59\\.999 outcome github +pull_request +delivered +→ extend/extend-sre by github_repo {2}agent 200 in 3 ms {2}174 ms end to end {2}attempt 2 {2}${EVENT_ID}$`,
       ),
     );
   });
@@ -237,7 +241,7 @@ describe("warnings and errors", () => {
       ),
     );
     expect(show(line)).toMatch(
-      /^09:05:07\.042 WARN {4}health check: the webhook queue is unreachable problem=connect ECONNREFUSED correlation_id=corr-1$/,
+      /^23:59:59\.999 WARN {4}health check: the webhook queue is unreachable problem=connect ECONNREFUSED correlation_id=corr-1$/,
     );
   });
 
