@@ -16,8 +16,8 @@ import {
 } from "./envelope-versions";
 import {
   escapeRefusedUnits,
-  isSqsSafeText,
-  isSqsSafeUtf8,
+  escapeRefusedUtf8,
+  isSqsSafeJson,
   toSqsSafeJson,
   unescapeRefusedUnits,
 } from "./sqs-safe-json";
@@ -96,17 +96,20 @@ function rawPayloadTail(meta: EnvelopeMeta, escapedAt?: readonly number[]): stri
 
 /**
  * The SQS message body (v4) of an event whose payload is carried inline. `payloadBytes`, the
- * text's UTF-8 encoding when the caller has it (the request body), lets the common case (nothing
- * to escape) be found by a few byte searches. The text must be JSON text (it was parsed), whose only
- * control characters, tab, line feed and carriage return, the queue takes.
+ * text's UTF-8 encoding when the caller has it (the request body), lets what must be escaped be
+ * found by a few byte searches. The text must be JSON text (it was parsed), whose only control
+ * characters, tab, line feed and carriage return, the queue takes.
  */
 export function serialiseEnvelope(meta: EnvelopeMeta, payloadText: string, payloadBytes?: Buffer): string {
   // As many bytes as code units: ASCII only, which the queue takes.
   const ascii = payloadBytes?.length === payloadText.length;
-  const raw = ascii || (payloadBytes ? isSqsSafeUtf8(payloadBytes) : isSqsSafeText(payloadText));
-  if (raw) return `${PAYLOAD_HEAD}${payloadText}${rawPayloadTail(meta)}`;
-  const { escaped, escapedAt } = escapeRefusedUnits(payloadText);
-  return `${PAYLOAD_HEAD}${escaped}${rawPayloadTail(meta, escapedAt)}`;
+  if (ascii || (!payloadBytes && isSqsSafeJson(payloadText))) {
+    return `${PAYLOAD_HEAD}${payloadText}${rawPayloadTail(meta)}`;
+  }
+  const { escaped, escapedAt } = payloadBytes
+    ? escapeRefusedUtf8(payloadText, payloadBytes)
+    : escapeRefusedUnits(payloadText);
+  return `${PAYLOAD_HEAD}${escaped}${rawPayloadTail(meta, escapedAt.length > 0 ? escapedAt : undefined)}`;
 }
 
 /** The SQS message body of an event whose payload is stored apart, at `ref`. */

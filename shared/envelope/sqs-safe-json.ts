@@ -9,31 +9,84 @@ const REFUSED_UNIT = "[^\\x09\\x0A\\x0D\\x20-\\uD7FF\\uE000-\\uFFFD]";
 const REFUSED = new RegExp(REFUSED_UNIT);
 const REFUSED_UNITS = new RegExp(REFUSED_UNIT, "g");
 
-const escapeUnit = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
+/**
+ * The units refused in JSON text, which holds no raw control character but tab, line feed and
+ * carriage return (JSON.stringify escapes the others, JSON.parse refuses them): surrogates, U+FFFE
+ * and U+FFFF. No one-byte (Latin-1) string holds one, so V8 answers the test on such a string
+ * without reading it, where the full set above is checked character by character.
+ */
+const JSON_REFUSED_UNIT = "[\\uD800-\\uDFFF\\uFFFE\\uFFFF]";
+const JSON_REFUSED = new RegExp(JSON_REFUSED_UNIT);
+const JSON_REFUSED_UNITS = new RegExp(JSON_REFUSED_UNIT, "g");
+
+const escapeCode = (code: number) => `\\u${code.toString(16).padStart(4, "0")}`;
+const escapeUnit = (unit: string) => escapeCode(unit.charCodeAt(0));
 
 /** Whether both queues take `text` as it is, unescaped. */
 export const isSqsSafeText = (text: string): boolean => !REFUSED.test(text);
+
+/** `isSqsSafeText` for JSON text. */
+export const isSqsSafeJson = (json: string): boolean => !JSON_REFUSED.test(json);
 
 /**
  * `json` (JSON text) with each refused unit escaped on its own, so it decodes to the same value: a
  * surrogate pair escaped unit by unit is the same character.
  */
 export function toSqsSafeJson(json: string): string {
-  return REFUSED.test(json) ? json.replace(REFUSED_UNITS, escapeUnit) : json;
+  return JSON_REFUSED.test(json) ? json.replace(JSON_REFUSED_UNITS, escapeUnit) : json;
 }
 
 /** Lead bytes of a 4-byte UTF-8 sequence (U+10000 and above), and U+FFFE and U+FFFF encoded. */
 const ASTRAL_LEAD_BYTES = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4];
 const NONCHARACTERS = [Buffer.from("\uFFFE", "utf8"), Buffer.from("\uFFFF", "utf8")];
 
+/** Where each of `sequence`'s occurrences in `bytes` begins, added to `into`. */
+function occurrences(bytes: Buffer, sequence: number | Buffer, into: number[]): void {
+  const length = typeof sequence === "number" ? 1 : sequence.length;
+  for (let at = bytes.indexOf(sequence); at !== -1; at = bytes.indexOf(sequence, at + length)) into.push(at);
+}
+
 /**
- * `isSqsSafeText` on the text's UTF-8 encoding, for JSON text (whose only control characters are
- * tab, line feed and carriage return) that is well-formed: a few native byte searches instead of
- * a regular expression over every character.
+ * `escapeRefusedUnits(text)`, given `bytes`, the UTF-8 encoding of `text`, which is well-formed
+ * JSON text (so its refused units are the halves of astral characters, U+FFFE and U+FFFF): native
+ * byte searches find them, and only the text between them is decoded, instead of a regular
+ * expression reading every character (2–3 times as long on a 1 KB body with one emoji).
  */
-export const isSqsSafeUtf8 = (bytes: Buffer): boolean =>
-  ASTRAL_LEAD_BYTES.every((lead) => bytes.indexOf(lead) === -1) &&
-  NONCHARACTERS.every((sequence) => bytes.indexOf(sequence) === -1);
+export function escapeRefusedUtf8(text: string, bytes: Buffer): { escaped: string; escapedAt: number[] } {
+  const found: number[] = [];
+  for (const lead of ASTRAL_LEAD_BYTES) occurrences(bytes, lead, found);
+  for (const sequence of NONCHARACTERS) occurrences(bytes, sequence, found);
+  if (found.length === 0) return { escaped: text, escapedAt: [] };
+  if (found.length > 1) found.sort((a, b) => a - b);
+  const escapedAt: number[] = [];
+  let escaped = "";
+  let from = 0;
+  const appendEscape = (code: number) => {
+    escapedAt.push(escaped.length);
+    escaped += escapeCode(code);
+  };
+  for (const at of found) {
+    escaped += bytes.toString("utf8", from, at);
+    const lead = bytes[at]!;
+    if (lead === 0xef) {
+      // EF BF BE or EF BF BF: U+FFFE or U+FFFF.
+      appendEscape(0xfffc | (bytes[at + 2]! & 0x03));
+      from = at + 3;
+    } else {
+      const offset =
+        (((lead & 0x07) << 18) |
+          ((bytes[at + 1]! & 0x3f) << 12) |
+          ((bytes[at + 2]! & 0x3f) << 6) |
+          (bytes[at + 3]! & 0x3f)) -
+        0x10000;
+      appendEscape(0xd800 + (offset >> 10));
+      appendEscape(0xdc00 + (offset & 0x3ff));
+      from = at + 4;
+    }
+  }
+  escaped += bytes.toString("utf8", from);
+  return { escaped, escapedAt };
+}
 
 /** Any text as one both queues take: each refused unit escaped, and where each escape begins. */
 export function escapeRefusedUnits(text: string): { escaped: string; escapedAt: number[] } {

@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   escapeRefusedUnits,
+  escapeRefusedUtf8,
+  isSqsSafeJson,
   isSqsSafeText,
-  isSqsSafeUtf8,
   toSqsSafeAttribute,
   toSqsSafeJson,
   unescapeRefusedUnits,
@@ -49,7 +51,7 @@ describe("toSqsSafeAttribute", () => {
   });
 });
 
-describe("isSqsSafeText and isSqsSafeUtf8", () => {
+describe("isSqsSafeText and isSqsSafeJson", () => {
   it.each([
     ["ASCII JSON with line breaks and tabs", '{\n\t"a": 1\r\n}', true],
     ["accents, symbols and the last BMP characters allowed", "é ☃ \uE000 \uFFFD \u2028", true],
@@ -58,13 +60,57 @@ describe("isSqsSafeText and isSqsSafeUtf8", () => {
     ["U+FFFF", "\uFFFFb", false],
   ])("agree on %s", (_, text, safe) => {
     expect(isSqsSafeText(text)).toBe(safe);
-    expect(isSqsSafeUtf8(Buffer.from(text, "utf8"))).toBe(safe);
+    expect(isSqsSafeJson(text)).toBe(safe);
+    expect(escapeRefusedUtf8(text, Buffer.from(text, "utf8")).escapedAt.length === 0).toBe(safe);
     expect(FAUXQS_REFUSES.test(text)).toBe(!safe);
   });
 
   it("refuse, on text, what no JSON text holds raw: control characters and lone surrogates", () => {
     expect(isSqsSafeText("a\u0000b")).toBe(false);
     expect(isSqsSafeText("a\uD800b")).toBe(false);
+    expect(isSqsSafeJson("a\uD800b")).toBe(false);
+  });
+
+  it("agree on any JSON text, whatever characters its strings hold", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: "binary" }), (value, text) => {
+        for (const json of [JSON.stringify(value), JSON.stringify({ text })]) {
+          expect(isSqsSafeJson(json)).toBe(isSqsSafeText(json));
+        }
+      }),
+    );
+  });
+});
+
+/** JSON text holding any characters raw, as a sender may write them (JSON.stringify escapes lone surrogates). */
+const rawJsonText = fc
+  .array(
+    fc.oneof(fc.string({ unit: "grapheme" }), fc.constantFrom("\uFFFE", "\uFFFF", "🔥", "\u{10FFFF}", "é")),
+  )
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: what JSON text may not hold raw
+  .map((parts) => `{"text":"${parts.join("").replace(/["\\\u0000-\u001f]/g, "")}"}`);
+
+describe("escapeRefusedUtf8", () => {
+  it("escapes exactly as escapeRefusedUnits does, given the text's UTF-8 bytes", () => {
+    fc.assert(
+      fc.property(rawJsonText, (json) => {
+        JSON.parse(json);
+        expect(escapeRefusedUtf8(json, Buffer.from(json, "utf8"))).toEqual(escapeRefusedUnits(json));
+      }),
+    );
+  });
+
+  it.each([
+    ["nothing to escape", '{"a":"é ☃ \uFFFD"}'],
+    [
+      "astral characters of every lead byte, U+FFFE and U+FFFF",
+      '["🔥\u{40000}\u{80000}\u{C0000}\u{10FFFF}","\uFFFE","\uFFFF🔥"]',
+    ],
+  ])("%s", (_, json) => {
+    const { escaped, escapedAt } = escapeRefusedUtf8(json, Buffer.from(json, "utf8"));
+    expect(escaped).not.toMatch(FAUXQS_REFUSES);
+    expect({ escaped, escapedAt }).toEqual(escapeRefusedUnits(json));
+    expect(unescapeRefusedUnits(escaped, escapedAt)).toBe(json);
   });
 });
 
