@@ -33,8 +33,9 @@ export const readBody = (req: IncomingMessage) =>
   });
 
 /**
- * A stand-in for a team's investigation agent: verifies the router's Standard Webhooks signature,
- * logs what it got and keeps it. `GET /deliveries` lists what arrived (tests and benchmarks count
+ * A stand-in for a team's investigation agent: verifies the router's Standard Webhooks signature
+ * and keeps what it got, logging only what it refuses (the router's outcome line already says what
+ * it accepted). `GET /deliveries` lists what arrived (tests and benchmarks count
  * them); `PUT /behaviour {"status": 500}` makes it answer with that status from then on.
  */
 export async function startDemoAgent(options: {
@@ -79,9 +80,6 @@ export async function startDemoAgent(options: {
       payload_bytes: Buffer.byteLength(payloadText, "utf8"),
     };
     deliveries.push(delivery);
-    options.log?.(
-      `agent: ${delivery.provider} ${delivery.event_type} for ${delivery.team?.org_id}/${delivery.team?.team_node_id} (matched by ${delivery.team?.matched_by}=${delivery.team?.identifier})`,
-    );
     reply(200, { ok: true });
   });
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
