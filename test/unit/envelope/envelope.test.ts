@@ -75,6 +75,16 @@ describe("envelopeMeta", () => {
       envelopeMeta({ eventType: "", deliveryKey: "k", payload: {}, payloadText: "{}" }, ctx),
     ).toThrow();
   });
+
+  it("refuses a retry count that is no integer of at least 0, and an identifier that is no string", () => {
+    const base: WebhookEvent = { eventType: "x", deliveryKey: "k", payload: {}, payloadText: "{}" };
+    for (const num of [-1, 1.5, Number.NaN]) {
+      expect(() => envelopeMeta({ ...base, retry: { num } }, ctx)).toThrow();
+    }
+    const identifiers = { service: 42 } as unknown as Record<string, string>;
+    expect(() => envelopeMeta({ ...base, identifiers }, ctx)).toThrow();
+    expect(envelopeMeta({ ...base, retry: { num: 0 } }, ctx).retry).toEqual({ num: 0 });
+  });
 });
 
 const event: WebhookEvent = { eventType: "issues", deliveryKey: "d-1", payload: {}, payloadText: "{}" };
