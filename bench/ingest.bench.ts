@@ -245,7 +245,7 @@ try {
   const rows = await timeCases(workspace);
   console.log(
     "\n1. Per request: the deployed ingest function (esbuild bundle of functions/ingest/handler.ts, `handler` through middy, configured by\n" +
-      "   environment, secrets by ARN from Powertools' cache; SendMessage resolves at once, its log lines written to /dev/null)",
+      "   environment, secrets by ARN read once through Powertools and kept for the cache age; SendMessage resolves at once, its log lines written to /dev/null)",
   );
   console.log(
     formatTable(

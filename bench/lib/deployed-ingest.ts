@@ -3,7 +3,7 @@
  * the deployed options, its exported `handler` (middy included) configured by environment
  * variables as in Lambda, one instance per provider (`PROVIDER`). Only the network is replaced:
  * SendMessage resolves at once (counting what was sent, keeping the last), and Secrets Manager answers from memory
- * once, after which Powertools' cache serves the secret as it does in a warm function.
+ * once, after which the secret reader's cache serves the secret as it does in a warm function.
  */
 
 import { pathToFileURL } from "node:url";

@@ -13,10 +13,13 @@ export type SecretName =
   | "SLACK_BOT_TOKEN"
   | "GITHUB_APP_CREDENTIALS";
 
+/** A secret's current value from the store, fresh (the reader caches it); undefined when it has none. */
 export type FetchSecret = (arn: string, maxAgeSeconds: number) => Promise<string | undefined>;
 
+// Fresh every time it is called: the reader below keeps the value for the cache age itself, and a
+// value Powertools' cache had kept for a while would otherwise be kept that much longer again.
 const fetchFromSecretsManager: FetchSecret = async (arn, maxAge) => {
-  const value = await getSecret(arn, { maxAge });
+  const value = await getSecret(arn, { maxAge, forceFetch: true });
   if (value === undefined || typeof value === "string") return value;
   return Buffer.from(value).toString("utf8");
 };
@@ -32,10 +35,15 @@ export class SecretNotConfiguredError extends Error {
 
 /**
  * Reads a secret's raw value: `NAME` holds it in plain text (local runs and tests), `NAME_ARN`
- * names a Secrets Manager secret (Lambda), fetched through Powertools' cache so a warm function
- * does not call Secrets Manager per request, yet picks up a rotation within `maxAgeSeconds`.
+ * names a Secrets Manager secret (Lambda), fetched through Powertools and kept for `maxAgeSeconds`
+ * from the moment it was asked for, so a warm function does not call Secrets Manager per request,
+ * yet picks up a rotation within `maxAgeSeconds`. Kept here rather than in Powertools' cache: a
+ * fresh value is then answered without an options object, a cache key, and three more promises.
+ * A failed or empty read is not kept: the next request asks again.
  */
 export class SecretReader {
+  private readonly fetched = new Map<SecretName, { value: string; freshUntil: number }>();
+
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly fetchSecret: FetchSecret = fetchFromSecretsManager,
@@ -45,10 +53,16 @@ export class SecretReader {
   async read(name: SecretName): Promise<string> {
     const plain = this.env[name];
     if (plain !== undefined && plain !== "") return plain;
+    const kept = this.fetched.get(name);
+    if (kept !== undefined && Date.now() < kept.freshUntil) return kept.value;
     const arn = this.env[`${name}_ARN`];
     if (arn) {
+      const askedAt = Date.now();
       const value = await this.fetchSecret(arn, this.maxAgeSeconds);
-      if (value !== undefined && value !== "") return value;
+      if (value !== undefined && value !== "") {
+        this.fetched.set(name, { value, freshUntil: askedAt + this.maxAgeSeconds * 1000 });
+        return value;
+      }
     }
     throw new SecretNotConfiguredError(name);
   }

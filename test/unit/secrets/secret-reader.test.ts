@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   type FetchSecret,
   SecretNotConfiguredError,
@@ -70,5 +70,49 @@ describe("SecretReader", () => {
       vi.fn<FetchSecret>().mockRejectedValue(new Error("AccessDenied")),
     );
     await expect(reader.read("GITHUB_WEBHOOK_SECRET")).rejects.toThrow("AccessDenied");
+  });
+});
+
+describe("SecretReader's cache", () => {
+  const env = { SLACK_SIGNING_SECRET_ARN: "arn:x", SECRETS_CACHE_SECONDS: "60" };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("keeps a value for the cache age, then reads the rotated one", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const fetch = vi.fn<FetchSecret>().mockResolvedValueOnce("old").mockResolvedValueOnce("new");
+    const reader = new SecretReader(env, fetch);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("old");
+    vi.setSystemTime(59_999);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("old");
+    expect(fetch).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(60_000);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("new");
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps nothing that failed or was empty, nor a value once the secret is emptied", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const fetch = vi
+      .fn<FetchSecret>()
+      .mockRejectedValueOnce(new Error("Throttling"))
+      .mockResolvedValueOnce("v")
+      .mockResolvedValueOnce("");
+    const reader = new SecretReader(env, fetch);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).rejects.toThrow("Throttling");
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("v");
+    vi.setSystemTime(60_000);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).rejects.toBeInstanceOf(SecretNotConfiguredError);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).rejects.toBeInstanceOf(SecretNotConfiguredError);
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+
+  it("keeps nothing with a cache age of 0", async () => {
+    const fetch = vi.fn<FetchSecret>().mockResolvedValue("v");
+    const reader = new SecretReader({ ...env, SECRETS_CACHE_SECONDS: "0" }, fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    await reader.read("SLACK_SIGNING_SECRET");
+    expect(fetch).toHaveBeenCalledTimes(2);
   });
 });
