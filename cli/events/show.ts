@@ -5,7 +5,7 @@ import {
   PAYLOAD_REF_ENVELOPE_VERSION,
   parseEnvelope,
 } from "../../shared/envelope/envelope";
-import { storedBody } from "../../shared/events/event-item";
+import { RECORDS_EXPIRE, storedBody } from "../../shared/events/event-item";
 import type { PayloadRef } from "../../shared/payloads/payload-ref";
 import { CliError, EXIT } from "../lib/errors";
 import type { CliIO } from "../lib/io";
@@ -85,7 +85,7 @@ async function run(values: TargetOptions & { json?: boolean }, eventId: string, 
   });
   if (!item) {
     throw new CliError(
-      `no event ${eventId} in the events table '${tableName}' (see \`events list\`; records expire after 30 days)`,
+      `no event ${eventId} in the events table '${tableName}' (see \`events list\`; ${RECORDS_EXPIRE})`,
     );
   }
   const body = storedBody(item);

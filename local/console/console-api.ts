@@ -1,3 +1,4 @@
+import { RECORDS_EXPIRE } from "../../shared/events/event-item";
 import { EVENT_STATUSES, type EventStatus } from "../../shared/events/event-outcome";
 import type { EventSummary } from "../../shared/operations/events-table-reader";
 import { ReplayRefusedError, replayEvent } from "../../shared/operations/replay-event";
@@ -177,7 +178,7 @@ export class ConsoleApi {
   }
 
   private notFound(id: string): string {
-    return `no event ${id} in the events table '${this.deps.events.tableName}' (records expire after 30 days)`;
+    return `no event ${id} in the events table '${this.deps.events.tableName}' (${RECORDS_EXPIRE})`;
   }
 
   private async list(query: URLSearchParams): Promise<{ events: ConsoleRow[] }> {

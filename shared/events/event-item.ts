@@ -50,6 +50,9 @@ const trimStrings = (record: Record<string, unknown>): Record<string, unknown> =
       .map(([k, v]) => [k, typeof v === "string" ? trimField(v) : v]),
   );
 
+/** How long records last, for a message about one that is not (or no longer) there. */
+export const RECORDS_EXPIRE = `records expire after ${EVENTS_TABLE.retentionDays} days, a delivered event's after ${EVENTS_TABLE.deliveredRetentionDays} by default`;
+
 /**
  * The outcomes whose message body is kept, so the event can be replayed once the cause is fixed.
  * A delivered event's body is not (the agent has it, and it is most of the item's cost); a

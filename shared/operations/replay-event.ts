@@ -1,7 +1,7 @@
 import { namespacedDeliveryKey } from "../envelope/delivery-key";
 import { parseEnvelope } from "../envelope/envelope";
 import { envelopeAttributes } from "../envelope/message-attributes";
-import { BODY_KEPT_FOR, storedBody } from "../events/event-item";
+import { BODY_KEPT_FOR, RECORDS_EXPIRE, storedBody } from "../events/event-item";
 import type { EventStatus } from "../events/event-outcome";
 import type { EventQueue } from "../queue/event-queue";
 import type { DeliveryRecord, DeliveryRecords } from "./delivery-records";
@@ -68,7 +68,7 @@ export async function replayEvent(
   if (!item) {
     throw new ReplayRefusedError(
       "not_found",
-      `no event ${eventId} in the events table '${deps.events.tableName}' (records expire after 30 days)`,
+      `no event ${eventId} in the events table '${deps.events.tableName}' (${RECORDS_EXPIRE})`,
     );
   }
   const status = item.status as EventStatus;

@@ -192,7 +192,9 @@ describe("the console API", () => {
     const shown = await api.handle(request("GET", "/events/nope"));
     expect(shown).toEqual({
       status: 404,
-      body: { error: "no event nope in the events table 'local-events' (records expire after 30 days)" },
+      body: {
+        error: `no event nope in the events table 'local-events' (records expire after 30 days, a delivered event's after 7 by default)`,
+      },
     });
     const replayed = await api.handle(request("POST", "/events/nope/replay"));
     expect(replayed.status).toBe(404);
