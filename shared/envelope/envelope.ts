@@ -95,9 +95,11 @@ const META_HEAD = `,"v":${RAW_PAYLOAD_ENVELOPE_VERSION},`;
 
 /** The v4 body's end: the metadata, and where the payload's escapes begin if it has any. */
 function rawPayloadTail(meta: EnvelopeMeta, escapedAt?: readonly number[]): string {
-  const fields = JSON.stringify(meta).slice(1, -1);
+  // Only the metadata can hold a refused character: tested as JSON.stringify made it, in one
+  // piece, rather than after the ASCII around it is joined on (a test of a joined string copies it).
+  const fields = toSqsSafeJson(JSON.stringify(meta)).slice(1, -1);
   const escapes = escapedAt ? `,"escaped_at":[${escapedAt.join(",")}]` : "";
-  return toSqsSafeJson(`${META_HEAD}${fields}${escapes}}`);
+  return `${META_HEAD}${fields}${escapes}}`;
 }
 
 /**
