@@ -14,6 +14,7 @@ import {
   PAYLOAD_REF_ENVELOPE_VERSION,
   RAW_PAYLOAD_ENVELOPE_VERSION,
 } from "./envelope-versions";
+import { receivedAtText } from "./received-at-text";
 import {
   escapeRefusedUnits,
   escapeRefusedUtf8,
@@ -67,7 +68,7 @@ export function envelopeMeta(event: WebhookEvent, ctx: EnvelopeContext): Envelop
     route: ctx.route.route,
     event_type: event.eventType,
     delivery_key: event.deliveryKey,
-    received_at: ctx.receivedAt.toISOString(),
+    received_at: receivedAtText(ctx.receivedAt),
     correlation_id: ctx.correlationId,
     headers,
   };
