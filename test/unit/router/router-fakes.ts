@@ -28,6 +28,7 @@ export const CONFIG: RouterConfig = {
   agentUrl: "https://agent.example.com/invoke",
   agentTimeoutMs: 1_000,
   idempotencyTtlSeconds: 3600,
+  deliveredRetentionDays: 7,
   maxReceiveCount: 5,
   retryBaseDelaySeconds: 2,
   retryMaxDelaySeconds: 900,
