@@ -13,7 +13,7 @@ import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
 import { ForbiddenIpError } from "../sources/ip-allowlist";
 import type { HandshakeTokens } from "./handshake-tokens";
-import { toQueueMessages } from "./queue-messages";
+import { type EnvelopedEvent, toQueueMessages } from "./queue-messages";
 import { answerUnsignedHandshake } from "./unsigned-handshake";
 
 export type RejectionReason =
@@ -126,7 +126,8 @@ async function ingestRequest(
     return reject(404, "unknown_route", `no webhook route at ${req.path}; the routes are ${KNOWN_PATHS}`);
   }
   const provider = PROVIDERS[route.provider];
-  if (req.method.toUpperCase() !== "POST") {
+  // API Gateway passes the method upper-cased: no new string for it then.
+  if (req.method !== "POST" && req.method.toUpperCase() !== "POST") {
     return {
       ...reject(405, "method_not_allowed", `use POST for ${route.route}`, provider.name),
       headers: { allow: "POST" },
@@ -214,18 +215,21 @@ async function ingestRequest(
     );
   }
 
-  const events = forwarded.map((event) => ({
-    event,
-    meta: envelopeMeta(event, {
-      id: deps.newId?.() ?? randomUUID(),
-      route,
-      receivedAt: req.receivedAt,
-      correlationId: req.requestId,
-      headers: req.headers,
-    }),
+  const events = forwarded.map((event) => {
+    const enveloped: EnvelopedEvent = {
+      event,
+      meta: envelopeMeta(event, {
+        id: deps.newId?.() ?? randomUUID(),
+        route,
+        receivedAt: req.receivedAt,
+        correlationId: req.requestId,
+        headers: req.headers,
+      }),
+    };
     // The body itself is the payload of most webhooks: its bytes are already at hand.
-    ...(event.payloadText === req.bodyText ? { payloadBytes: req.rawBody } : {}),
-  }));
+    if (event.payloadText === req.bodyText) enveloped.payloadBytes = req.rawBody;
+    return enveloped;
+  });
   const prepared = await toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
   if (!prepared.ok) {
     return prepared.reason === "too_large"
