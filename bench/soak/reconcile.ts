@@ -73,7 +73,12 @@ export interface Reconciliation {
     unverified: number;
   };
   /** Extra 2xx acceptances of a delivery key, by what explains them. */
-  duplicates: { unheard: number; afterCrash: number; unexplained: UnexplainedDuplicate[] };
+  duplicates: {
+    unheard: number;
+    afterCrash: number;
+    unrecordedCrash: number;
+    unexplained: UnexplainedDuplicate[];
+  };
   /** The highest receive count an acknowledged event's outcome was reached on. */
   maxAttempts: number;
   /** Dead-letter messages; those whose key reached the agent anyway; those recorded `dead` with a reason. */
@@ -114,13 +119,20 @@ function refusalReason(result: SendResult): string {
  * happened: extra ones beside it are "unheard". Of the acceptances the router could have heard, a
  * second one is explained only if the router was killed between the request reaching the agent
  * (less the agent's lag) and its timeout after the answer, and before the second: it died before
- * recording the answer. Neither can be told apart from a delivery the agent never got; anything
- * else is a real duplicate.
+ * recording the answer. Or the answer could not be recorded at all (DynamoDB was down: the first
+ * copy has no delivered record) and the router, which remembered it in memory only, was killed
+ * before the second copy arrived. None of these can be told apart from a delivery the agent never
+ * got; anything else is a real duplicate.
  */
 function classifyDuplicates(input: ReconcileInput, accepted: AgentRequestRecord[]) {
   const byKey = new Map<string, AgentRequestRecord[]>();
   for (const record of accepted) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record]);
-  const duplicates = { unheard: 0, afterCrash: 0, unexplained: [] as UnexplainedDuplicate[] };
+  const duplicates = {
+    unheard: 0,
+    afterCrash: 0,
+    unrecordedCrash: 0,
+    unexplained: [] as UnexplainedDuplicate[],
+  };
   for (const [key, records] of byKey) {
     const heard = records.filter((r) => !r.callerGone).sort((a, b) => a.at - b.at);
     duplicates.unheard += records.length - 1 - Math.max(0, heard.length - 1);
@@ -133,7 +145,11 @@ function classifyDuplicates(input: ReconcileInput, accepted: AgentRequestRecord[
           k <= before.at + input.routerTimeoutMs &&
           k <= again.at,
       );
+      const unrecorded =
+        input.outcomes.get(before.eventId)?.status !== "delivered" &&
+        input.crashes.some((k) => k >= before.at && k <= again.at);
       if (crashed) duplicates.afterCrash += 1;
+      else if (unrecorded) duplicates.unrecordedCrash += 1;
       else duplicates.unexplained.push({ key, eventIds: [before.eventId, again.eventId] });
     }
   }

@@ -139,6 +139,10 @@ export function formatReport(r: Reconciliation, figures: RunFigures): string {
     ["accepted after the router had gone (timed out or killed)", r.agent.callerGone],
     ["keys accepted again: the router never heard the first", r.duplicates.unheard],
     ["keys accepted again: the router was killed before recording it", r.duplicates.afterCrash],
+    [
+      "keys accepted again: the answer could not be recorded, then the router was killed",
+      r.duplicates.unrecordedCrash,
+    ],
     ["keys accepted twice otherwise (duplicates)", r.duplicates.unexplained.length],
     ["payloads compared with what the sender signed", r.payloads.compared],
     ["  not byte for byte what was signed", r.payloads.mismatched.length],

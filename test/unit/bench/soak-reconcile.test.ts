@@ -134,9 +134,33 @@ describe("reconcile", () => {
     expect(r.duplicates).toEqual({
       unheard: 2,
       afterCrash: 2,
+      unrecordedCrash: 0,
       unexplained: [{ key: "github:c", eventIds: ["c", "c"] }],
     });
     expect(r.agent).toMatchObject({ accepted: 10, uniqueKeys: 5, callerGone: 2 });
+    expect(r.problems).toEqual(["1 delivery keys were accepted by the agent twice"]);
+  });
+
+  it("explains a resend accepted after a kill only when the first answer was never recorded delivered", () => {
+    const r = reconcile(
+      input({
+        sends: ["f1", "f2", "g1", "g2"].map((id) => sent(`github:${id[0]}`, [id])),
+        agent: [
+          at("github:f", "f1", 1_000), // accepted while DynamoDB was down: never recorded…
+          at("github:f", "f2", 50_000), // …and the router was killed at 30 s, long after its timeout
+          at("github:g", "g1", 1_000), // recorded delivered: a resend after the kill is a real duplicate
+          at("github:g", "g2", 50_000),
+        ],
+        outcomes: new Map([row("f2", "delivered"), row("g1", "delivered"), row("g2", "delivered")]),
+        crashes: [30_000],
+      }),
+    );
+    expect(r.duplicates).toEqual({
+      unheard: 0,
+      afterCrash: 0,
+      unrecordedCrash: 1,
+      unexplained: [{ key: "github:g", eventIds: ["g1", "g2"] }],
+    });
     expect(r.problems).toEqual(["1 delivery keys were accepted by the agent twice"]);
   });
 
