@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -11,7 +10,7 @@ import { Construct } from "constructs";
 import { EVENTS_TABLE, GITHUB_RECONCILER } from "../../shared/config/resources";
 import type { LogLevel } from "../settings";
 import { allow, PipelineFunction } from "./lambda-defaults";
-import { PIPELINE_METRICS } from "./observability";
+import { notifyTopics, PIPELINE_METRICS } from "./observability";
 
 export const GITHUB_RECONCILER_FUNCTION_LOGICAL_ID = "GithubReconcilerFunction";
 
@@ -126,11 +125,6 @@ export class GitHubReconciler extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     };
-    for (const alarm of Object.values(this.alarms)) {
-      for (const topic of props.alarmTopics) {
-        alarm.addAlarmAction(new SnsAction(topic));
-        alarm.addOkAction(new SnsAction(topic));
-      }
-    }
+    notifyTopics(Object.values(this.alarms), props.alarmTopics);
   }
 }

@@ -98,6 +98,16 @@ function search(
   });
 }
 
+/** Sends every state change of `alarms` (into alarm and back to OK) to each of `topics`. */
+export function notifyTopics(alarms: Iterable<Alarm>, topics: readonly ITopic[]): void {
+  for (const alarm of alarms) {
+    for (const topic of topics) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
+    }
+  }
+}
+
 /**
  * The CloudWatch dashboard (receipt rate, signature failures, routing failures, agent errors,
  * end-to-end latency, queue depth, age of the oldest message, dead letters) and the alarms on dead
@@ -207,12 +217,7 @@ export class Observability extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     };
-    for (const alarm of Object.values(this.alarms)) {
-      for (const topic of this.alarmTopics) {
-        alarm.addAlarmAction(new SnsAction(topic));
-        alarm.addOkAction(new SnsAction(topic));
-      }
-    }
+    notifyTopics(Object.values(this.alarms), this.alarmTopics);
 
     const m = PIPELINE_METRICS;
     const graph = (title: string, left: IMetric[], width = 8) =>
