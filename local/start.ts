@@ -1,3 +1,4 @@
+import "./quiet-sdk-node-warning";
 import { parseArgs } from "node:util";
 import { WEBHOOK_QUEUE } from "../shared/config/resources";
 import { WEBHOOK_ROUTES } from "../shared/providers/registry";
