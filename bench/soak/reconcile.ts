@@ -1,4 +1,5 @@
 import type { AgentRequestRecord, PayloadDigest } from "../../local/faults/soak-agent";
+import { classifyStatus } from "../../shared/agent/agent-result";
 import type { DeadLetterSummary } from "../../shared/operations/dead-letter-queue";
 import { acknowledgedEvents } from "./acknowledged";
 import { type BadDataCheck, checkBadData } from "./bad-data-check";
@@ -18,6 +19,11 @@ export const FATES = [
   "delivered as another copy",
   /** The agent refused it for good (4xx): recorded `failed`. */
   "failed (agent 4xx)",
+  /**
+   * The agent refused it for good (its own log says so), but DynamoDB failed for the rest of the
+   * router's invocation, so the `failed` record was never written (the router's log line has it).
+   */
+  "failed (agent 4xx), its record lost",
   /** The agent refused its delivery key for good from another copy: recorded a `duplicate` of that one. */
   "refused as another copy",
   /** No team claims it: recorded `unrouted`. */
@@ -202,6 +208,14 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   const keyOfEvent = new Map(acknowledged.map((a) => [a.eventId, a.key]));
   const refusedByStatus = new Map<number, number>();
   for (const r of input.agent) if (r.status >= 300) count(refusedByStatus, r.status);
+  // Refusals the router heard and takes as final: what its `failed` record says, or would have.
+  const refusedIds = new Set(
+    input.agent
+      .filter((r) => !r.callerGone && classifyStatus(r.status) === "permanent")
+      .map((r) => r.eventId),
+  );
+  const refusedForGood = (eventId: string) =>
+    input.outcomes.get(eventId)?.status === "failed" || refusedIds.has(eventId);
 
   const fates = tally<Fate>(FATES);
   const unaccounted: Reconciliation["unaccounted"] = [];
@@ -213,7 +227,8 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     if (acceptedIds.has(eventId)) fate = "delivered";
     else if (acceptedKeys.has(key)) fate = "delivered as another copy";
     else if (status === "failed") fate = "failed (agent 4xx)";
-    else if (status === "duplicate" && input.outcomes.get(row?.duplicate_of ?? "")?.status === "failed") {
+    else if (refusedIds.has(eventId)) fate = "failed (agent 4xx), its record lost";
+    else if (status === "duplicate" && refusedForGood(row?.duplicate_of ?? "")) {
       fate = "refused as another copy";
     } else if (status === "unrouted" || status === "rejected") fate = status;
     else if (deadLetterIds.has(eventId)) fate = "in the dead-letter queue";

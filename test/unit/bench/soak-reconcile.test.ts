@@ -112,6 +112,31 @@ describe("reconcile", () => {
     expect(r.problems).toEqual(["1 acknowledged events are unaccounted for"]);
   });
 
+  it("accounts for a refusal whose failed record DynamoDB lost by the agent's own log, its resend too; not a retryable or unheard one", () => {
+    const r = reconcile(
+      input({
+        sends: [
+          sent("jira:a", ["a1"]),
+          sent("jira:a", ["a2"]), // a resend, answered from the router's memory of a1's refusal
+          sent("jira:b", ["b1"]),
+          sent("jira:c", ["c1"]),
+        ],
+        agent: [
+          at("jira:a", "a1", 1, 400), // refused for good; the failed record could not be written
+          at("jira:b", "b1", 2, 503), // retryable: no final answer, so no fate from the agent's log
+          at("jira:c", "c1", 3, 400, true), // refused after the router had gone: it never heard
+        ],
+        outcomes: new Map([row("a2", "duplicate", { duplicate_of: "a1" })]),
+      }),
+    );
+    expect(r.fates).toMatchObject({
+      "failed (agent 4xx), its record lost": 1,
+      "refused as another copy": 1,
+      unaccounted: 2,
+    });
+    expect(r.unaccounted.map((u) => u.eventId)).toEqual(["b1", "c1"]);
+  });
+
   it("explains a second acceptance the router never heard or died before recording, and fails on any other", () => {
     const r = reconcile(
       input({
