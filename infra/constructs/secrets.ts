@@ -4,19 +4,12 @@ import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { STACK_SECRETS } from "../stack-secrets";
 import { allow } from "./lambda-defaults";
+import { pascal } from "./pascal-case";
 
 export interface PipelineSecretsProps {
   /** Secrets that already exist, by name; every other one is created by the stack. */
   existing: Partial<Record<string, string>>;
 }
-
-/** `SLACK_SIGNING_SECRET` → `SlackSigningSecret`. */
-const constructIdOf = (name: string) =>
-  name
-    .toLowerCase()
-    .split("_")
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join("");
 
 /**
  * One Secrets Manager secret per provider (and per provider handshake token), plus the agent
@@ -31,7 +24,8 @@ export class PipelineSecrets extends Construct {
   constructor(scope: Construct, id: string, props: PipelineSecretsProps) {
     super(scope, id);
     for (const { name, description, placeholder } of STACK_SECRETS) {
-      const constructId = constructIdOf(name);
+      // `SLACK_SIGNING_SECRET` → `SlackSigningSecret`, as its `<id>Arn` output (secretArnOutputId).
+      const constructId = pascal(name.toLowerCase());
       const existingName = props.existing[name];
       if (existingName) {
         this.secrets.set(name, Secret.fromSecretNameV2(this, constructId, existingName));

@@ -16,15 +16,9 @@ import type { ProviderName } from "../../shared/providers/provider";
 import { REGISTRY } from "../../shared/providers/registry";
 import type { LogLevel } from "../settings";
 import { allow, PipelineFunction } from "./lambda-defaults";
+import { pascal } from "./pascal-case";
 import type { PayloadBucket } from "./payload-bucket";
 import type { PipelineSecrets } from "./secrets";
-
-export const pascal = (words: string) =>
-  words
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join("");
 
 /** `IngestSlackFunction`: a stable logical ID, so `sam local invoke` commands can be written down. */
 export const ingestFunctionLogicalId = (provider: ProviderName) => `Ingest${pascal(provider)}Function`;
