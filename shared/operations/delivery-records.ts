@@ -10,8 +10,8 @@ const {
   claimUntilAttribute: UNTIL,
 } = IDEMPOTENCY_TABLE;
 
-/** What the router's delivery guard holds about one delivery key. */
-export interface DeliveryRecord {
+/** The delivery guard's claim item on one delivery key, as stored. */
+export interface DeliveryClaim {
   /** The namespaced delivery key (the claim item's id). */
   key: string;
   /** The event holding the key. */
@@ -20,10 +20,14 @@ export interface DeliveryRecord {
   claimUntil: number;
   /** Epoch seconds after which the key counts as never seen. */
   expiration?: number;
-  /** The holder's final answer from the agent, when its outcome record says it got one. */
-  summary?: DeliverySummary;
   /** Past its expiry: the router would treat the key as never seen (TTL deletion is lazy). */
   expired: boolean;
+}
+
+/** What the router's delivery guard holds about one delivery key. */
+export interface DeliveryRecord extends DeliveryClaim {
+  /** The holder's final answer from the agent, when its outcome record says it got one. */
+  summary?: DeliverySummary;
   /** Claimed, unanswered and not yet run out: a router is sending this delivery right now. */
   inProgress: boolean;
 }
@@ -38,6 +42,18 @@ export class DeliveryRecords {
   ) {}
 
   async get(key: string): Promise<DeliveryRecord | undefined> {
+    const claim = await this.claim(key);
+    if (!claim) return undefined;
+    const summary = await this.answerOf(claim.holder);
+    return {
+      ...claim,
+      ...(summary ? { summary } : {}),
+      inProgress: !claim.expired && !summary && claim.claimUntil > this.now(),
+    };
+  }
+
+  /** The claim alone (one read), for a caller that does not need the holder's answer. */
+  async claim(key: string): Promise<DeliveryClaim | undefined> {
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -46,20 +62,13 @@ export class DeliveryRecords {
       }),
     );
     if (!Item) return undefined;
-    const now = this.now();
     const expiration = typeof Item[TTL] === "number" ? Item[TTL] : undefined;
-    const holder = String(Item[HOLDER] ?? "");
-    const claimUntil = Number(Item[UNTIL] ?? 0);
-    const summary = await this.answerOf(holder);
-    const expired = expiration !== undefined && expiration * 1000 < now;
     return {
       key,
-      holder,
-      claimUntil,
+      holder: String(Item[HOLDER] ?? ""),
+      claimUntil: Number(Item[UNTIL] ?? 0),
       ...(expiration !== undefined ? { expiration } : {}),
-      ...(summary ? { summary } : {}),
-      expired,
-      inProgress: !expired && !summary && claimUntil > now,
+      expired: expiration !== undefined && expiration * 1000 < this.now(),
     };
   }
 

@@ -14,7 +14,7 @@ const PAGE = 1000;
 
 /**
  * What the pipeline accepted, read from the router's tables: first the delivery guard's claim on
- * the key (one read; a delivered or duplicate event always has one), then the GitHub events among
+ * the key (one read, not its holder's outcome; a delivered or duplicate event always has one), then the GitHub events among
  * the claimless outcomes recorded since the window began. Those are read once per window, by the
  * status index (sparse: delivered events are not in it), however many failed deliveries ask.
  */
@@ -35,7 +35,8 @@ export class DynamoDbAcceptedDeliveries implements AcceptedDeliveries {
   }
 
   async accepted(guid: string, since: Date): Promise<boolean> {
-    const claim = await this.claims.get(deliveryKeyOfGuid(guid));
+    // The claim alone: whether its holder was answered does not matter here, so it is not read.
+    const claim = await this.claims.claim(deliveryKeyOfGuid(guid));
     if (claim && !claim.expired) return true;
     return (await this.unclaimedSince(since.toISOString())).has(guid);
   }

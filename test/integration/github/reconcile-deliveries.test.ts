@@ -228,6 +228,22 @@ describe("reconcileDeliveries on the pipeline's tables and the fake GitHub", () 
     );
   });
 
+  it("a claimed delivery is accepted on the claim alone: its holder's outcome is not read (reads are paid)", async () => {
+    const guid = `claimed-${randomUUID()}`;
+    failed(guid, 40);
+    const holder = await outcome(guid, "delivered");
+    await guard().claim(`/webhooks/github:${guid}`, holder, 10_000);
+    const send = vi.spyOn(doc, "send");
+    const report = await reconcile({ dryRun: true });
+    const reads = send.mock.calls
+      .map(([command]) => command)
+      .filter((command) => command instanceof GetCommand)
+      .map((command) => (command as GetCommand).input.Key?.[EVENTS_TABLE.partitionKey]);
+    send.mockRestore();
+    expect(report.rows.find((r) => r.guid === guid)?.did).toBe("accepted_by_pipeline");
+    expect(reads).not.toContain(holder);
+  });
+
   it("--dry-run writes nothing and asks GitHub for nothing", async () => {
     const guid = `dry-${randomUUID()}`;
     failed(guid, 10);
