@@ -7,19 +7,13 @@
  * 100 KB signature, a refused address, a bad configuration).
  */
 import { createHmac } from "node:crypto";
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
 import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/fauxqs";
 import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
-import { type Envelope, inlinePayloadText, parseEnvelope } from "../../../shared/envelope/envelope";
+import { inlinePayloadText } from "../../../shared/envelope/envelope";
 import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
 import { prepareRecord } from "../../../shared/router/prepare-record";
@@ -28,6 +22,7 @@ import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-cr
 import { spyOnObservability } from "../../support/observability-spies";
 import { apiGatewayEvent, hexBodySignature, testSecretEnv } from "../../support/signed-requests";
 import { sqsRecord } from "../../unit/router/router-fakes";
+import { drainQueue, messageAttributes, messageEnvelope } from "./queued-messages";
 
 const SOURCES = {
   datadog: {
@@ -100,33 +95,7 @@ function sourceEvent(
   };
 }
 
-async function drain(): Promise<Message[]> {
-  const out: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    if (Messages.length === 0) return out;
-    for (const m of Messages) {
-      out.push(m);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
-}
-
-function envelopeOf(message: Message): Envelope {
-  const parsed = parseEnvelope(message.Body!);
-  if (!parsed.ok) throw new Error(parsed.problem);
-  return parsed.envelope;
-}
-
-const attributesOf = (message: Message) =>
-  Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+const drain = () => drainQueue(sqs, queueUrl);
 
 beforeAll(async () => {
   emulator = await startSqsEmulator();
@@ -169,14 +138,17 @@ describe("a Datadog-like source: shared secret, fields at body paths", () => {
 
     const [message, ...rest] = await drain();
     expect(rest).toHaveLength(0);
-    const envelope = envelopeOf(message!);
+    const envelope = messageEnvelope(message!);
     expect(envelope).toMatchObject({
       provider: "generic",
       source: "datadog",
       event_type: "Triggered",
       delivery_key: "dd-alert-77",
     });
-    expect(attributesOf(message!)).toMatchObject({ event_type: "Triggered", delivery_key: "dd-alert-77" });
+    expect(messageAttributes(message!)).toMatchObject({
+      event_type: "Triggered",
+      delivery_key: "dd-alert-77",
+    });
     const payloadText = inlinePayloadText(envelope);
     expect(payloadText).toBe(body);
     // What the router routes by: found at ingest at the configured paths, carried in the envelope.
@@ -217,7 +189,7 @@ describe("a Jira Data Center-like source: query token and allowlist", () => {
     expect(response.statusCode).toBe(200);
 
     const [message] = await drain();
-    const envelope = envelopeOf(message!);
+    const envelope = messageEnvelope(message!);
     expect(envelope).toMatchObject({ event_type: "jira:issue_updated", delivery_key: "1700000000123" });
     expect(JSON.stringify(message)).not.toContain(JIRA_TOKEN);
     expect(spies.logText()).not.toContain(JIRA_TOKEN);
@@ -289,7 +261,7 @@ describe("a Grafana-like source: base64 HMAC under its own header", () => {
     for (const headers of variants) {
       expect((await handler()(sourceEvent("grafana", body, headers))).statusCode).toBe(200);
     }
-    const keys = (await drain()).map((m) => envelopeOf(m).delivery_key);
+    const keys = (await drain()).map((m) => messageEnvelope(m).delivery_key);
     expect(keys).toEqual(['{}:{alertname="HighLatency"}', '{}:{alertname="HighLatency"}']);
   });
 
@@ -323,7 +295,10 @@ describe("the rest", () => {
       sourceEvent("coralogix", body, { authorization: `Bearer ${SECRETS.coralogix}` }),
     );
     expect(response.statusCode).toBe(200);
-    expect(envelopeOf((await drain())[0]!)).toMatchObject({ event_type: "alert.fired", delivery_key: "c-1" });
+    expect(messageEnvelope((await drain())[0]!)).toMatchObject({
+      event_type: "alert.fired",
+      delivery_key: "c-1",
+    });
   });
 
   it("answers 503 to every request while the configuration is bad, and logs the field to fix", async () => {

@@ -10,11 +10,8 @@ import { createHash } from "node:crypto";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
-  DeleteMessageCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
@@ -24,10 +21,8 @@ import { type RunningFauxqs, startSqsEmulator } from "../../../local/emulators/f
 import { createPayloadBucket } from "../../../local/resources/create-payload-bucket";
 import { ingestConfigFromEnv } from "../../../shared/config/ingest-config";
 import {
-  type Envelope,
   inlinePayloadText,
   PAYLOAD_REF_ENVELOPE_VERSION,
-  parseEnvelope,
   RAW_PAYLOAD_ENVELOPE_VERSION,
 } from "../../../shared/envelope/envelope";
 import { HealthCheck } from "../../../shared/health/health-check";
@@ -53,6 +48,7 @@ import {
   signedSlackInteractionEvent,
   testSecretEnv,
 } from "../../support/signed-requests";
+import { drainQueue, messageAttributes, messageEnvelope } from "./queued-messages";
 
 let emulator: RunningFauxqs | undefined;
 let sqs: SQSClient;
@@ -98,34 +94,7 @@ async function createQueue(name: string): Promise<string> {
   return QueueUrl!;
 }
 
-/** Everything on the queue right now (deleted once read). */
-async function drain(url = queueUrl): Promise<Message[]> {
-  const out: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    if (Messages.length === 0) return out;
-    for (const m of Messages) {
-      out.push(m);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
-}
-
-function envelopeOf(message: Message): Envelope {
-  const parsed = parseEnvelope(message.Body!);
-  if (!parsed.ok) throw new Error(parsed.problem);
-  return parsed.envelope;
-}
-
-const attributesOf = (message: Message) =>
-  Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
+const drain = (url = queueUrl) => drainQueue(sqs, url);
 
 beforeAll(async () => {
   emulator = await startSqsEmulator();
@@ -168,7 +137,7 @@ describe("ingest handler → fauxqs", () => {
 
       const messages = await drain();
       expect(messages).toHaveLength(1);
-      const envelope = envelopeOf(messages[0]!);
+      const envelope = messageEnvelope(messages[0]!);
       expect(envelope).toMatchObject({
         v: RAW_PAYLOAD_ENVELOPE_VERSION,
         id,
@@ -176,7 +145,7 @@ describe("ingest handler → fauxqs", () => {
         correlation_id: `it-${name}`,
         payload_text: event.body,
       });
-      expect(attributesOf(messages[0]!)).toEqual({
+      expect(messageAttributes(messages[0]!)).toEqual({
         provider: name,
         event_type: envelope.event_type,
         delivery_key: envelope.delivery_key,
@@ -191,7 +160,7 @@ describe("ingest handler → fauxqs", () => {
     await handler(signedSlackEvent({ body: JSON.stringify(samplePayloads.slackMessage("x", "EvIT1")) }));
     await handler(signedSlackInteractionEvent({ type: "block_actions", trigger_id: "tr-it" }));
     const byProviderKey = (await drain())
-      .map((m) => attributesOf(m))
+      .map((m) => messageAttributes(m))
       .map((a) => [a.event_type, a.delivery_key]);
     expect(byProviderKey.sort()).toEqual(
       [
@@ -209,7 +178,7 @@ describe("ingest handler → fauxqs", () => {
       signedPagerDutyEvent({ body: `{"messages": [\n ${first},\t${second} ]}` }),
     );
     expect(JSON.parse(response.body!).ids).toHaveLength(2);
-    const queued = (await drain()).map(envelopeOf);
+    const queued = (await drain()).map(messageEnvelope);
     const byKey = Object.fromEntries(queued.map((e) => [e.delivery_key, inlinePayloadText(e)]));
     expect(byKey).toEqual({ "msg-1": first, "msg-2": second });
   });
@@ -229,7 +198,7 @@ describe("ingest handler → fauxqs", () => {
         v: RAW_PAYLOAD_ENVELOPE_VERSION,
         escaped_at: expect.any(Array),
       });
-      expect(inlinePayloadText(envelopeOf(message!))).toBe(body);
+      expect(inlinePayloadText(messageEnvelope(message!))).toBe(body);
     },
   );
 
@@ -282,7 +251,7 @@ describe("ingest handler → fauxqs", () => {
     const response = await handler(event, context);
     expect(response).toMatchObject({ statusCode: 200 });
     const [message] = await drain();
-    expect(envelopeOf(message!)).toMatchObject({ provider: "github", correlation_id: "it-exported" });
+    expect(messageEnvelope(message!)).toMatchObject({ provider: "github", correlation_id: "it-exported" });
   });
 });
 
@@ -319,7 +288,7 @@ describe("large payloads → fauxqs S3 + SQS", () => {
     const [message, ...others] = await drain();
     expect(others).toHaveLength(0);
     expect(Buffer.byteLength(message!.Body!)).toBeLessThan(2048);
-    const envelope = envelopeOf(message!);
+    const envelope = messageEnvelope(message!);
     if (envelope.v !== PAYLOAD_REF_ENVELOPE_VERSION)
       throw new Error(`expected a v2 envelope, got v${envelope.v}`);
     const ref = envelope.payload_ref;
