@@ -1,6 +1,6 @@
-import { Agent, createServer, type IncomingHttpHeaders, request } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { readBody } from "../../local/agent/demo-agent";
+import { startForwardingServer } from "../../local/faults/forwarding-server";
 
 /** One request that went through the proxy, with the upstream's whole answer. */
 export interface ObservedExchange {
@@ -21,8 +21,8 @@ export interface MeterProxy {
 export type ProxyGate = (headers: IncomingHttpHeaders) => Promise<void>;
 
 /**
- * A transparent HTTP proxy in front of an AWS emulator, like the soak's fault proxy
- * (local/faults/fault-proxy.ts) but for counting: it forwards every request unchanged, once `gate`
+ * A transparent HTTP proxy in front of an AWS emulator, on the same forwarding server as the soak's
+ * fault proxy (local/faults/fault-proxy.ts) but for counting: it forwards every request unchanged, once `gate`
  * lets it, and hands each exchange (request and response bodies in full) to `observe` once the
  * client has its answer.
  */
@@ -34,40 +34,20 @@ export async function startMeterProxy(
   const upstream = new Promise<URL>((resolve) => {
     setUpstream = resolve;
   });
-  const pool = new Agent({ keepAlive: true, maxSockets: 64 });
-  const sockets = new Set<Socket>();
 
-  const server = createServer(async (req, res) => {
-    const requestBody = await readBody(req).catch(() => undefined);
-    if (!requestBody) return;
+  const server = await startForwardingServer(async (req, res, requestBody, forward) => {
     const target = await upstream;
     await gate(req.headers);
-    const forwarded = request(
-      target,
-      { method: req.method, path: req.url, headers: req.headers, agent: pool },
-      async (answer) => {
-        const responseBody = await readBody(answer);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.end(responseBody);
-        observe({ headers: req.headers, requestBody, status: answer.statusCode ?? 502, responseBody });
-      },
-    );
-    forwarded.on("error", () => req.socket.destroy());
-    forwarded.end(requestBody);
+    forward(target, req, requestBody, async (answer) => {
+      const responseBody = await readBody(answer);
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.end(responseBody);
+      observe({ headers: req.headers, requestBody, status: answer.statusCode ?? 502, responseBody });
+    });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     setUpstream: (url) => setUpstream(new URL(url)),
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      pool.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: server.stop,
   };
 }

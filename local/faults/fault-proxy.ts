@@ -1,6 +1,5 @@
-import { Agent, createServer, type IncomingHttpHeaders, request } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { readBody } from "../agent/demo-agent";
+import type { IncomingHttpHeaders } from "node:http";
+import { startForwardingServer } from "./forwarding-server";
 
 /** What the proxy does with one request. */
 export type ProxyVerdict =
@@ -31,19 +30,14 @@ export interface FaultProxy {
 
 /**
  * A transparent HTTP proxy in front of an AWS emulator (DynamoDB Local, fauxqs) that the SDK clients
- * under test are pointed at: it forwards every request unchanged (Host included: the emulators do
- * not check signatures) unless the rule injects a fault instead.
+ * under test are pointed at: it forwards every request unchanged unless the rule injects a fault instead.
  */
 export async function startFaultProxy(rule: ProxyRule): Promise<FaultProxy> {
   let upstream: URL | undefined;
-  const pool = new Agent({ keepAlive: true, maxSockets: 64 });
-  const sockets = new Set<Socket>();
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
 
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req).catch(() => undefined);
-    if (!body) return;
+  const server = await startForwardingServer((req, res, body, forward) => {
     const verdict = rule({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body });
     count(verdict.name ?? (verdict.kind === "forward" ? "forwarded" : verdict.kind));
     if (verdict.kind === "reset") return void req.socket.resetAndDestroy();
@@ -55,36 +49,20 @@ export async function startFaultProxy(rule: ProxyRule): Promise<FaultProxy> {
       res.writeHead(502, { "content-type": "text/plain" });
       return void res.end("fault proxy: no upstream yet");
     }
-    const forwarded = request(
-      upstream,
-      { method: req.method, path: req.url, headers: req.headers, agent: pool },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forwarded.on("error", () => req.socket.destroy());
-    forwarded.end(body);
+    forward(upstream, req, body, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     setUpstream: (url) => {
       upstream = new URL(url);
     },
     resetConnections: () => {
-      for (const socket of sockets) socket.resetAndDestroy();
+      for (const socket of server.sockets) socket.resetAndDestroy();
     },
     counts,
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      pool.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: server.stop,
   };
 }
