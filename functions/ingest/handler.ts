@@ -7,15 +7,13 @@ import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
 import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
 import { deferredLogger } from "../../shared/observability/deferred-logger";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
+import { isObject } from "../../shared/providers/body";
 import { createSqsClient, SqsEventQueue } from "../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../shared/secrets/secret-reader";
 import { auditTrail } from "./audit-trail";
 import { handshakeTokensFromEnv } from "./handshake-tokens-from-env";
 import { recordHealthAnswer, recordIngestResult } from "./record-result";
 import { sampleTraces, tracingSampleRateFromEnv } from "./sampled-traces";
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * A JSON response carrying the correlation id (the API Gateway request id) in `x-correlation-id`,
@@ -30,7 +28,7 @@ function json(
   if (body === undefined) {
     return { statusCode, headers: { ...headers, "x-correlation-id": correlationId }, body: "" };
   }
-  const payload = statusCode >= 400 && isRecord(body) ? { ...body, correlation_id: correlationId } : body;
+  const payload = statusCode >= 400 && isObject(body) ? { ...body, correlation_id: correlationId } : body;
   // Most answers have no headers of their own: no copy of them then.
   const answerHeaders = headers
     ? { "content-type": "application/json", ...headers, "x-correlation-id": correlationId }
