@@ -1,4 +1,5 @@
 import { EVENT_STATUSES, type EventStatus } from "../../shared/events/event-outcome";
+import { lineSplitter } from "../terminal/line-splitter";
 
 /** One time the router handled an event, as its record line says (functions/router/record-result.ts). */
 export interface RouterAttempt {
@@ -83,13 +84,10 @@ type Write = NodeJS.WriteStream["write"];
  */
 export function tapLines(stream: { write: Write }, onLine: (line: string) => void): () => void {
   const own = stream.write;
-  let partial = "";
+  const splitter = lineSplitter();
   stream.write = function (this: unknown, chunk: string | Uint8Array, ...rest: unknown[]) {
-    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    const lines = (partial + text).split("\n");
-    partial = lines.pop() ?? "";
-    if (partial.length > LINE_MAX) partial = "";
-    for (const line of lines) onLine(line);
+    // A tail cut off at the splitter's limit is handed over too: longer than LINE_MAX, it is ignored.
+    for (const line of splitter.lines(chunk)) onLine(line);
     return (own as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
   } as Write;
   return () => {

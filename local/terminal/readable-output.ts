@@ -1,5 +1,5 @@
-import { StringDecoder } from "node:string_decoder";
 import { colourWanted, painter } from "./colour";
+import { lineSplitter } from "./line-splitter";
 import { readableLogLine } from "./log-line";
 
 /** A stream whose `write` can be wrapped: process.stdout and process.stderr, or a test's stand-in. */
@@ -7,9 +7,6 @@ export interface WritableOutput {
   write: NodeJS.WriteStream["write"];
   isTTY?: boolean;
 }
-
-/** Text without a newline held back at most this long before it is shown anyway. */
-const PARTIAL_MAX = 64 * 1024;
 
 type Callback = (error?: Error | null) => void;
 
@@ -23,9 +20,7 @@ function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () 
   const own = stream.write;
   const original = own.bind(stream) as (text: string, callback?: Callback) => boolean;
   const format = { paint: painter(colourWanted(env, stream.isTTY === true)), now };
-  let partial = "";
-  // Bytes are decoded as UTF-8 across writes: a character split between two is not mangled.
-  const bytes = new StringDecoder("utf8");
+  const splitter = lineSplitter();
   const shown = (lines: string[]) =>
     lines
       .map((line) => readableLogLine(line.endsWith("\r") ? line.slice(0, -1) : line, format))
@@ -34,14 +29,7 @@ function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () 
       .join("");
   stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | Callback, callback?: Callback) => {
     const done = typeof encoding === "function" ? encoding : callback;
-    const text = typeof chunk === "string" ? chunk : bytes.write(Buffer.from(chunk));
-    const lines = (partial + text).split("\n");
-    partial = lines.pop() ?? "";
-    if (partial.length > PARTIAL_MAX) {
-      lines.push(partial);
-      partial = "";
-    }
-    const out = shown(lines);
+    const out = shown(splitter.lines(chunk));
     if (out === "") {
       if (done) process.nextTick(done);
       return true;
@@ -50,8 +38,8 @@ function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () 
   }) as NodeJS.WriteStream["write"];
   return {
     flush: () => {
-      if (partial !== "") original(shown([partial]));
-      partial = "";
+      const rest = splitter.rest();
+      if (rest !== "") original(shown([rest]));
     },
     restore: () => {
       stream.write = own;

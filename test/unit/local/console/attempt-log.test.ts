@@ -75,4 +75,15 @@ describe("tapLines", () => {
     expect(lines).toHaveLength(2);
     expect(written.at(-1)).toEqual(["after\n"]);
   });
+
+  it("decodes a character split between two byte writes whole", () => {
+    const stream = { write: (() => true) as NodeJS.WriteStream["write"] };
+    const lines: string[] = [];
+    tapLines(stream, (line) => lines.push(line));
+    const bytes = Buffer.from('{"reason":"café ☕"}\n');
+    const cut = bytes.indexOf(0xa9); // inside é (c3 a9)
+    stream.write(bytes.subarray(0, cut));
+    stream.write(bytes.subarray(cut));
+    expect(lines).toEqual(['{"reason":"café ☕"}']);
+  });
 });
