@@ -32,7 +32,10 @@ export interface DeliveryRecord extends DeliveryClaim {
   inProgress: boolean;
 }
 
-/** The delivery guard's claims, for operators: look one up, or forget it so the router delivers again. */
+/**
+ * The delivery guard's claims: look one up, or forget it so the router delivers again (operators),
+ * and the one reading of a claim and of its holder's answer that the guard itself uses too.
+ */
 export class DeliveryRecords {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -94,13 +97,16 @@ export class DeliveryRecords {
     }
   }
 
-  private async answerOf(holder: string): Promise<DeliverySummary | undefined> {
+  /** The holder's final answer, when its outcome record says the agent answered for good. */
+  async answerOf(holder: string): Promise<DeliverySummary | undefined> {
     if (!holder) return undefined;
     const { Item } = await this.doc.send(
       new GetCommand({
         TableName: this.eventsTable,
         Key: { [EVENTS_TABLE.partitionKey]: holder },
         ConsistentRead: true,
+        ProjectionExpression: "#status, agent_status, last_error",
+        ExpressionAttributeNames: { "#status": "status" },
       }),
     );
     const status = Item?.status;
@@ -109,6 +115,7 @@ export class DeliveryRecords {
       event_id: holder,
       outcome: status,
       ...(typeof Item?.agent_status === "number" ? { agent_status: Item.agent_status } : {}),
+      ...(status === "failed" && typeof Item?.last_error === "string" ? { error: Item.last_error } : {}),
     };
   }
 }

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { EVENTS_TABLE, IDEMPOTENCY_TABLE } from "../../config/resources";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { IDEMPOTENCY_TABLE } from "../../config/resources";
 import { storedDeliveryKey } from "../../envelope/delivery-key";
+import { type DeliveryClaim, DeliveryRecords } from "../../operations/delivery-records";
 import type { Claim, DeliveryGuard } from "../../router/delivery-guard";
 import type { DeliverySummary } from "../../router/routing-decision";
 
@@ -14,13 +15,6 @@ export interface DynamoDbDeliveryGuardOptions {
   /** How long a handled key is remembered (a copy inside this window is not sent again). */
   windowSeconds: number;
   now?: () => number;
-}
-
-interface ClaimItem {
-  holder: string;
-  claimUntil: number;
-  /** Past the idempotency window: the key counts as never seen. */
-  expired: boolean;
 }
 
 const isConditionFailure = (error: unknown) => (error as Error).name === "ConditionalCheckFailedException";
@@ -41,12 +35,15 @@ const {
 export class DynamoDbDeliveryGuard implements DeliveryGuard {
   private readonly doc: DynamoDBDocumentClient;
   private readonly now: () => number;
+  /** The claim and its holder's answer are read as the operators' tools read them. */
+  private readonly records: DeliveryRecords;
   /** Keys answered for good whose outcome could not be recorded: copies are answered from here. */
   private readonly remembered = new Map<string, DeliverySummary>();
 
   constructor(private readonly options: DynamoDbDeliveryGuardOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client);
     this.now = options.now ?? Date.now;
+    this.records = new DeliveryRecords(this.doc, options.claimsTable, options.eventsTable, this.now);
   }
 
   async claim(key: string, eventId: string, holdMs: number): Promise<Claim> {
@@ -54,7 +51,7 @@ export class DynamoDbDeliveryGuard implements DeliveryGuard {
     if (known) return { kind: "handled", original: known };
     const claimUntil = this.now() + holdMs;
     if (await this.put(key, eventId, claimUntil, undefined)) return { kind: "claimed" };
-    const current = await this.current(key);
+    const current = await this.records.claim(key);
     if (!current) {
       // Deleted between the write and the read: claim it afresh.
       return (await this.put(key, eventId, claimUntil, undefined)) ? { kind: "claimed" } : this.busy(key);
@@ -91,7 +88,7 @@ export class DynamoDbDeliveryGuard implements DeliveryGuard {
   }
 
   private async busy(key: string): Promise<Claim> {
-    const current = await this.current(key);
+    const current = await this.records.claim(key);
     return { kind: "in_progress", holder: current?.holder ?? "unknown" };
   }
 
@@ -99,7 +96,7 @@ export class DynamoDbDeliveryGuard implements DeliveryGuard {
    * Writes the claim if the key is free (`previous` undefined) or still held as `previous` was read:
    * false when another copy got there first.
    */
-  private async put(key: string, eventId: string, claimUntil: number, previous: ClaimItem | undefined) {
+  private async put(key: string, eventId: string, claimUntil: number, previous: DeliveryClaim | undefined) {
     try {
       await this.doc.send(
         new PutCommand({
@@ -126,42 +123,10 @@ export class DynamoDbDeliveryGuard implements DeliveryGuard {
     }
   }
 
-  private async current(key: string): Promise<ClaimItem | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: this.options.claimsTable,
-        Key: { [ID]: storedDeliveryKey(key) },
-        ConsistentRead: true,
-      }),
-    );
-    if (!Item) return undefined;
-    return {
-      holder: String(Item[HOLDER]),
-      claimUntil: Number(Item[UNTIL] ?? 0),
-      expired: typeof Item[TTL] === "number" && Item[TTL] * 1000 < this.now(),
-    };
-  }
-
   /** The holder's final answer, when its outcome record says the agent answered for good. */
   private async outcomeOf(holder: string): Promise<DeliverySummary | undefined> {
     const remembered = [...this.remembered.values()].find((s) => s.event_id === holder);
     if (remembered) return remembered;
-    const { Item } = await this.doc.send(
-      new GetCommand({
-        TableName: this.options.eventsTable,
-        Key: { [EVENTS_TABLE.partitionKey]: holder },
-        ConsistentRead: true,
-        ProjectionExpression: "#status, agent_status, last_error",
-        ExpressionAttributeNames: { "#status": "status" },
-      }),
-    );
-    const status = Item?.status;
-    if (status !== "delivered" && status !== "failed") return undefined;
-    return {
-      event_id: holder,
-      outcome: status,
-      ...(typeof Item?.agent_status === "number" ? { agent_status: Item.agent_status } : {}),
-      ...(status === "failed" && typeof Item?.last_error === "string" ? { error: Item.last_error } : {}),
-    };
+    return this.records.answerOf(holder);
   }
 }
