@@ -18,7 +18,7 @@ import type { IngestDeps } from "../../../shared/ingest/ingest-webhook";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
 import { prepareRecord } from "../../../shared/router/prepare-record";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
+import { stubEmulatorEnv } from "../../support/emulator-env";
 import { spyOnObservability } from "../../support/observability-spies";
 import { apiGatewayEvent, hexBodySignature, testSecretEnv } from "../../support/signed-requests";
 import { sqsRecord } from "../../unit/router/router-fakes";
@@ -99,11 +99,7 @@ const drain = () => drainQueue(sqs, queueUrl);
 
 beforeAll(async () => {
   emulator = await startSqsEmulator();
-  vi.stubEnv("AWS_ENDPOINT_URL_SQS", emulator.endpoint);
-  vi.stubEnv("AWS_REGION", EMULATOR_REGION);
-  vi.stubEnv("AWS_ACCESS_KEY_ID", EMULATOR_CREDENTIALS.accessKeyId);
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", EMULATOR_CREDENTIALS.secretAccessKey);
-  vi.stubEnv("SQS_MAX_ATTEMPTS", "1");
+  stubEmulatorEnv({ sqs: emulator.endpoint }, { SQS_MAX_ATTEMPTS: "1" });
   sqs = createSqsClient();
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `generic-sources-${Date.now()}` }));
   queueUrl = QueueUrl!;

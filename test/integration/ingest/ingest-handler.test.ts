@@ -31,8 +31,7 @@ import { createS3Client, S3PayloadStore } from "../../../shared/payloads/s3-payl
 import { PROVIDER_NAMES } from "../../../shared/providers/provider";
 import { createSqsClient, SqsEventQueue } from "../../../shared/queue/sqs-event-queue";
 import { SecretReader } from "../../../shared/secrets/secret-reader";
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../../support/emulator-credentials";
-import { unreachableS3Client } from "../../support/emulator-env";
+import { stubEmulatorEnv, unreachableS3Client } from "../../support/emulator-env";
 import { largeGithubBody } from "../../support/large-github-body";
 import { spyOnObservability } from "../../support/observability-spies";
 import { SEED_EVENT_FILTERS } from "../../support/seed-event-filters";
@@ -99,12 +98,7 @@ const drain = (url = queueUrl) => drainQueue(sqs, url);
 beforeAll(async () => {
   emulator = await startSqsEmulator();
   // Before any client is built: the SDK reads these when a client is created.
-  vi.stubEnv("AWS_ENDPOINT_URL_SQS", emulator.endpoint);
-  vi.stubEnv("AWS_ENDPOINT_URL_S3", emulator.endpoint);
-  vi.stubEnv("AWS_REGION", EMULATOR_REGION);
-  vi.stubEnv("AWS_ACCESS_KEY_ID", EMULATOR_CREDENTIALS.accessKeyId);
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", EMULATOR_CREDENTIALS.secretAccessKey);
-  vi.stubEnv("SQS_MAX_ATTEMPTS", "1");
+  stubEmulatorEnv({ sqs: emulator.endpoint, s3: emulator.endpoint }, { SQS_MAX_ATTEMPTS: "1" });
   sqs = createSqsClient();
   queueUrl = await createQueue(`ingest-it-${Date.now()}`);
   s3 = await createS3Client();
