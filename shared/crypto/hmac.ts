@@ -14,20 +14,11 @@ export function hmacSha256(key: HmacKey, ...parts: (string | Buffer)[]): Buffer 
 }
 
 /**
- * Constant-time comparison of a received signature against the expected one. Lengths are not
- * secret (every valid signature of a scheme has the same length), so a length mismatch is a plain no.
- * Nothing matches an empty expected value: compared as a token, an empty secret would admit an
- * empty header.
+ * True when any of the candidate signatures equals any of the expected ones (rotation on both
+ * sides), compared in constant time as their UTF-8 bytes. Nothing matches an empty expected value:
+ * compared as a token, an empty secret would admit an empty header.
  */
-export function signaturesMatch(expected: string, received: string): boolean {
-  const a = Buffer.from(expected, "utf8");
-  const b = Buffer.from(received, "utf8");
-  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** True when any of the candidate signatures equals any of the expected ones (rotation on both sides). */
 export function anySignatureMatches(expected: readonly string[], received: readonly string[]): boolean {
-  // Compared as their bytes; an empty expected value matches nothing (see signaturesMatch).
   const bytes = (text: string) => Buffer.from(text, "utf8");
   return anyDigestMatches(expected.filter((e) => e !== "").map(bytes), received.map(bytes));
 }
