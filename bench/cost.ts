@@ -3,15 +3,16 @@
  * million webhooks, component by component, beside the design's floor (issue 14). See
  * bench/cost/options.ts for the options and bench/cost/run.ts for how it measures.
  */
-import { CostUsageError, parseCostOptions, USAGE } from "./cost/options";
+import { parseCostOptions, USAGE } from "./cost/options";
 import { formatReport, reportJson } from "./cost/report";
 import { runCost } from "./cost/run";
+import { UsageError } from "./lib/cli";
 
 let options: ReturnType<typeof parseCostOptions>;
 try {
   options = parseCostOptions(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof CostUsageError)) throw error;
+  if (!(error instanceof UsageError)) throw error;
   console.error(`${error.message}\n\n${USAGE}`);
   process.exit(2);
 }

@@ -4,7 +4,8 @@
  * router, then reconciles every event and exits 1 if one was lost, delivered twice or forged.
  * `npm run soak -- --help` lists the flags.
  */
-import { parseSoakOptions, USAGE, UsageError } from "./soak/options";
+import { UsageError } from "./lib/cli";
+import { parseSoakOptions, USAGE } from "./soak/options";
 import { runSoak } from "./soak/run";
 
 const args = process.argv.slice(2);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { UsageError, wholeNumber } from "../lib/cli";
 import { COST_CASES, type CostCase } from "./cases";
 
 export const USAGE = `npm run cost -- [--events 100] [--mix ${COST_CASES.map((c) => c.name).join(",")}] [--per-month 1000000] [--json]
@@ -18,16 +19,6 @@ export interface CostOptions {
   json: boolean;
 }
 
-export class CostUsageError extends Error {}
-
-function whole(name: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new CostUsageError(`--${name} must be a whole number of at least ${min}, got '${raw}'`);
-  }
-  return value;
-}
-
 /** The options, or undefined for --help. */
 export function parseCostOptions(args: string[]): CostOptions | undefined {
   let values: Record<string, string | boolean | undefined>;
@@ -43,7 +34,7 @@ export function parseCostOptions(args: string[]): CostOptions | undefined {
       },
     }));
   } catch (error) {
-    throw new CostUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   if (values.help) return undefined;
   const cases = String(values.mix)
@@ -52,14 +43,14 @@ export function parseCostOptions(args: string[]): CostOptions | undefined {
     .filter(Boolean)
     .map((name) => {
       const found = COST_CASES.find((c) => c.name === name);
-      if (!found) throw new CostUsageError(`--mix: no case '${name}'`);
+      if (!found) throw new UsageError(`--mix: no case '${name}'`);
       return found;
     });
-  if (cases.length === 0) throw new CostUsageError("--mix names no case");
+  if (cases.length === 0) throw new UsageError("--mix names no case");
   return {
-    events: whole("events", String(values.events), 10),
+    events: wholeNumber("events", String(values.events), 10),
     cases,
-    webhooksPerMonth: whole("per-month", String(values["per-month"]), 1),
+    webhooksPerMonth: wholeNumber("per-month", String(values["per-month"]), 1),
     json: values.json === true,
   };
 }

@@ -34,3 +34,15 @@ export function positiveNumber(name: string, value: string | undefined, usage: s
   }
   return number;
 }
+
+/** A flag the user got wrong, thrown by a bench's option parser: its entry prints it with the usage and exits 2. */
+export class UsageError extends Error {}
+
+/** A flag's value as a whole number of at least `min`, or a UsageError naming the flag. */
+export function wholeNumber(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be a whole number of at least ${min}, got '${raw}'`);
+  }
+  return value;
+}

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { WEBHOOK_QUEUE } from "../../shared/config/resources";
+import { UsageError, wholeNumber } from "../lib/cli";
 import { BROKEN_TEAM_STORM } from "./mix-plan";
 
 /** A fault that lasts a while: `count` windows of `seconds` each, at random points of the run. */
@@ -95,20 +96,10 @@ COUNTxSECONDS placed at random points while sending. The router runs with a shor
 deployed (30 s, agent 10 s) so that crashed messages come back within the run: the queue's
 visibility timeout stays six times the router's timeout, as deployed.`;
 
-export class UsageError extends Error {}
-
 const fraction = (name: string, raw: string): number => {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || value > 1) {
     throw new UsageError(`--${name} must be a fraction from 0 to 1, got '${raw}'`);
-  }
-  return value;
-};
-
-const whole = (name: string, raw: string, min: number): number => {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`--${name} must be a whole number of at least ${min}, got '${raw}'`);
   }
   return value;
 };
@@ -170,7 +161,7 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
   if (values.help) return "help";
   const given = values as Record<string, string | boolean | undefined>;
   const v = (name: keyof typeof DEFAULTS) => (given[name] as string | undefined) ?? DEFAULTS[name];
-  const events = whole("events", v("events"), 1);
+  const events = wholeNumber("events", v("events"), 1);
   // Longer runs get more outages and crashes, so the full run is not the short one's faults spread thin.
   const outages = `${1 + Math.ceil(events / 2500)}x3`;
   const scaled = {
@@ -185,13 +176,13 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
   const window = (name: keyof typeof scaled) => (off ? { count: 0, seconds: 0 } : windows(name, s(name)));
   const options: SoakOptions = {
     events,
-    durationSeconds: whole("duration", v("duration"), 1),
-    concurrency: whole("concurrency", v("concurrency"), 1),
-    rate: whole("rate", v("rate"), 0),
-    maxBacklog: whole("max-backlog", v("max-backlog"), 1),
-    seed: values.seed === undefined ? Date.now() % 1_000_000 : whole("seed", values.seed as string, 0),
-    drainTimeoutSeconds: whole("drain-timeout", v("drain-timeout"), 1),
-    sendAttempts: whole("send-attempts", v("send-attempts"), 1),
+    durationSeconds: wholeNumber("duration", v("duration"), 1),
+    concurrency: wholeNumber("concurrency", v("concurrency"), 1),
+    rate: wholeNumber("rate", v("rate"), 0),
+    maxBacklog: wholeNumber("max-backlog", v("max-backlog"), 1),
+    seed: values.seed === undefined ? Date.now() % 1_000_000 : wholeNumber("seed", values.seed as string, 0),
+    drainTimeoutSeconds: wholeNumber("drain-timeout", v("drain-timeout"), 1),
+    sendAttempts: wholeNumber("send-attempts", v("send-attempts"), 1),
     ...(given["log-file"] ? { logFile: given["log-file"] as string } : {}),
     mix: {
       duplicate: fraction("duplicates", v("duplicates")),
@@ -207,7 +198,7 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
     },
     sendBrokenTeam: values["no-broken-team"] !== true,
     // Well below SQS's 1 MiB, so the few payloads ingest stores in S3 are small enough to send quickly.
-    maxMessageBytes: whole("max-message-bytes", v("max-message-bytes"), 1024),
+    maxMessageBytes: wholeNumber("max-message-bytes", v("max-message-bytes"), 1024),
     faults: {
       agent500: rate("agent-500"),
       agent429: rate("agent-429"),
@@ -217,14 +208,14 @@ export function parseSoakOptions(args: string[]): SoakOptions | "help" {
       dynamodbThrottle: rate("dynamodb-throttle"),
       dynamodbDown: window("dynamodb-down"),
       sqsRefuse: window("sqs-refuse"),
-      routerCrashes: off ? 0 : whole("router-crashes", s("router-crashes"), 0),
+      routerCrashes: off ? 0 : wholeNumber("router-crashes", s("router-crashes"), 0),
     },
     router: {
-      timeoutSeconds: whole("router-timeout", v("router-timeout"), 2),
-      agentTimeoutMs: whole("agent-timeout-ms", v("agent-timeout-ms"), 100),
-      batchSize: whole("batch-size", v("batch-size"), 1),
-      concurrency: whole("router-concurrency", v("router-concurrency"), 1),
-      maxReceiveCount: whole("max-receive-count", v("max-receive-count"), 1),
+      timeoutSeconds: wholeNumber("router-timeout", v("router-timeout"), 2),
+      agentTimeoutMs: wholeNumber("agent-timeout-ms", v("agent-timeout-ms"), 100),
+      batchSize: wholeNumber("batch-size", v("batch-size"), 1),
+      concurrency: wholeNumber("router-concurrency", v("router-concurrency"), 1),
+      maxReceiveCount: wholeNumber("max-receive-count", v("max-receive-count"), 1),
     },
   };
   if (options.router.agentTimeoutMs + 1000 >= options.router.timeoutSeconds * 1000) {
