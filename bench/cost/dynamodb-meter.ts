@@ -1,4 +1,4 @@
-import { indexWriteUnits, itemKey, tableWriteUnits } from "./dynamodb-units";
+import { indexWriteUnits, itemKey, keyAttributes, tableWriteUnits } from "./dynamodb-units";
 import { type Item, itemSize, readUnits } from "./item-size";
 import type { ObservedExchange } from "./meter-proxy";
 import type { TableFacts } from "./stack-facts";
@@ -175,9 +175,7 @@ export class DynamoDbMeter {
   }
 
   private keyOf(tableName: string, item: Item): Item {
-    const table = this.facts(tableName);
-    const names = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
-    return Object.fromEntries(names.map((name) => [name, item[name]!]));
+    return keyAttributes(this.facts(tableName), item);
   }
 
   private logicalId = (tableName: string) => this.facts(tableName).logicalId;

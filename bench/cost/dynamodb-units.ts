@@ -51,3 +51,7 @@ export function tableWriteUnits(before: Item | undefined, after: Item | undefine
 /** The key attributes of an item, as a string to index images by. */
 export const itemKey = (table: TableFacts, item: Item): string =>
   JSON.stringify(tableKeys(table).map((name) => item[name]));
+
+/** The item's key attributes alone (a put's item as the key later writes name it by). */
+export const keyAttributes = (table: TableFacts, item: Item): Item =>
+  Object.fromEntries(tableKeys(table).map((name) => [name, item[name]!]));
