@@ -98,14 +98,6 @@ function hexCase(name: string, provider: ProviderName, request: SignedRequest, s
   };
 }
 
-/** The smallest push of at least `bytes`, like `npm run cost`'s GitHub case. */
-function githubPushOf(bytes: number) {
-  for (let commits = 1; ; commits++) {
-    const payload = payloads.githubLargePush(commits);
-    if (Buffer.byteLength(JSON.stringify(payload)) >= bytes) return payload;
-  }
-}
-
 const slackEvents = slackEventRequest(payloads.slackAppMention(), NOW);
 const slackInteraction = slackInteractionRequest(payloads.slackBlockActions(), NOW);
 const incidentio = incidentioRequest(payloads.incidentioIncidentCreated(), NOW);
@@ -127,7 +119,7 @@ const CASES: Case[] = [
   hexCase(
     "github push (25 KiB)",
     "github",
-    githubRequest("push", githubPushOf(25 * 1024), NOW),
+    githubRequest("push", payloads.githubPushOfAtLeast(25 * 1024), NOW),
     SECRETS.github,
   ),
   hexCase(

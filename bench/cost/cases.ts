@@ -3,7 +3,7 @@ import { DEMO_TEAM } from "../../local/demo-team";
 import { signHex } from "../../shared/crypto/hex-hmac-signature";
 import type { ProviderName } from "../../shared/providers/provider";
 import { signSlack } from "../../shared/providers/slack";
-import { githubLargePush, slackAppMention } from "../lib/payloads";
+import { githubPushOfAtLeast, slackAppMention } from "../lib/payloads";
 
 /**
  * The traffic cases `npm run cost` can price: realistic bodies (bench/lib/payloads.ts) from the
@@ -51,13 +51,11 @@ function slackEvent(secret: string, now: Date): SignedWebhook {
 /** The smallest `push` to the demo team's repository of at least 25 KiB. */
 function githubPushBody(): string {
   const [owner, name] = GITHUB_REPO.split("/") as [string, string];
-  for (let commits = 1; ; commits++) {
-    const payload = githubLargePush(commits);
+  const push = githubPushOfAtLeast(25 * 1024, (payload) => {
     Object.assign(payload.repository, { full_name: GITHUB_REPO, name });
     Object.assign(payload.repository.owner, { login: owner });
-    const body = JSON.stringify(payload);
-    if (Buffer.byteLength(body) >= 25 * 1024) return body;
-  }
+  });
+  return JSON.stringify(push);
 }
 
 let githubBody: string | undefined;

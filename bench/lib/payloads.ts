@@ -266,6 +266,21 @@ export function githubLargePush(commitCount = 80) {
   };
 }
 
+/**
+ * The `push` of the fewest commits whose JSON is at least `bytes`, after `adjust` (to make it a
+ * push to a repository of one's own, say): a delivery of a given size of the same kind.
+ */
+export function githubPushOfAtLeast(
+  bytes: number,
+  adjust: (push: ReturnType<typeof githubLargePush>) => void = () => undefined,
+) {
+  for (let commits = 1; ; commits++) {
+    const push = githubLargePush(commits);
+    adjust(push);
+    if (Buffer.byteLength(JSON.stringify(push)) >= bytes) return push;
+  }
+}
+
 /** Events API `app_mention` (`event_callback`). */
 export function slackAppMention() {
   return {
