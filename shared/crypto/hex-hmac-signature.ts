@@ -49,5 +49,9 @@ export function verifyHexSignature(
   const expected = secrets.map((secret) => hmacSha256(secret, rawBody));
   return anyDigestMatches(expected, received)
     ? { ok: true }
-    : { ok: false, problem: `${scheme.header} does not match the body signed with the configured secret` };
+    : {
+        ok: false,
+        problem: `${scheme.header} does not match the body signed with the configured secret`,
+        ...(received.length > 0 ? { mismatch: true } : {}),
+      };
 }

@@ -82,5 +82,9 @@ export function verifyStandardWebhook(
   const expected = secrets.map((secret) => signStandardWebhook(secret, id, timestamp.trim(), rawBody));
   return anySignatureMatches(expected, received)
     ? { ok: true }
-    : { ok: false, problem: "webhook-signature does not match the body signed with the configured secret" };
+    : {
+        ok: false,
+        problem: "webhook-signature does not match the body signed with the configured secret",
+        mismatch: true,
+      };
 }

@@ -6,15 +6,14 @@ import { filterEvents, filteredReason } from "../filters/filter-events";
 import type { HealthCheck } from "../health/health-check";
 import type { WebhookRequest } from "../http/webhook-request";
 import type { PayloadStore } from "../payloads/payload-store";
-import { UnknownSourceError } from "../providers/generic";
-import type { ProviderName, RouteMatch, Verification, WebhookEvent } from "../providers/provider";
+import type { ProviderName, RouteMatch, WebhookEvent } from "../providers/provider";
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
-import { ForbiddenIpError } from "../sources/ip-allowlist";
 import type { HandshakeTokens } from "./handshake-tokens";
 import { type EnvelopedEvent, toQueueMessages } from "./queue-messages";
 import { answerUnsignedHandshake } from "./unsigned-handshake";
+import { verifyRequest } from "./verify-request";
 
 export type RejectionReason =
   | "unknown_route"
@@ -165,25 +164,12 @@ async function ingestRequest(
       return unavailable(handshake.problem, provider.name);
   }
 
-  let secrets: readonly string[];
-  try {
-    secrets = await provider.loadSecrets(deps.secrets, route);
-  } catch (error) {
-    if (error instanceof UnknownSourceError)
-      return reject(404, "unknown_route", error.message, provider.name);
-    return unavailable(`cannot read the ${provider.name} secret: ${(error as Error).message}`, provider.name);
+  const refusal = await verifyRequest(provider, req, route, deps.secrets, now);
+  if (refusal) {
+    return refusal.statusCode === 503
+      ? unavailable(refusal.problem, provider.name)
+      : reject(refusal.statusCode, refusal.reason, refusal.problem, provider.name);
   }
-  if (secrets.length === 0) return unavailable(`the ${provider.name} secret is empty`, provider.name);
-
-  let verification: Verification;
-  try {
-    verification = provider.verify(req, secrets, now);
-  } catch (error) {
-    // A generic source's allow_ips refused the caller's address, before any credential was compared.
-    if (error instanceof ForbiddenIpError) return reject(403, "forbidden_ip", error.message, provider.name);
-    throw error;
-  }
-  if (!verification.ok) return reject(401, "bad_signature", verification.problem, provider.name);
 
   const parsed = provider.parse(req, route);
   switch (parsed.kind) {

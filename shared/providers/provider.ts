@@ -27,7 +27,13 @@ export interface RouteMatch {
   source?: string;
 }
 
-export type Verification = { ok: true } | { ok: false; problem: string };
+/**
+ * `mismatch`: the credential was well-formed (and its timestamp, where signed, fresh) and matched
+ * none of the secrets: the one refusal a secret added since they were read could turn around, so
+ * ingest re-reads the secret and verifies again. Missing headers, malformed values, stale
+ * timestamps and refused addresses are the sender's to fix and leave it out.
+ */
+export type Verification = { ok: true } | { ok: false; problem: string; mismatch?: true };
 
 /** One event to queue. A body may hold several (PagerDuty V2 `messages`). */
 export interface WebhookEvent {

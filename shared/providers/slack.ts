@@ -39,6 +39,8 @@ function verify(req: WebhookRequest, secrets: readonly string[], now: Date): Ver
     : {
         ok: false,
         problem: "X-Slack-Signature does not match the body signed with the configured signing secret",
+        // A digest that is not 64 hex digits matches no secret, however fresh.
+        ...(received ? { mismatch: true } : {}),
       };
 }
 

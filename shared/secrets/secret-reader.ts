@@ -33,21 +33,34 @@ export class SecretNotConfiguredError extends Error {
   }
 }
 
+/** The cache age when SECRETS_CACHE_SECONDS is not set. */
+export const DEFAULT_SECRETS_CACHE_SECONDS = 300;
+
+/**
+ * The least time between two early re-reads of one secret (`refresh`): a flood of bad signatures
+ * costs at most one Secrets Manager call per secret a minute in each warm function.
+ */
+export const DEFAULT_REFRESH_INTERVAL_SECONDS = 60;
+
 /**
  * Reads a secret's raw value: `NAME` holds it in plain text (local runs and tests), `NAME_ARN`
  * names a Secrets Manager secret (Lambda), fetched through Powertools and kept for `maxAgeSeconds`
  * from the moment it was asked for, so a warm function does not call Secrets Manager per request,
  * yet picks up a rotation within `maxAgeSeconds`. Kept here rather than in Powertools' cache: a
  * fresh value is then answered without an options object, a cache key, and three more promises.
- * A failed or empty read is not kept: the next request asks again.
+ * A failed or empty read is not kept: the next request asks again. Requests that find the value
+ * missing or stale at once share one read.
  */
 export class SecretReader {
   private readonly fetched = new Map<SecretName, { value: string; freshUntil: number }>();
+  private readonly reading = new Map<SecretName, Promise<string>>();
+  private readonly lastRefresh = new Map<SecretName, number>();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly fetchSecret: FetchSecret = fetchFromSecretsManager,
-    private readonly maxAgeSeconds = Number(env.SECRETS_CACHE_SECONDS ?? 300),
+    private readonly maxAgeSeconds = Number(env.SECRETS_CACHE_SECONDS ?? DEFAULT_SECRETS_CACHE_SECONDS),
+    private readonly refreshIntervalSeconds = DEFAULT_REFRESH_INTERVAL_SECONDS,
   ) {}
 
   async read(name: SecretName): Promise<string> {
@@ -55,15 +68,50 @@ export class SecretReader {
     if (plain !== undefined && plain !== "") return plain;
     const kept = this.fetched.get(name);
     if (kept !== undefined && Date.now() < kept.freshUntil) return kept.value;
-    const arn = this.env[`${name}_ARN`];
-    if (arn) {
-      const askedAt = Date.now();
-      const value = await this.fetchSecret(arn, this.maxAgeSeconds);
-      if (value !== undefined && value !== "") {
-        this.fetched.set(name, { value, freshUntil: askedAt + this.maxAgeSeconds * 1000 });
-        return value;
-      }
+    return this.reading.get(name) ?? this.fetch(name);
+  }
+
+  /**
+   * Re-reads a kept value before its cache age, for a request its credential did not verify with:
+   * true when the store now holds another value (kept, for `read` to answer), false when there is
+   * nothing fresher to try. At most one re-read per secret each `refreshIntervalSeconds`, whatever it
+   * found; requests asking meanwhile share the read in flight or get false at once. A failed or empty
+   * re-read keeps the value already held: Secrets Manager being down or throttled, or the secret
+   * emptied by mistake, must not stop the requests that verify with it.
+   */
+  async refresh(name: SecretName): Promise<boolean> {
+    const plain = this.env[name];
+    const kept = this.fetched.get(name);
+    // A plain value never changes; a secret not read yet (or whose read failed) is read by `read`.
+    if ((plain !== undefined && plain !== "") || kept === undefined) return false;
+    let pending = this.reading.get(name);
+    if (pending === undefined) {
+      const last = this.lastRefresh.get(name);
+      if (last !== undefined && Date.now() - last < this.refreshIntervalSeconds * 1000) return false;
+      this.lastRefresh.set(name, Date.now());
+      pending = this.fetch(name);
     }
-    throw new SecretNotConfiguredError(name);
+    try {
+      return (await pending) !== kept.value;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One read from the store, shared by whoever asks while it is in flight. */
+  private fetch(name: SecretName): Promise<string> {
+    const read = this.readStore(name).finally(() => this.reading.delete(name));
+    this.reading.set(name, read);
+    return read;
+  }
+
+  private async readStore(name: SecretName): Promise<string> {
+    const arn = this.env[`${name}_ARN`];
+    if (!arn) throw new SecretNotConfiguredError(name);
+    const askedAt = Date.now();
+    const value = await this.fetchSecret(arn, this.maxAgeSeconds);
+    if (value === undefined || value === "") throw new SecretNotConfiguredError(name);
+    this.fetched.set(name, { value, freshUntil: askedAt + this.maxAgeSeconds * 1000 });
+    return value;
   }
 }

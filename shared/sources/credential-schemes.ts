@@ -12,7 +12,7 @@ const BEARER = /^Bearer\s+(\S.*)$/i;
 const BASIC = /^Basic\s+([A-Za-z0-9+/]+={0,2})$/i;
 
 const outcome = (matched: boolean, problem: string): Verification =>
-  matched ? { ok: true } : { ok: false, problem };
+  matched ? { ok: true } : { ok: false, problem, mismatch: true };
 
 /** `Authorization: Bearer <token>`, for senders that can only add a static header (Coralogix). */
 export function verifyBearer(req: WebhookRequest, secrets: readonly string[]): Verification {

@@ -54,5 +54,9 @@ export function verifyHmacSignature(
   const expected = secrets.map((secret) => hmacSha256(secret, rawBody));
   return anyEqual(expected, received)
     ? { ok: true }
-    : { ok: false, problem: `${scheme.header} does not match the body signed with this source's secret` };
+    : {
+        ok: false,
+        problem: `${scheme.header} does not match the body signed with this source's secret`,
+        mismatch: true,
+      };
 }

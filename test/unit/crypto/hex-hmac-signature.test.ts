@@ -50,6 +50,7 @@ describe("verifyHexSignature: GitHub (X-Hub-Signature-256)", () => {
     expect(result).toEqual({
       ok: false,
       problem: expect.stringMatching(/X-Hub-Signature-256 does not match/),
+      mismatch: true,
     });
   });
 

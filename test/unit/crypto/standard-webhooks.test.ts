@@ -123,7 +123,7 @@ describe("verifyStandardWebhook", () => {
 
   it("refuses the wrong secret", () => {
     const result = verify(headersFor(SVIX.signature), body, ["whsec_d3Jvbmc="]);
-    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/does not match/) });
+    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/does not match/), mismatch: true });
   });
 
   it("refuses timestamps outside ±5 minutes and accepts the boundary", () => {

@@ -67,6 +67,7 @@ describe("generic.verify", () => {
     expect(generic.verify(bearer, [coralogix], now)).toEqual({
       ok: false,
       problem: "the bearer token is not one of this source's secrets",
+      mismatch: true,
     });
     const signed = signedGenericRequest("datadog");
     expect(generic.verify({ ...signed, rawBody: Buffer.from("{}") }, [datadog], now).ok).toBe(false);

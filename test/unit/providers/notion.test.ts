@@ -34,6 +34,7 @@ describe("notion.verify", () => {
     expect(notion.verify(req, [TOKEN], now)).toEqual({
       ok: false,
       problem: "X-Notion-Signature does not match the body signed with the configured secret",
+      mismatch: true,
     });
   });
 

@@ -74,7 +74,7 @@ describe("slack.verify", () => {
       [DOC.secret],
       docNow,
     );
-    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/does not match/) });
+    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/does not match/), mismatch: true });
   });
 
   it("refuses a tampered timestamp even within the window", () => {

@@ -100,6 +100,7 @@ describe("verifySharedSecret", () => {
     expect(verifySharedSecret("x-webhook-secret", headers({ "x-webhook-secret": flood }), [secret])).toEqual({
       ok: false,
       problem: "x-webhook-secret does not hold this source's secret",
+      mismatch: true,
     });
   });
 });
@@ -118,6 +119,7 @@ describe("verifyBasic", () => {
     expect(verifyBasic(headers({ authorization: basic("other:pa:ss-wörd") }), [credentials])).toEqual({
       ok: false,
       problem: "the Basic credentials are not this source's user and password",
+      mismatch: true,
     });
     expect(verifyBasic(headers({ authorization: basic("opsgenie:guess") }), [credentials]).ok).toBe(false);
     expect(verifyBasic(headers({ authorization: `Bearer ${credentials}` }), [credentials])).toEqual({
@@ -154,6 +156,7 @@ describe("verifyQueryToken", () => {
     expect(wrong).toEqual({
       ok: false,
       problem: "the token query parameter does not hold this source's token",
+      mismatch: true,
     });
     expectRefusedWithoutEcho(wrong, "guessed-token", secret);
     expect(verifyQueryToken("token", query({ key: secret }), [secret])).toEqual({

@@ -54,6 +54,7 @@ describe("verifyHmacSignature", () => {
     expect(verify(DEFAULT, `sha256=${hmac("other", body)}`)).toEqual({
       ok: false,
       problem: "x-webhook-signature does not match the body signed with this source's secret",
+      mismatch: true,
     });
     expect(verify(DEFAULT, `sha256=${hmac(secret, body)}`, [secret], Buffer.from(`${body} `)).ok).toBe(false);
     expect(verify(DEFAULT, `sha256=${hmac(secret, body).slice(0, 63)}`).ok).toBe(false);

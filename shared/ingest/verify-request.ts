@@ -1,0 +1,68 @@
+import type { WebhookRequest } from "../http/webhook-request";
+import { UnknownSourceError } from "../providers/generic";
+import type { Provider, RouteMatch } from "../providers/provider";
+import type { SecretReader } from "../secrets/secret-reader";
+import { ForbiddenIpError } from "../sources/ip-allowlist";
+
+/** Why a request was not let through to parsing; ingest answers it with this status. */
+export type VerifyRefusal =
+  | {
+      statusCode: 401 | 403 | 404;
+      reason: "bad_signature" | "forbidden_ip" | "unknown_route";
+      problem: string;
+      /** A secret the cache does not hold yet could have let it through (a mismatch, a new source). */
+      fixable?: true;
+    }
+  /** The secret could not be read or is unusable: a configuration error, retried by the sender. */
+  | { statusCode: 503; problem: string };
+
+/** The request checked once against the secrets the reader holds now. */
+async function verifyOnce(
+  provider: Provider,
+  req: WebhookRequest,
+  route: RouteMatch,
+  reader: SecretReader,
+  now: Date,
+): Promise<VerifyRefusal | undefined> {
+  let secrets: readonly string[];
+  try {
+    secrets = await provider.loadSecrets(reader, route);
+  } catch (error) {
+    // A source added to GENERIC_WEBHOOK_SECRETS since it was read is the generic route's new secret.
+    if (error instanceof UnknownSourceError)
+      return { statusCode: 404, reason: "unknown_route", problem: error.message, fixable: true };
+    return { statusCode: 503, problem: `cannot read the ${provider.name} secret: ${(error as Error).message}` };
+  }
+  if (secrets.length === 0) return { statusCode: 503, problem: `the ${provider.name} secret is empty` };
+  try {
+    const verification = provider.verify(req, secrets, now);
+    if (verification.ok) return undefined;
+    return verification.mismatch
+      ? { statusCode: 401, reason: "bad_signature", problem: verification.problem, fixable: true }
+      : { statusCode: 401, reason: "bad_signature", problem: verification.problem };
+  } catch (error) {
+    // A generic source's allow_ips refused the caller's address, before any credential was compared.
+    if (error instanceof ForbiddenIpError) return { statusCode: 403, reason: "forbidden_ip", problem: error.message };
+    throw error;
+  }
+}
+
+/**
+ * Verifies a request against its provider's active secrets; undefined when it may go on. A refusal a
+ * newer secret could turn around (the credential matched none of the cached secrets, or names a
+ * generic source they lack) re-reads the secret once and verifies again, so a secret added for
+ * rotation works from its first request rather than once the cache age has passed. The reader
+ * limits those re-reads (one per secret a minute, shared while in flight); when it has nothing
+ * fresher, or the re-read failed, the first refusal stands.
+ */
+export async function verifyRequest(
+  provider: Provider,
+  req: WebhookRequest,
+  route: RouteMatch,
+  reader: SecretReader,
+  now: Date,
+): Promise<VerifyRefusal | undefined> {
+  const refusal = await verifyOnce(provider, req, route, reader, now);
+  if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
+  return (await reader.refresh(provider.secret.name)) ? verifyOnce(provider, req, route, reader, now) : refusal;
+}
