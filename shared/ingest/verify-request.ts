@@ -31,7 +31,10 @@ async function verifyOnce(
     // A source added to GENERIC_WEBHOOK_SECRETS since it was read is the generic route's new secret.
     if (error instanceof UnknownSourceError)
       return { statusCode: 404, reason: "unknown_route", problem: error.message, fixable: true };
-    return { statusCode: 503, problem: `cannot read the ${provider.name} secret: ${(error as Error).message}` };
+    return {
+      statusCode: 503,
+      problem: `cannot read the ${provider.name} secret: ${(error as Error).message}`,
+    };
   }
   if (secrets.length === 0) return { statusCode: 503, problem: `the ${provider.name} secret is empty` };
   try {
@@ -42,7 +45,8 @@ async function verifyOnce(
       : { statusCode: 401, reason: "bad_signature", problem: verification.problem };
   } catch (error) {
     // A generic source's allow_ips refused the caller's address, before any credential was compared.
-    if (error instanceof ForbiddenIpError) return { statusCode: 403, reason: "forbidden_ip", problem: error.message };
+    if (error instanceof ForbiddenIpError)
+      return { statusCode: 403, reason: "forbidden_ip", problem: error.message };
     throw error;
   }
 }
@@ -64,5 +68,7 @@ export async function verifyRequest(
 ): Promise<VerifyRefusal | undefined> {
   const refusal = await verifyOnce(provider, req, route, reader, now);
   if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
-  return (await reader.refresh(provider.secret.name)) ? verifyOnce(provider, req, route, reader, now) : refusal;
+  return (await reader.refresh(provider.secret.name))
+    ? verifyOnce(provider, req, route, reader, now)
+    : refusal;
 }

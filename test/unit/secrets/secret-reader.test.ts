@@ -4,6 +4,7 @@ import {
   SecretNotConfiguredError,
   SecretReader,
 } from "../../../shared/secrets/secret-reader";
+import { fakeSecretStore, throttled } from "../../support/fake-secret-store";
 
 describe("SecretReader", () => {
   it("reads a plain environment value", async () => {
@@ -114,5 +115,115 @@ describe("SecretReader's cache", () => {
     await reader.read("SLACK_SIGNING_SECRET");
     await reader.read("SLACK_SIGNING_SECRET");
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("SecretReader.refresh (a credential the kept value did not verify)", () => {
+  const env = { SLACK_SIGNING_SECRET_ARN: "arn:x", SECRETS_CACHE_SECONDS: "3600" };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const store = (value: string) => fakeSecretStore({ "arn:x": value });
+
+  it("reads a value added since the cache was filled at once, and read() answers it from then on", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const s = store("old");
+    const reader = new SecretReader(env, s.fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    s.set("arn:x", '["old","new"]');
+    vi.setSystemTime(1_000);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(true);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe('["old","new"]');
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+    // The re-read restarts the cache age.
+    vi.setSystemTime(1_000 + 3_599_999);
+    await reader.read("SLACK_SIGNING_SECRET");
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("answers false when the store holds the same value: nothing fresher to verify with", async () => {
+    const s = store("same");
+    const reader = new SecretReader(env, s.fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("re-reads at most once a minute per secret, however many requests fail", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const s = store("v");
+    const reader = new SecretReader(env, s.fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    for (let i = 0; i < 500; i++) await reader.refresh("SLACK_SIGNING_SECRET");
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+    vi.setSystemTime(59_999);
+    s.set("arn:x", "rotated");
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+    vi.setSystemTime(60_000);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(true);
+    expect(s.fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it("counts each secret's re-reads apart", async () => {
+    const fetch = vi.fn<FetchSecret>().mockResolvedValue("v");
+    const reader = new SecretReader({ ...env, GITHUB_WEBHOOK_SECRET_ARN: "arn:y" }, fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    await reader.read("GITHUB_WEBHOOK_SECRET");
+    await reader.refresh("SLACK_SIGNING_SECRET");
+    await reader.refresh("GITHUB_WEBHOOK_SECRET");
+    await reader.refresh("SLACK_SIGNING_SECRET");
+    expect(fetch.mock.calls.map(([arn]) => arn)).toEqual(["arn:x", "arn:y", "arn:x", "arn:y"]);
+  });
+
+  it("shares one read among many concurrent failing requests, and never holds up read()", async () => {
+    const s = store("old");
+    const reader = new SecretReader(env, s.fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    s.set("arn:x", "new");
+    s.hold();
+    const refreshes = Array.from({ length: 200 }, () => reader.refresh("SLACK_SIGNING_SECRET"));
+    // While the re-read is in flight, a request that verifies gets the kept value without waiting.
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("old");
+    s.release();
+    expect(await Promise.all(refreshes)).toEqual(Array(200).fill(true));
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps the value it holds when the re-read fails or finds the secret empty, and waits the interval to retry", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const s = store("v");
+    const reader = new SecretReader(env, s.fetch);
+    await reader.read("SLACK_SIGNING_SECRET");
+    s.set("arn:x", throttled());
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("v");
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    expect(s.fetch).toHaveBeenCalledTimes(2);
+    vi.setSystemTime(60_000);
+    s.set("arn:x", "");
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("v");
+    expect(s.fetch).toHaveBeenCalledTimes(3);
+  });
+
+  it("does nothing for a plain value or a secret not read yet (read() reads that one itself)", async () => {
+    const fetch = vi.fn<FetchSecret>().mockResolvedValue("v");
+    await expect(
+      new SecretReader({ SLACK_SIGNING_SECRET: "plain" }, fetch).refresh("SLACK_SIGNING_SECRET"),
+    ).resolves.toBe(false);
+    await expect(new SecretReader(env, fetch).refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("shares one read among requests that find the value missing at once", async () => {
+    const s = store("v");
+    const reader = new SecretReader(env, s.fetch);
+    s.hold();
+    const reads = Array.from({ length: 50 }, () => reader.read("SLACK_SIGNING_SECRET"));
+    s.release();
+    expect(await Promise.all(reads)).toEqual(Array(50).fill("v"));
+    expect(s.fetch).toHaveBeenCalledTimes(1);
   });
 });
