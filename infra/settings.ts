@@ -63,7 +63,14 @@ export interface PipelineSettings {
   routingCacheSeconds: number;
   defaultTeam?: string;
   slackApiUrl: string;
+  /** How long the router and the GitHub reconciler reuse a secret they read (nothing tells them it changed). */
   secretsCacheSeconds: number;
+  /**
+   * How long an ingest function reuses its webhook secret. A request its cached secrets do not
+   * verify re-reads it at once, so this bounds only how long a secret removed from the value (a
+   * revoked one) keeps verifying.
+   */
+  ingestSecretsCacheSeconds: number;
   routingTableDeletionProtection: boolean;
   /** Point-in-time recovery on the events table (routing always has it; claims never need it). */
   eventsTablePointInTimeRecovery: boolean;
@@ -113,9 +120,17 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   agentTimeoutMs: 10_000,
   routingCacheSeconds: 60,
   slackApiUrl: "https://slack.com/api",
-  // A rotated secret is picked up within this time (README: rotation). Each refresh is a Secrets
-  // Manager call per secret and warm function: $0.043 a month each at 300 s, $0.014 at 900 s.
+  // The router's agent signing secret, Slack bot token and team tokens, and the reconciler's GitHub
+  // App key, have no signal that they changed: an operator waits this long between rotation steps
+  // (README: rotation). Each refresh is a Secrets Manager call per secret and warm function:
+  // $0.043 a month each at 300 s, $0.014 at 900 s.
   secretsCacheSeconds: 900,
+  // Ingest re-reads its secret when a request does not verify, so a secret put for rotation works
+  // from its first request whatever this is; what it bounds is how long a secret removed from the
+  // value keeps verifying (README: revoking a leaked secret). An hour cuts the steady reads to a
+  // quarter of 900 s's ($0.0036 a month per secret and warm function); a day would save a further
+  // $0.0035 at most while a leaked secret stays valid 24 times longer.
+  ingestSecretsCacheSeconds: 3600,
   routingTableDeletionProtection: true,
   eventsTablePointInTimeRecovery: false,
   deliveredEventRetentionDays: EVENTS_TABLE.deliveredRetentionDays,
@@ -383,6 +398,7 @@ export function readSettings(lookup: Lookup): PipelineSettings {
     slackApiUrl:
       text(lookup, "slackApiUrl", /^https:\/\/\S+$/, "an https:// URL") ?? DEFAULT_SETTINGS.slackApiUrl,
     secretsCacheSeconds: integer(lookup, "secretsCacheSeconds", 0, 3600),
+    ingestSecretsCacheSeconds: integer(lookup, "ingestSecretsCacheSeconds", 0, 86_400),
     routingTableDeletionProtection: boolean(lookup, "routingTableDeletionProtection"),
     eventsTablePointInTimeRecovery: boolean(lookup, "eventsTablePointInTimeRecovery"),
     deliveredEventRetentionDays: integer(

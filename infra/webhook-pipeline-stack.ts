@@ -68,7 +68,7 @@ export class WebhookPipelineStack extends Stack {
       logRetention,
       logLevel: settings.logLevel,
       tracingSampleRate: settings.tracingSampleRate,
-      secretsCacheSeconds: settings.secretsCacheSeconds,
+      secretsCacheSeconds: settings.ingestSecretsCacheSeconds,
       eventFilters: settings.eventFilters,
       providerEnvironment: settings.providerEnvironment,
       version: PACKAGE_VERSION,

@@ -35,6 +35,7 @@ export interface WebhookApiProps {
   logLevel: LogLevel;
   /** The fraction of events ingest starts an X-Ray trace for (TRACING_SAMPLE_RATE). */
   tracingSampleRate: number;
+  /** SECRETS_CACHE_SECONDS: how long a secret removed from its value (revoked) keeps verifying. */
   secretsCacheSeconds: number;
   /** Each provider's rules go to its own function only (EVENT_FILTERS); none: it forwards everything. */
   eventFilters: EventFilters;

@@ -46,6 +46,8 @@ describe("a stack with every setting changed", () => {
         tracingSampleRate: "0.25",
         alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
         queueAgeAlarmSeconds: 600,
+        secretsCacheSeconds: "120",
+        ingestSecretsCacheSeconds: 7200,
         existingSecrets: JSON.stringify({
           SLACK_SIGNING_SECRET: "prod/slack-signing",
           SLACK_BOT_TOKEN: "prod/slack-bot",
@@ -83,6 +85,17 @@ describe("a stack with every setting changed", () => {
       DEFAULT_TEAM: "acme/sre",
       DELIVERED_RETENTION_DAYS: "3",
     });
+  });
+
+  it("gives the ingest functions their secrets' cache age and the router its own", () => {
+    for (const provider of PROVIDER_NAMES) {
+      expect(
+        envOf(functionProps(synth.template, ingestFunctionLogicalId(provider))).SECRETS_CACHE_SECONDS,
+      ).toBe("7200");
+    }
+    expect(envOf(functionProps(synth.template, ROUTER_FUNCTION_LOGICAL_ID)).SECRETS_CACHE_SECONDS).toBe(
+      "120",
+    );
   });
 
   it("lets the router read team tokens under the configured prefix only", () => {

@@ -23,6 +23,9 @@ describe("stack settings (CDK context)", () => {
     expect(settings.agentUrl).toBeUndefined();
     expect(settings.logLevel).toBe("INFO");
     expect(settings.tracingSampleRate).toBe(0.01);
+    // Ingest re-reads its secret on a signature it does not verify; the router has no such signal.
+    expect(settings.ingestSecretsCacheSeconds).toBe(3600);
+    expect(settings.secretsCacheSeconds).toBe(900);
   });
 
   it("takes values given as strings on the command line (-c name=value)", () => {
@@ -71,6 +74,16 @@ describe("stack settings (CDK context)", () => {
     expect(readSettings(from({ eventFilters: JSON.stringify(filters) })).eventFilters).toEqual(filters);
     expect(readSettings(from({ eventFilters: filters })).eventFilters).toEqual(filters);
     expect(readSettings(from({})).eventFilters).toEqual({});
+  });
+
+  it("takes an ingest secrets' cache age up to a day, and the other functions' up to an hour", () => {
+    expect(readSettings(from({ ingestSecretsCacheSeconds: "86400" })).ingestSecretsCacheSeconds).toBe(86_400);
+    expect(() => readSettings(from({ ingestSecretsCacheSeconds: 86_401 }))).toThrowError(
+      /'ingestSecretsCacheSeconds' must be between 0 and 86400, got 86401/,
+    );
+    expect(() => readSettings(from({ secretsCacheSeconds: 3601 }))).toThrowError(
+      /'secretsCacheSeconds' must be between 0 and 3600, got 3601/,
+    );
   });
 
   it.each([

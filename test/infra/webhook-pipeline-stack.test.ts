@@ -177,7 +177,9 @@ describe("ingest functions", () => {
         PROVIDER: provider,
         MAX_BODY_BYTES: "5000000",
         MAX_MESSAGE_BYTES: "1048576",
-        SECRETS_CACHE_SECONDS: "900",
+        // An hour: a request the cached secret does not verify re-reads it, so the age bounds only
+        // how long a revoked secret keeps verifying.
+        SECRETS_CACHE_SECONDS: "3600",
         VERSION: PACKAGE_VERSION,
         POWERTOOLS_METRICS_NAMESPACE: "WebhookPipeline",
       });
@@ -330,6 +332,8 @@ describe("router", () => {
     expect(env.MAX_RECEIVE_COUNT).toBe(String(WEBHOOK_QUEUE.maxReceiveCount));
     expect(env.AGENT_TIMEOUT_MS).toBe("10000");
     expect(env.SLACK_API_URL).toBe("https://slack.com/api");
+    // Nothing tells the router a secret changed: rotation waits out its cache age, kept at 15 minutes.
+    expect(env.SECRETS_CACHE_SECONDS).toBe("900");
     expect(env.DEFAULT_TEAM).toBeUndefined();
     expect(Object.keys(env).filter((k) => SECRET_NAMES.some((n) => k === n))).toEqual([]);
   });
