@@ -1,3 +1,4 @@
+import { DEFAULT_SECRETS_CACHE_SECONDS } from "../../shared/secrets/secret-reader";
 import { deployedNameLength, type HandlerLogs } from "./handler-logs";
 import { accessLogBytes, platformBytesPerInvocation } from "./platform-logs";
 import { gbSeconds, type Usage } from "./pricing";
@@ -139,12 +140,17 @@ export function caseUsage(
   traces += marked.tracesPerWebhook;
   tracedShare[routerFn.logicalId] = Math.max(tracedShare[routerFn.logicalId] ?? 0, marked.routerShare);
 
-  // Secrets Manager: every secret a function declares, read again each time its cache expires, in
-  // one warm execution environment per function (steady low traffic needs no more).
-  const refreshesPerMonth = (f: FunctionUse) =>
-    SECONDS_PER_MONTH / Number(f.fn.env.SECRETS_CACHE_SECONDS ?? 300);
-  const secretsCalls =
-    fns.reduce((sum, f) => sum + f.fn.secrets * refreshesPerMonth(f), 0) / traffic.webhooksPerMonth;
+  // Secrets Manager: every secret a function declares, read again each time its cache expires
+  // (SECRETS_CACHE_SECONDS, the function's own), in one warm execution environment per function
+  // (steady low traffic needs no more), and never more often than the function is invoked (a cache
+  // age of 0 reads on every invocation). Ingest's early re-read on a credential that does not verify
+  // happens in none of these cases (every request is signed right).
+  const readsPerWebhook = (f: FunctionUse) => {
+    const cacheSeconds = Number(f.fn.env.SECRETS_CACHE_SECONDS ?? DEFAULT_SECRETS_CACHE_SECONDS);
+    const expiries = SECONDS_PER_MONTH / cacheSeconds / traffic.webhooksPerMonth;
+    return f.fn.secrets * Math.min(expiries, f.invocations / n);
+  };
+  const secretsCalls = fns.reduce((sum, f) => sum + readsPerWebhook(f), 0);
 
   const pitrTables = new Set(facts.tables.filter((t) => t.pitr).map((t) => t.logicalId));
   const stored = m.stored;

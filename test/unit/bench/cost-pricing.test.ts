@@ -175,3 +175,31 @@ describe("Lambda compute", () => {
     expect(computeAtP10.arm64).toBeCloseTo(gbSeconds(256, 11) + routerShare, 12);
   });
 });
+
+describe("Secrets Manager calls", () => {
+  const withSecrets = (logicalId: string, secrets: number, cacheSeconds?: string): FunctionFacts => ({
+    ...passThrough(logicalId, cacheSeconds === undefined ? {} : { SECRETS_CACHE_SECONDS: cacheSeconds }),
+    secrets,
+  });
+  const timings = [
+    ...Array.from({ length: 100 }, () => ({ fn: "ingest" as const, ms: 3 })),
+    ...Array.from({ length: 10 }, () => ({ fn: "router" as const, ms: 30, records: 10 })),
+  ];
+  const MONTH = 30 * 86_400;
+
+  it("re-reads each declared secret once per cache age of its own function, in one warm environment", () => {
+    const { usage } = usageOf(timings, withSecrets("Ingest", 1, "3600"), withSecrets("Router", 2, "900"));
+    expect(usage.secretsManagerCalls).toBeCloseTo((MONTH / 3600 + (2 * MONTH) / 900) / 1_000_000, 12);
+  });
+
+  it("takes the reader's default age when the template sets none", () => {
+    const { usage } = usageOf(timings, withSecrets("Ingest", 1), withSecrets("Router", 0));
+    expect(usage.secretsManagerCalls).toBeCloseTo(MONTH / 300 / 1_000_000, 12);
+  });
+
+  it("reads on every invocation, and no more often, with no cache", () => {
+    const { usage } = usageOf(timings, withSecrets("Ingest", 1, "0"), withSecrets("Router", 2, "0"));
+    // One ingest invocation per webhook, one router invocation per 10.
+    expect(usage.secretsManagerCalls).toBeCloseTo(1 + (2 * 10) / 100, 12);
+  });
+});
