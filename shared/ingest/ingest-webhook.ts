@@ -230,7 +230,8 @@ async function ingestRequest(
     if (event.payloadText === req.bodyText) enveloped.payloadBytes = req.rawBody;
     return enveloped;
   });
-  const prepared = await toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
+  const messages = toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
+  const prepared = messages instanceof Promise ? await messages : messages;
   if (!prepared.ok) {
     return prepared.reason === "too_large"
       ? reject(413, "too_large", prepared.problem, provider.name)
