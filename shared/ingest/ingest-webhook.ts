@@ -12,6 +12,7 @@ import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
 import { ForbiddenIpError } from "../sources/ip-allowlist";
+import { AcceptedBody } from "./accepted-body";
 import type { HandshakeTokens } from "./handshake-tokens";
 import { type EnvelopedEvent, toQueueMessages } from "./queue-messages";
 import { answerUnsignedHandshake } from "./unsigned-handshake";
@@ -247,7 +248,7 @@ async function ingestRequest(
   const ids = events.map((e) => e.meta.id);
   return {
     statusCode: 200,
-    body: ids.length === 1 ? { status: "accepted", id: ids[0] } : { status: "accepted", id: ids[0], ids },
+    body: new AcceptedBody(ids),
     outcome: "accepted",
     provider: provider.name,
     events: events.map((e, i) => {
