@@ -4,6 +4,7 @@ import { requestRecordOf } from "../../shared/audit/request-record-of";
 import { healthConfigFromEnv, ingestConfigFromEnv } from "../../shared/config/ingest-config";
 import { HealthCheck, isHealthPath } from "../../shared/health/health-check";
 import { fromApiGatewayEvent } from "../../shared/http/webhook-request";
+import { AcceptedBody } from "../../shared/ingest/accepted-body";
 import { type IngestDeps, ingestWebhook } from "../../shared/ingest/ingest-webhook";
 import { deferredLogger } from "../../shared/observability/deferred-logger";
 import { S3PayloadStore } from "../../shared/payloads/s3-payload-store";
@@ -33,7 +34,11 @@ function json(
   const answerHeaders = headers
     ? { "content-type": "application/json", ...headers, "x-correlation-id": correlationId }
     : { "content-type": "application/json", "x-correlation-id": correlationId };
-  return { statusCode, headers: answerHeaders, body: JSON.stringify(payload) };
+  return {
+    statusCode,
+    headers: answerHeaders,
+    body: payload instanceof AcceptedBody ? payload.json() : JSON.stringify(payload),
+  };
 }
 
 /** The ingest function, given its dependencies (tests and the local runner pass their own). */

@@ -1,6 +1,24 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 
 export type HmacKey = string | Buffer;
+
+/** Secrets seen, as key objects; cleared when it grows past this (a process holds a few). */
+const MAX_CACHED_KEYS = 64;
+const keyObjects = new Map<string, KeyObject>();
+
+/**
+ * A text key as a key object, made once per secret: given the text, `createHmac` encodes it into a
+ * new Buffer on every call, and a warm function keys every request with the same few secrets.
+ */
+function keyObjectOf(key: string): KeyObject {
+  let object = keyObjects.get(key);
+  if (!object) {
+    if (keyObjects.size >= MAX_CACHED_KEYS) keyObjects.clear();
+    object = createSecretKey(Buffer.from(key, "utf8"));
+    keyObjects.set(key, object);
+  }
+  return object;
+}
 
 /**
  * HMAC-SHA256 of the parts. An empty key is refused: anyone can compute its MACs, so a secret that
@@ -8,7 +26,7 @@ export type HmacKey = string | Buffer;
  */
 export function hmacSha256(key: HmacKey, ...parts: (string | Buffer)[]): Buffer {
   if (key.length === 0) throw new Error("refusing an empty HMAC key: the secret holds no key");
-  const mac = createHmac("sha256", key);
+  const mac = createHmac("sha256", typeof key === "string" ? keyObjectOf(key) : key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }

@@ -49,8 +49,10 @@ function occurrences(bytes: Buffer, sequence: number | Buffer, into: number[]): 
 /**
  * `escapeRefusedUnits(text)`, given `bytes`, the UTF-8 encoding of `text`, which is well-formed
  * JSON text (so its refused units are the halves of astral characters, U+FFFE and U+FFFF): native
- * byte searches find them, and only the text between them is decoded, instead of a regular
- * expression reading every character (2–3 times as long on a 1 KB body with one emoji).
+ * byte searches find them, then each is found in the text itself from the one before (they come in
+ * the same order in both), and the escaped text is joined from slices of `text`. No regular
+ * expression reads every character (2–3 times as long on a 1 KB body with one emoji), and no byte
+ * is decoded again (decoding the bytes between the escapes cost as much as the searches together).
  */
 export function escapeRefusedUtf8(text: string, bytes: Buffer): { escaped: string; escapedAt: number[] } {
   const found: number[] = [];
@@ -61,30 +63,26 @@ export function escapeRefusedUtf8(text: string, bytes: Buffer): { escaped: strin
   const escapedAt: number[] = [];
   let escaped = "";
   let from = 0;
-  const appendEscape = (code: number) => {
-    escapedAt.push(escaped.length);
-    escaped += escapeCode(code);
-  };
   for (const at of found) {
-    escaped += bytes.toString("utf8", from, at);
     const lead = bytes[at]!;
-    if (lead === 0xef) {
-      // EF BF BE or EF BF BF: U+FFFE or U+FFFF.
-      appendEscape(0xfffc | (bytes[at + 2]! & 0x03));
-      from = at + 3;
-    } else {
-      const offset =
-        (((lead & 0x07) << 18) |
+    // EF BF BE or EF BF BF: U+FFFE or U+FFFF; else a 4-byte sequence, an astral character.
+    const code =
+      lead === 0xef
+        ? 0xfffc | (bytes[at + 2]! & 0x03)
+        : ((lead & 0x07) << 18) |
           ((bytes[at + 1]! & 0x3f) << 12) |
           ((bytes[at + 2]! & 0x3f) << 6) |
-          (bytes[at + 3]! & 0x3f)) -
-        0x10000;
-      appendEscape(0xd800 + (offset >> 10));
-      appendEscape(0xdc00 + (offset & 0x3ff));
-      from = at + 4;
+          (bytes[at + 3]! & 0x3f);
+    const character = String.fromCodePoint(code);
+    const index = text.indexOf(character, from);
+    escaped += text.slice(from, index);
+    for (let unit = 0; unit < character.length; unit++) {
+      escapedAt.push(escaped.length);
+      escaped += escapeCode(character.charCodeAt(unit));
     }
+    from = index + character.length;
   }
-  escaped += bytes.toString("utf8", from);
+  escaped += text.slice(from);
   return { escaped, escapedAt };
 }
 

@@ -10,6 +10,7 @@ import type { ProviderName, RouteMatch, WebhookEvent } from "../providers/provid
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
 import type { SecretReader } from "../secrets/secret-reader";
+import { AcceptedBody } from "./accepted-body";
 import type { HandshakeTokens } from "./handshake-tokens";
 import { type EnvelopedEvent, toQueueMessages } from "./queue-messages";
 import { answerUnsignedHandshake } from "./unsigned-handshake";
@@ -216,7 +217,8 @@ async function ingestRequest(
     if (event.payloadText === req.bodyText) enveloped.payloadBytes = req.rawBody;
     return enveloped;
   });
-  const prepared = await toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
+  const messages = toQueueMessages(events, deps.config.maxMessageBytes, deps.payloads);
+  const prepared = messages instanceof Promise ? await messages : messages;
   if (!prepared.ok) {
     return prepared.reason === "too_large"
       ? reject(413, "too_large", prepared.problem, provider.name)
@@ -232,7 +234,7 @@ async function ingestRequest(
   const ids = events.map((e) => e.meta.id);
   return {
     statusCode: 200,
-    body: ids.length === 1 ? { status: "accepted", id: ids[0] } : { status: "accepted", id: ids[0], ids },
+    body: new AcceptedBody(ids),
     outcome: "accepted",
     provider: provider.name,
     events: events.map((e, i) => {

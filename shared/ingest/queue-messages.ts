@@ -45,14 +45,16 @@ function fits(message: QueueMessage, maxMessageBytes: number): boolean {
  * must be escaped and so counts for more than its own bytes) when the message as sent fits the
  * queue's limit, else (given a payload store) a v2 envelope pointing at the payload, which is
  * stored first. Every event is checked before anything is stored, so a request refused as too large
- * leaves nothing behind; resolves only once every payload that needed storing is stored.
+ * leaves nothing behind. A promise only when some payload must be stored, resolved once every one
+ * is: most requests store nothing, and are not charged an async step for it.
  */
-export async function toQueueMessages(
+export function toQueueMessages(
   events: readonly EnvelopedEvent[],
   maxMessageBytes: number,
   payloads?: PayloadStore,
-): Promise<QueueMessages> {
+): QueueMessages | Promise<QueueMessages> {
   const planned: Planned[] = [];
+  let storing = false;
   for (const { meta, event, payloadBytes } of events) {
     const attributes = envelopeAttributes(meta);
     const inline: QueueMessage = {
@@ -77,21 +79,26 @@ export async function toQueueMessages(
       return refused("too_large", `${tooLarge}, even with its payload stored apart`);
     }
     planned.push({ message, payload: { key, body } });
+    storing = true;
   }
-  // Only what had to be stored apart is awaited: most requests store nothing.
-  if (planned.some((p) => p.payload)) {
-    try {
-      await Promise.all(
-        planned.map((p) => (p.payload ? payloads!.put(p.payload.key, p.payload.body) : undefined)),
-      );
-    } catch (error) {
-      if (error instanceof PayloadUnavailableError) return refused("unavailable", error.message);
-      throw error;
-    }
+  return storing ? storedApart(planned, payloads!) : prepared(planned);
+}
+
+const prepared = (planned: readonly Planned[]): QueueMessages => ({
+  ok: true,
+  messages: planned.map((p) => p.message),
+  stored: planned.map((p) => p.payload !== undefined),
+});
+
+/** The messages once the payloads planned apart are stored, together. */
+async function storedApart(planned: readonly Planned[], payloads: PayloadStore): Promise<QueueMessages> {
+  try {
+    await Promise.all(
+      planned.map((p) => (p.payload ? payloads.put(p.payload.key, p.payload.body) : undefined)),
+    );
+  } catch (error) {
+    if (error instanceof PayloadUnavailableError) return refused("unavailable", error.message);
+    throw error;
   }
-  return {
-    ok: true,
-    messages: planned.map((p) => p.message),
-    stored: planned.map((p) => p.payload !== undefined),
-  };
+  return prepared(planned);
 }

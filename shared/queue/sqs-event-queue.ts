@@ -30,24 +30,26 @@ export class SqsEventQueue implements EventQueue, QueueProbe {
 
   async send(messages: readonly QueueMessage[]): Promise<void> {
     try {
-      await Promise.all(
-        messages.map((message) => {
-          const attributes: Record<string, MessageAttributeValue> = {};
-          for (const name in message.attributes) {
-            attributes[name] = { DataType: "String", StringValue: message.attributes[name] };
-          }
-          return this.client.send(
-            new SendMessageCommand({
-              QueueUrl: this.queueUrl,
-              MessageBody: message.body,
-              MessageAttributes: attributes,
-            }),
-          );
-        }),
-      );
+      // Most requests hold one event: its send awaited alone, not through Promise.all.
+      if (messages.length === 1) await this.sendOne(messages[0]!);
+      else await Promise.all(messages.map((message) => this.sendOne(message)));
     } catch (error) {
       throw new QueueUnavailableError(error);
     }
+  }
+
+  private sendOne(message: QueueMessage) {
+    const attributes: Record<string, MessageAttributeValue> = {};
+    for (const name in message.attributes) {
+      attributes[name] = { DataType: "String", StringValue: message.attributes[name] };
+    }
+    return this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: message.body,
+        MessageAttributes: attributes,
+      }),
+    );
   }
 
   /** One GetQueueAttributes call: the cheapest request that proves the queue exists and answers us. */

@@ -18,6 +18,15 @@ describe("hmacSha256", () => {
     expect(hmacSha256(key, "x").toString("hex")).toBe(createHmac("sha256", key).update("x").digest("hex"));
   });
 
+  it("keys each MAC with its own text key, its UTF-8 bytes, however many keys come and go", () => {
+    // More keys than are kept made once, each asked twice: a key made for another would show.
+    const keys = Array.from({ length: 150 }, (_, i) => `secret-${i}-é🔥`);
+    for (const key of [...keys, ...keys.reverse()]) {
+      const expected = createHmac("sha256", Buffer.from(key, "utf8")).update("body").digest("hex");
+      expect(hmacSha256(key, "body").toString("hex")).toBe(expected);
+    }
+  });
+
   it("refuses an empty key, whose MACs anyone can compute", () => {
     expect(() => hmacSha256("", "body")).toThrow(/empty HMAC key/);
     expect(() => hmacSha256(Buffer.alloc(0), "body")).toThrow(/empty HMAC key/);

@@ -8,6 +8,9 @@ describe("mediaTypeOf", () => {
     ["Application/JSON;charset=UTF-8", "application/json"],
     ["  application/x-www-form-urlencoded ; charset=utf-8", "application/x-www-form-urlencoded"],
     ["text/plain", "text/plain"],
+    ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded"],
+    ["APPLICATION/JSON", "application/json"],
+    ["application/json ", "application/json"],
   ])("%j → %j", (header, expected) => {
     expect(mediaTypeOf(header)).toBe(expected);
   });
