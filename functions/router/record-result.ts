@@ -2,6 +2,7 @@ import type { EventStatus } from "../../shared/events/event-outcome";
 import { logger } from "../../shared/observability/powertools";
 import { type CountedMetrics, type MetricValues, recordLine } from "../../shared/observability/record-line";
 import type { AppliedRecord } from "../../shared/router/apply-decision";
+import type { DeferClass } from "../../shared/router/routing-decision";
 import {
   BY_SERVICE,
   type DeliveredRecord,
@@ -25,7 +26,8 @@ const METRIC_BY_STATUS: Partial<Record<EventStatus, string>> = {
 
 /** `AgentErrors` by error class, the series the agent error rate alarm adds up. */
 const BY_CLASS = [...BY_SERVICE, "class"];
-const AGENT_ERROR_CLASSES_COUNTED = ["retryable", "timeout", "network"];
+/** Deferrals the agent caused (the others are the router's own: breaker open, no time, in progress, unavailable). */
+const AGENT_DEFER_CLASSES: readonly DeferClass[] = ["retryable", "timeout", "network"];
 
 type Fields = Record<string, unknown>;
 
@@ -105,9 +107,7 @@ function lineOf(applied: AppliedRecord, now: Date): RecordLine {
           ...(decision.agentStatus !== undefined ? { agent_status: decision.agentStatus } : {}),
           retry_in_seconds: applied.retryInSeconds,
         },
-        ...(AGENT_ERROR_CLASSES_COUNTED.includes(decision.deferClass)
-          ? { agentError: decision.deferClass }
-          : {}),
+        ...(AGENT_DEFER_CLASSES.includes(decision.deferClass) ? { agentError: decision.deferClass } : {}),
       };
     }
   }
