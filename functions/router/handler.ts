@@ -1,12 +1,9 @@
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { WEBHOOK_QUEUE } from "../../shared/config/resources";
-import { metrics } from "../../shared/observability/powertools";
 import { applyDecision } from "../../shared/router/apply-decision";
 import { routeBatch } from "../../shared/router/route-batch";
 import type { RouterDeps } from "../../shared/router/router-deps";
-import { recordRouterResult } from "./record-result";
+import { recordRouterResults } from "./record-result";
 import { routerDepsFromEnv } from "./router-deps-from-env";
 
 /**
@@ -23,7 +20,7 @@ function remainingTime(context: Context | undefined): () => number {
 
 /**
  * The router function, given its dependencies (tests and the local runner pass their own): decide
- * every record, record each decision, log it, and report the records to retry as a partial batch
+ * every record, record each decision, log the batch (its metrics on its lines), and report the records to retry as a partial batch
  * response (each already has its backoff set as its visibility timeout).
  */
 export function createRouterHandler(deps: () => RouterDeps) {
@@ -32,7 +29,7 @@ export function createRouterHandler(deps: () => RouterDeps) {
     const remaining = remainingTime(context);
     const routed = await routeBatch(routerDeps, event.Records, remaining);
     const applied = await Promise.all(routed.map((r) => applyDecision(routerDeps, r, remaining)));
-    for (const result of applied) recordRouterResult(result);
+    recordRouterResults(applied);
     return {
       batchItemFailures: applied
         .filter((a) => a.retry)
@@ -50,10 +47,9 @@ function depsFromEnv(): RouterDeps {
 }
 
 /**
- * The deployed handler: its metrics flushed as one EMF line per invocation. No Lambda context in
- * the log lines (each record's line names its event; Lambda's own records name the invocation),
- * and no early-timeout timer: the router keeps its own deadline (`remainingTime`).
+ * The deployed handler, with no middleware: no Lambda context in the log lines (each names its
+ * events; Lambda's own records name the invocation), no metrics to flush (they ride on the batch's
+ * lines, record-result.ts), and no early-timeout timer (the router keeps its own deadline,
+ * `remainingTime`).
  */
-export const handler = middy(createRouterHandler(depsFromEnv), { timeoutEarlyInMillis: 0 }).use(
-  logMetrics(metrics),
-);
+export const handler = createRouterHandler(depsFromEnv);

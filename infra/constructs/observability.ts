@@ -27,7 +27,7 @@ import { POWERTOOLS_ENV } from "./lambda-defaults";
  * The EMF metrics the dashboard and alarms read (seed 000's "webhook metrics"). Ingest counts each
  * request once by its outcome (dimension `provider`, and `reason` for rejections): the
  * receipt rate is their sum, so no request pays for a separate received count. The router publishes `EventsUnrouted`, `EndToEndLatency` and `AgentErrors`
- * (dimensions `service` and `class`). The dashboard finds every series with SEARCH whatever its
+ * (dimensions `service` and `class`) on its log lines (functions/router/record-result.ts). The dashboard finds every series with SEARCH whatever its
  * dimensions; the agent error rate alarm needs exact series, one per error class.
  */
 export const PIPELINE_METRICS = {

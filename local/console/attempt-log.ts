@@ -1,7 +1,11 @@
+import { DELIVERED_MESSAGE, deliveredEvents } from "../../functions/router/delivered-line";
 import { EVENT_STATUSES, type EventStatus } from "../../shared/events/event-outcome";
 import { lineSplitter } from "../terminal/line-splitter";
 
-/** One time the router handled an event, as its record line says (functions/router/record-result.ts). */
+/**
+ * One time the router handled an event, as its line says: a record's own line, or its entry in an
+ * invocation's line of delivered events (functions/router/record-result.ts).
+ */
 export interface RouterAttempt {
   at: string;
   /** SQS's receive count: 1 on the first delivery. */
@@ -26,6 +30,15 @@ const isStatus = (value: unknown): value is EventStatus =>
 
 const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
+type Fields = Record<string, unknown>;
+
+/** When the line was written: its own timestamp, its EMF timestamp, or now. */
+function writtenAt(fields: Fields): string {
+  if (typeof fields.timestamp === "string") return fields.timestamp;
+  const stamp = num((fields._aws as { Timestamp?: unknown } | undefined)?.Timestamp);
+  return new Date(stamp ?? Date.now()).toISOString();
+}
+
 /**
  * Every attempt at every event, from the router's own record lines as this process printed them:
  * the events table keeps only the last answer (a delivered event's record must stay small and cost
@@ -36,22 +49,26 @@ export class AttemptLog {
 
   constructor(private readonly capacity = CAPACITY) {}
 
-  /** Takes any line the process wrote; keeps it when it is the router's record of an event. */
+  /** Takes any line the process wrote; keeps each event the router's line tells of. */
   observeLine(line: string): void {
-    if (line.length > LINE_MAX || !line.startsWith("{") || !line.includes('"event_id"')) return;
-    let fields: Record<string, unknown>;
+    if (line.length > LINE_MAX || !line.startsWith("{")) return;
+    if (!line.includes('"event_id"') && !line.includes(`"${DELIVERED_MESSAGE}"`)) return;
+    let fields: Fields;
     try {
-      fields = JSON.parse(line) as Record<string, unknown>;
+      fields = JSON.parse(line) as Fields;
     } catch {
       return;
     }
     if (typeof fields !== "object" || fields === null) return;
+    const at = writtenAt(fields);
+    const delivered = deliveredEvents(fields);
+    for (const record of delivered.length > 0 ? delivered : [fields]) this.observe(record, at);
+  }
+
+  private observe(fields: Fields, at: string): void {
     const { event_id: eventId, status } = fields;
     if (typeof eventId !== "string" || !isStatus(status)) return;
-    const attempt: RouterAttempt = {
-      at: typeof fields.timestamp === "string" ? fields.timestamp : new Date().toISOString(),
-      status,
-    };
+    const attempt: RouterAttempt = { at, status };
     const numbers = {
       attempt: num(fields.attempts),
       agent_status: num(fields.agent_status),

@@ -145,7 +145,7 @@ export async function eventDetail(deps: ConsoleDeps, eventId: string): Promise<E
       note:
         history.length > 0
           ? "each attempt as the router logged it in this process; the events table keeps only the last answer"
-          : "the events table keeps the number of attempts and the last answer; this process did not see the router's lines for it (they are kept from npm start on, at log level INFO)",
+          : "the events table keeps the number of attempts and the last answer; this process did not see the router's lines for it (they are kept from npm start on)",
     },
   };
 }

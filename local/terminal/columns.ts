@@ -1,4 +1,5 @@
 import type { Paint, Style } from "./colour";
+import type { EventNames } from "./event-names";
 import { printableField } from "./printable-text";
 
 /** A parsed JSON log line. */
@@ -8,6 +9,8 @@ export interface LineFormat {
   paint: Paint;
   /** The time of a line that does not carry its own (ingest's record line, without metrics). */
   now: () => Date;
+  /** What ingest's lines said of each event, for the router's lines that name events by id only. */
+  events?: EventNames;
 }
 
 /** Longest event type, reason or problem shown: enough to read, never a screenful. */

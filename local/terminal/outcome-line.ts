@@ -1,3 +1,4 @@
+import { deliveredEvents } from "../../functions/router/delivered-line";
 import type { Style } from "./colour";
 import { type Fields, type LineFormat, row, text } from "./columns";
 
@@ -74,4 +75,21 @@ export function outcomeLine(fields: Fields, format: LineFormat): string {
     },
     format,
   );
+}
+
+/**
+ * The router's line of an invocation's delivered events (functions/router/delivered-line.ts) as one
+ * outcome line per event, with the provider and event type ingest's line gave it (`-` when this
+ * process did not see it). Undefined for any other line.
+ */
+export function deliveredLines(fields: Fields, format: LineFormat): string | undefined {
+  const events = deliveredEvents(fields);
+  if (events.length === 0) return undefined;
+  return events
+    .map((event) => {
+      const name = format.events?.of(event.event_id as string);
+      const known = name ? { provider: name.provider, event_type: name.eventType } : {};
+      return outcomeLine({ ...event, ...known, _aws: fields._aws }, format);
+    })
+    .join("\n");
 }

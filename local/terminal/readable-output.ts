@@ -1,4 +1,5 @@
 import { colourWanted, painter } from "./colour";
+import { EventNames } from "./event-names";
 import { lineSplitter } from "./line-splitter";
 import { readableLogLine } from "./log-line";
 
@@ -16,10 +17,10 @@ type Callback = (error?: Error | null) => void;
  * console), so a line is formatted once its newline arrives; an unfinished tail waits for the
  * next write, or for `flush`.
  */
-function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () => Date) {
+function readableStream(stream: WritableOutput, env: NodeJS.ProcessEnv, now: () => Date, events: EventNames) {
   const own = stream.write;
   const original = own.bind(stream) as (text: string, callback?: Callback) => boolean;
-  const format = { paint: painter(colourWanted(env, stream.isTTY === true)), now };
+  const format = { paint: painter(colourWanted(env, stream.isTTY === true)), now, events };
   const splitter = lineSplitter();
   const shown = (lines: string[]) =>
     lines
@@ -64,7 +65,9 @@ export function showReadableLogs(
   env: NodeJS.ProcessEnv = process.env,
   now: () => Date = () => new Date(),
 ): ReadableOutput {
-  const wrapped = streams.map((stream) => readableStream(stream, env, now));
+  // One memory for all streams: whichever stream a handler writes to, its events are named.
+  const events = new EventNames();
+  const wrapped = streams.map((stream) => readableStream(stream, env, now, events));
   return {
     flush: () => {
       for (const w of wrapped) w.flush();

@@ -3,9 +3,9 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 export { logger } from "./logger";
 
 /**
- * The router's Powertools Metrics, flushed once per invocation as one EMF line. Ingest does not use
- * it (its metrics ride on its per-request record line, record-line.ts), so it is kept out of the
- * module ingest imports.
+ * Powertools Metrics, for the GitHub reconciler's one EMF line per run. Ingest and the router do not
+ * use it (their metrics ride on their record lines, record-line.ts), so it is kept out of the module
+ * ingest imports.
  */
 export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "webhook-pipeline",

@@ -1,6 +1,6 @@
 import { vi } from "vitest";
 import { logger, metrics } from "../../shared/observability/powertools";
-import { type CountedMetrics, recordLine } from "../../shared/observability/record-line";
+import { type CountedMetrics, metricName, recordLine } from "../../shared/observability/record-line";
 
 export interface RecordedMetric {
   name: string;
@@ -13,8 +13,8 @@ function metricsOfRecord(
   fields: Readonly<Record<string, unknown>>,
 ): RecordedMetric[] {
   return counted.flatMap((directive) =>
-    directive.metrics.map((name) => ({
-      name,
+    directive.metrics.map((metric) => ({
+      name: metricName(metric),
       dimensions: Object.fromEntries(
         directive.dimensions.filter((d) => d !== "service").map((d) => [d, String(fields[d] ?? "")]),
       ),

@@ -57,6 +57,8 @@ let slack: FakeSlack;
 let events: ReturnType<typeof eventsReader>;
 const builtAgents: HttpAgentClient[] = [];
 let logSpies: Array<ReturnType<typeof vi.spyOn>> = [];
+/** What each router the test built wrote: its record lines and the logger's. */
+let observedLines: ReturnType<typeof observeRouter>["lines"][] = [];
 
 /** The handler as deployed (dependencies from the environment), on its own queue. */
 function routerFor(queueUrl: string, env: Record<string, string> = {}) {
@@ -78,12 +80,16 @@ function routerFor(queueUrl: string, env: Record<string, string> = {}) {
   });
   builtAgents.push(base.agent as HttpAgentClient);
   const observed = observeRouter();
+  observedLines.push(observed.lines);
   const deps: RouterDeps = { ...base, random: () => 0.5 };
   const handler = createRouterHandler(() => deps);
   return {
     deps,
     get counts() {
       return observed.counts;
+    },
+    get lines() {
+      return observed.lines;
     },
     invoke: (records: SQSRecord[]) => handler({ Records: records } as SQSEvent),
   };
@@ -150,11 +156,12 @@ beforeAll(async () => {
 
 afterEach(() => {
   // No secret, token or signature in any log line.
-  const logged = JSON.stringify(logSpies.flatMap((spy) => spy.mock.calls));
+  const logged = JSON.stringify([logSpies.flatMap((spy) => spy.mock.calls), observedLines]);
   for (const secret of [AGENT_SECRET, OLD_AGENT_SECRET, SLACK_TOKEN, "v1,", "Bearer "]) {
     expect(logged).not.toContain(secret);
   }
   logSpies = [];
+  observedLines = [];
   vi.restoreAllMocks();
   agent.reset();
   slack.posts.length = 0;
@@ -229,9 +236,12 @@ describe("router handler (DynamoDB Local + fauxqs + local agent)", () => {
     expect(item!.body_bytes).toBe(Buffer.byteLength(JSON.stringify(envelope)));
     expect((await events.byStatus("delivered")).map((i) => i.event_id)).not.toContain(envelope.id);
     expect(router.counts).toMatchObject({ EventsDelivered: 1, EndToEndLatency: 1 });
-    expect(logSpies.flatMap((spy) => spy.mock.calls)).toContainEqual([
-      "delivered",
-      expect.objectContaining({ event_id: envelope.id, status: "delivered", agent_status: 202 }),
+    expect(router.lines).toEqual([
+      {
+        level: "info",
+        message: "events delivered",
+        fields: expect.objectContaining({ event_id: envelope.id, status: "delivered", agent_status: 202 }),
+      },
     ]);
   });
 

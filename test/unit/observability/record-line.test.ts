@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type RecordLineSettings, recordLineWriter } from "../../../shared/observability/record-line";
+import {
+  EMF_MAX_VALUES,
+  type RecordLineSettings,
+  recordLineWriter,
+} from "../../../shared/observability/record-line";
 
 const COUNTED = [
   { dimensions: ["provider"], metrics: ["WebhooksAccepted"] },
@@ -80,5 +84,40 @@ describe("the record line", () => {
     const silent = writer({ silent: true });
     silent.write({ level: "ERROR", message: "x" }, COUNTED);
     expect(silent.lines).toEqual([]);
+  });
+
+  it("carries counts other than 1, a distribution's samples and a duration's unit", () => {
+    const { write, lines } = writer();
+    const counted = [
+      {
+        dimensions: ["service"],
+        metrics: ["EventsDelivered", { name: "EndToEndLatency", unit: "Milliseconds" } as const],
+      },
+      { dimensions: ["service", "class"], metrics: ["AgentErrors"] },
+    ];
+    write({ service: "webhook-pipeline", class: "timeout" }, counted, {
+      EventsDelivered: 3,
+      EndToEndLatency: [120, 348, 9],
+    });
+    const document = JSON.parse(lines[0]!);
+    expect(document).toMatchObject({ EventsDelivered: 3, EndToEndLatency: [120, 348, 9], AgentErrors: 1 });
+    expect(document._aws.CloudWatchMetrics[0].Metrics).toEqual([
+      { Name: "EventsDelivered" },
+      { Name: "EndToEndLatency", Unit: "Milliseconds" },
+    ]);
+    expect(document._aws.CloudWatchMetrics[1].Dimensions).toEqual([["service", "class"]]);
+  });
+
+  it("refuses a distribution EMF would drop: empty, or more than 100 samples", () => {
+    const { write, lines } = writer();
+    const counted = [{ dimensions: [], metrics: ["EndToEndLatency"] }];
+    const samples = (n: number) => Array.from({ length: n }, (_, i) => i);
+    write({}, counted, { EndToEndLatency: samples(EMF_MAX_VALUES) });
+    expect(JSON.parse(lines[0]!).EndToEndLatency).toHaveLength(100);
+    expect(() => write({}, counted, { EndToEndLatency: samples(EMF_MAX_VALUES + 1) })).toThrow(
+      "EndToEndLatency has 101 values; an EMF line takes 1 to 100",
+    );
+    expect(() => write({}, counted, { EndToEndLatency: [] })).toThrow(RangeError);
+    expect(lines).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { vi } from "vitest";
+import { deliveredEvents } from "../../../functions/router/delivered-line";
 import { createRouterHandler } from "../../../functions/router/handler";
 import type { AgentCall, AgentClient } from "../../../shared/agent/agent-client";
 import { splitAgentRequestBody } from "../../../shared/agent/agent-request";
@@ -9,7 +10,8 @@ import type { RouterConfig } from "../../../shared/config/router-config";
 import { ENVELOPE_VERSION, type Envelope } from "../../../shared/envelope/envelope";
 import type { EventOutcome } from "../../../shared/events/event-outcome";
 import type { EventRecorder } from "../../../shared/events/event-recorder";
-import { logger, metrics } from "../../../shared/observability/powertools";
+import { logger } from "../../../shared/observability/powertools";
+import { metricName, recordLine } from "../../../shared/observability/record-line";
 import type { Claim, DeliveryGuard } from "../../../shared/router/delivery-guard";
 import { DestinationBreakers } from "../../../shared/router/destination-breaker";
 import type { MessageVisibility } from "../../../shared/router/message-visibility";
@@ -238,32 +240,32 @@ export class MapTokens implements TeamTokens {
 }
 
 /**
- * Counts the metrics the router publishes, by name (AgentErrors as `AgentErrors:<class>`), and
- * silences its log lines while keeping them for assertions. Restored by vi.restoreAllMocks.
+ * Counts the metrics the router's lines carry, by name (AgentErrors as `AgentErrors:<class>`; a
+ * count of n as n, a distribution by its samples), and silences its log lines while keeping them
+ * for assertions: each record's own line, and each event an invocation's line lists as delivered
+ * (in the terms of a record's line). Restored by vi.restoreAllMocks.
  */
 export function observeRouter() {
   const counts: Record<string, number> = {};
   const values: Record<string, number[]> = {};
-  const add = (name: string, value = 1) => {
-    counts[name] = (counts[name] ?? 0) + 1;
-    values[name] = [...(values[name] ?? []), value];
-  };
-  vi.spyOn(metrics, "addMetric").mockImplementation((name, _unit, value) => {
-    add(name, value);
-    return metrics;
-  });
-  vi.spyOn(metrics, "singleMetric").mockImplementation(() => {
-    const dims: Record<string, string> = {};
-    const stub = {
-      addDimension: (k: string, v: string) => {
-        dims[k] = v;
-        return stub;
-      },
-      addMetric: (name: string) => add(dims.class ? `${name}:${dims.class}` : name),
-    };
-    return stub as unknown as ReturnType<typeof metrics.singleMetric>;
-  });
   const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+  vi.spyOn(recordLine, "write").mockImplementation((fields, counted, given = {}) => {
+    for (const directive of counted) {
+      for (const metric of directive.metrics) {
+        const name = metricName(metric);
+        const key = directive.dimensions.includes("class") ? `${name}:${String(fields.class)}` : name;
+        const value = given[name] ?? 1;
+        const samples = typeof value === "number" ? [value] : [...value];
+        counts[key] = (counts[key] ?? 0) + (typeof value === "number" ? value : value.length);
+        values[key] = [...(values[key] ?? []), ...samples];
+      }
+    }
+    const { level, message, ...rest } = fields as Record<string, unknown>;
+    const events = deliveredEvents(fields);
+    for (const line of events.length > 0 ? events : [rest]) {
+      lines.push({ level: String(level).toLowerCase(), message: String(message), fields: line });
+    }
+  });
   for (const level of ["info", "warn", "error"] as const) {
     vi.spyOn(logger, level).mockImplementation(((message: string, fields?: Record<string, unknown>) => {
       lines.push({ level, message, fields: fields ?? {} });

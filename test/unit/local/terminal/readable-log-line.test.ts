@@ -9,8 +9,9 @@ vi.hoisted(() => {
 
 import { createIngestHandler } from "../../../../functions/ingest/handler";
 import { recordHealthAnswer, recordIngestResult } from "../../../../functions/ingest/record-result";
-import { recordRouterResult } from "../../../../functions/router/record-result";
+import { recordRouterResults } from "../../../../functions/router/record-result";
 import { painter } from "../../../../local/terminal/colour";
+import { EventNames } from "../../../../local/terminal/event-names";
 import { readableLogLine } from "../../../../local/terminal/log-line";
 import type { IngestResult } from "../../../../shared/ingest/ingest-webhook";
 import { logger, metrics } from "../../../../shared/observability/powertools";
@@ -55,10 +56,9 @@ const ingestLine = (provider: string, statusCode: number, result: Recorded<Inges
 const applied = (decision: Decision, status: AppliedRecord["status"], extra: Partial<AppliedRecord> = {}) =>
   appliedRecord(decision, status, { outcome: { event_id: EVENT_ID, attempts: 2 }, extra });
 
-/** The router's line about one record (its metrics are flushed per invocation, not here). */
-const routerLine = async (record: AppliedRecord) => {
-  const lines = await linesWrittenBy(() => recordRouterResult(record));
-  metrics.clearMetrics();
+/** The router's lines about a batch of records. */
+const routerLine = async (...records: AppliedRecord[]) => {
+  const lines = await linesWrittenBy(() => recordRouterResults(records));
   return lines.filter((line) => show(line) !== undefined);
 };
 
@@ -147,12 +147,40 @@ describe("an outcome's line, from the router's record", () => {
       applied({ kind: "delivered", agentStatus: 200, durationMs: 3 }, "delivered"),
     );
     expect(rest).toEqual([]);
-    const shown = show(line!)!;
-    expect(shown).toMatch(
+    // The line of delivered events names each by id: its provider and type are what ingest's line said.
+    const format = { ...plain, events: new EventNames() };
+    readableLogLine(
+      await ingestLine("github", 200, {
+        outcome: "accepted",
+        events: [{ id: EVENT_ID, eventType: "pull_request", deliveryKey: "d-1" }],
+      }),
+      format,
+    );
+    expect(readableLogLine(line!, format)).toMatch(
       new RegExp(
-        // No timestamp in the router's line (CloudWatch stamps each line): the time it was read.
-        `^23:59:59\\.999 outcome github +pull_request +delivered +→ extend/extend-sre by github_repo {2}agent 200 in 3 ms {2}174 ms end to end {2}attempt 2 {2}${EVENT_ID}$`,
+        `^09:05:07\\.042 outcome github +pull_request +delivered +→ extend/extend-sre by github_repo {2}agent 200 in 3 ms {2}174 ms end to end {2}attempt 2 {2}${EVENT_ID}$`,
       ),
+    );
+    expect(show(line!)).toMatch(/^09:05:07\.042 outcome - +- +delivered +→ extend\/extend-sre /);
+  });
+
+  it("shows each event of an invocation's line of deliveries on a line of its own", async () => {
+    const second = appliedRecord({ kind: "delivered", agentStatus: 202, durationMs: 9 }, "delivered", {
+      outcome: { event_id: "e-2" },
+    });
+    second.routed.destination!.team.team_node_id = "payments";
+    const [line, ...rest] = await routerLine(
+      applied({ kind: "delivered", agentStatus: 200, durationMs: 3 }, "delivered"),
+      second,
+    );
+    expect(rest).toEqual([]);
+    const shown = show(line!)!.split("\n");
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toMatch(
+      / delivered +→ extend\/extend-sre by github_repo {2}agent 200 in 3 ms .* attempt 2 /,
+    );
+    expect(shown[1]).toMatch(
+      / delivered +→ extend\/payments by github_repo {2}agent 202 in 9 ms .* attempt 1 {2}e-2$/,
     );
   });
 

@@ -5,7 +5,9 @@ vi.hoisted(() => {
 });
 
 import { recordIngestResult } from "../../../../functions/ingest/record-result";
+import { recordRouterResults } from "../../../../functions/router/record-result";
 import { showReadableLogs, type WritableOutput } from "../../../../local/terminal/readable-output";
+import { appliedRecord } from "../../../support/applied-records";
 import { lineWrittenBy } from "./handler-lines";
 
 const NOW = () => new Date(2026, 11, 2, 9, 5, 7, 42);
@@ -43,6 +45,37 @@ function fakeStream(isTTY: boolean) {
 }
 
 describe("showReadableLogs", () => {
+  it("names a delivered event as ingest's line did, whichever stream each was written to", async () => {
+    const accepted = await lineWrittenBy(() =>
+      recordIngestResult(
+        {
+          statusCode: 200,
+          body: {},
+          provider: "github",
+          outcome: "accepted",
+          events: [{ id: "e-1", eventType: "pull_request", deliveryKey: "d-1" }],
+        },
+        { correlationId: "c-1", coldStart: false },
+      ),
+    );
+    const delivered = await lineWrittenBy(() =>
+      recordRouterResults([
+        appliedRecord({ kind: "delivered", agentStatus: 200, durationMs: 3 }, "delivered", {
+          outcome: { event_id: "e-1", provider: undefined, event_type: undefined },
+        }),
+      ]),
+    );
+    const out = fakeStream(false);
+    const err = fakeStream(false);
+    const shown = showReadableLogs([out.stream, err.stream], {}, NOW);
+    out.stream.write(`${accepted}\n`);
+    err.stream.write(`${delivered}\n`);
+    shown.restore();
+    expect(err.text()).toMatch(
+      /^09:05:07\.042 outcome github +pull_request +delivered +→ extend\/extend-sre /,
+    );
+  });
+
   it("shows each line written as its readable form, and leaves other lines as they are", () => {
     const out = fakeStream(false);
     const shown = showReadableLogs([out.stream], {}, NOW);
