@@ -74,7 +74,7 @@ const notUtf8 = (req: WebhookRequest) =>
 /**
  * A JSON body that must hold an object, checked as readJsonBody checks it but not parsed: only the
  * values of its top-level members `names` are (each undefined when absent). For a provider that
- * reads a member or two at ingest and forwards the body verbatim, which costs about half a parse.
+ * reads a member or two at ingest and forwards the body verbatim, at about half a parse's cost.
  * A body the check refuses is parsed after all, so the 400 says what JSON.parse says is wrong.
  */
 export function readJsonBodyMembers(req: WebhookRequest, names: readonly string[]): BodyRead<unknown[]> {
