@@ -1,7 +1,15 @@
 import { signHexHeader, verifyHexSignature } from "../crypto/hex-hmac-signature";
 import type { WebhookRequest } from "../http/webhook-request";
 import { collectIdentifiers } from "../routing/identifiers";
-import { bodyFormat, pick, readForm, readFormPayloadField, readJsonBody, str } from "./body";
+import {
+  bodyFormat,
+  pick,
+  readForm,
+  readFormPayloadField,
+  readJsonBodyMembers,
+  str,
+  withPayloadParsedOnRead,
+} from "./body";
 import type { ParseOutcome, Provider } from "./provider";
 import { namedSecrets } from "./secrets";
 
@@ -15,21 +23,32 @@ function parse(req: WebhookRequest): ParseOutcome {
   // A webhook can be set to either content type in GitHub's settings; both carry the same JSON.
   const format = bodyFormat(req, ["json", "form"]);
   if (typeof format !== "string") return format;
-  const body = format === "json" ? readJsonBody(req) : readFormPayloadField(readForm(req));
+  if (format === "form") {
+    const body = readFormPayloadField(readForm(req));
+    if (!body.ok) return body;
+    return events(eventName, deliveryKey, body.value.action, body.text, { payload: body.value });
+  }
+  // Ingest reads only `action` in a JSON body (the router finds the repository in its own parse):
+  // the body is checked, not parsed, unless a filter looks inside.
+  const body = readJsonBodyMembers(req, ["action"]);
   if (!body.ok) return body;
+  return events(eventName, deliveryKey, body.value[0], body.text);
+}
+
+/** The outcome of a body already checked: ping answered, anything else one event; `parsed` when it was. */
+function events(
+  eventName: string,
+  deliveryKey: string,
+  actionValue: unknown,
+  payloadText: string,
+  parsed?: { payload: unknown },
+): ParseOutcome {
   if (eventName === "ping") return { kind: "ignore", reason: "github ping: the webhook is set up correctly" };
-  const action = str(body.value.action);
+  const action = str(actionValue);
+  const event = { eventType: eventName, ...(action ? { action } : {}), deliveryKey, payloadText };
   return {
     kind: "events",
-    events: [
-      {
-        eventType: eventName,
-        ...(action ? { action } : {}),
-        deliveryKey,
-        payload: body.value,
-        payloadText: body.text,
-      },
-    ],
+    events: [parsed ? { ...event, payload: parsed.payload } : withPayloadParsedOnRead(event)],
   };
 }
 

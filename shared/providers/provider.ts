@@ -41,7 +41,11 @@ export interface WebhookEvent {
   action?: string;
   /** The provider's own id of this delivery, stable across its retries: the idempotency key. */
   deliveryKey: string;
-  /** The parsed payload, for what ingest reads in it (filters, identifiers, delivery keys). */
+  /**
+   * The parsed payload, for what ingest reads in it (filters, identifiers, delivery keys). A provider
+   * that only checked its body (GitHub's JSON) makes this a getter parsing `payloadText` when first
+   * read: copying the event with a spread reads it.
+   */
   payload: unknown;
   /**
    * The payload's JSON text exactly as the sender wrote it (the request body, the `payload` form

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   bodyFormat,
   contentDeliveryKey,
@@ -6,8 +6,10 @@ import {
   readForm,
   readFormPayloadField,
   readJsonBody,
+  readJsonBodyMembers,
   readJsonObject,
   str,
+  withPayloadParsedOnRead,
 } from "../../../shared/providers/body";
 import { apiGatewayEvent, toWebhookRequest } from "../../support/signed-requests";
 
@@ -90,6 +92,64 @@ describe("readJsonBody", () => {
       statusCode: 400,
       problem: "the request body is not valid UTF-8: JSON must be sent as UTF-8",
     });
+  });
+});
+
+describe("readJsonBodyMembers", () => {
+  const jsonRequest = (body: string | Buffer) =>
+    toWebhookRequest(
+      apiGatewayEvent({
+        path: "/x",
+        headers: { "content-type": "application/json" },
+        body,
+        ...(typeof body === "string" ? {} : { base64: true }),
+      }),
+    );
+
+  it("gives the named members' values and the body's text as received", () => {
+    const text = '{"action":"opened","\\u006e":1.5e300,"o":{"action":1},"action":"closed"}';
+    expect(readJsonBodyMembers(jsonRequest(text), ["action", "n", "o", "absent"])).toEqual({
+      ok: true,
+      value: ["closed", 1.5e300, { action: 1 }, undefined],
+      text,
+    });
+  });
+
+  it.each([
+    "",
+    "  \n",
+    "{",
+    '{"a": 1,}',
+    '{"token":"xoxb-secret-value" oops}',
+    '{"s": "tab\tinside"}',
+    "null",
+    "[]",
+    '"s"',
+  ])("refuses %j with the 400 readJsonBody gives", (text) => {
+    const refused = readJsonBodyMembers(jsonRequest(text), ["action"]);
+    expect(refused.ok).toBe(false);
+    expect(refused).toEqual(readJsonBody(jsonRequest(text)));
+  });
+
+  it("refuses bytes that are not UTF-8 as readJsonBody does", () => {
+    const raw = Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(readJsonBodyMembers(jsonRequest(raw), ["s"])).toEqual(readJsonBody(jsonRequest(raw)));
+  });
+});
+
+describe("withPayloadParsedOnRead", () => {
+  it("parses the payload text when the payload is first read, once", () => {
+    const payloadText = '{"label":{"name":"bug"},"n":[1,2]}';
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const event = withPayloadParsedOnRead({ eventType: "issues", deliveryKey: "d", payloadText });
+      expect(parse).not.toHaveBeenCalled();
+      expect(event.payload).toEqual({ label: { name: "bug" }, n: [1, 2] });
+      expect(event.payload).toBe(event.payload);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { filterEvents } from "../../../shared/filters/filter-events";
 import { lowerCaseHeaders } from "../../../shared/http/webhook-request";
+import { pick } from "../../../shared/providers/body";
 import { github } from "../../../shared/providers/github";
 import type { RouteMatch } from "../../../shared/providers/provider";
 import {
@@ -126,6 +128,45 @@ describe("github.parse", () => {
     expect(github.parse(signedGithubRequest({ contentType: "text/plain" }), route)).toMatchObject({
       statusCode: 415,
     });
+  });
+
+  it("reads the action as JSON.parse would, escapes decoded, the last repetition kept", () => {
+    const req = signedGithubRequest({ event: "issues", body: '{"action":"closed","action":"\\u006fpened"}' });
+    const outcome = github.parse(req, route);
+    expect(outcome.kind === "events" && outcome.events[0]!.action).toBe("opened");
+  });
+
+  it("refuses a body that is not a JSON object with the position of the syntax error", () => {
+    expect(github.parse(signedGithubRequest({ body: '{"action": "opened",}' }), route)).toMatchObject({
+      kind: "invalid",
+      statusCode: 400,
+      problem: "the request body is not valid JSON (syntax error at character 20)",
+    });
+    expect(github.parse(signedGithubRequest({ body: '["action"]' }), route)).toMatchObject({
+      kind: "invalid",
+      statusCode: 400,
+      problem: "the request body must be a JSON object",
+    });
+    expect(github.parse(signedGithubRequest({ event: "ping", body: "{" }), route)).toMatchObject({
+      statusCode: 400,
+    });
+  });
+
+  it("parses a JSON body only when a filter reads inside the payload", () => {
+    const payload = samplePayloads.githubIssue("labeled");
+    const req = signedGithubRequest({ event: "issues", body: JSON.stringify(payload) });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const outcome = github.parse(req, route);
+      const [event] = outcome.kind === "events" ? outcome.events : [];
+      expect(parse.mock.calls.some(([text]) => text === req.bodyText)).toBe(false);
+      const bug = { event: "issues", action: "labeled", label: pick(payload, "label", "name") as string };
+      expect(filterEvents([bug], [event!]).forwarded).toEqual([event]);
+      expect(filterEvents([{ ...bug, label: "other" }], [event!]).filtered).toEqual([event]);
+      expect(event!.payload).toEqual(payload);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("accepts application/json; charset=utf-8", () => {
