@@ -46,6 +46,15 @@ const LOG_RETENTION_DAYS = [
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * CloudWatch Logs' log classes (a log group's class is fixed when it is made). Infrequent Access
+ * halves ingestion but has no metric filters, subscription filters, Live Tail, export or EMF
+ * extraction, so only a log group nothing watches may use it: the API's access log, read only by
+ * Logs Insights queries when someone looks into a request.
+ */
+export const LOG_GROUP_CLASSES = ["INFREQUENT_ACCESS", "STANDARD"] as const;
+export type LogGroupClassName = (typeof LOG_GROUP_CLASSES)[number];
+
 export interface PipelineSettings {
   /** Default for the `AgentUrl` stack parameter; without it `cdk deploy` needs `--parameters AgentUrl=…`. */
   agentUrl?: string;
@@ -79,6 +88,8 @@ export interface PipelineSettings {
   logRetentionDays: number;
   /** The functions' application log level; each request's record is written at every level. */
   logLevel: LogLevel;
+  /** The API access log group's class; changing it replaces the log group (a new, empty one). */
+  accessLogClass: LogGroupClassName;
   /** The fraction of queued events whose route through the pipeline X-Ray records (0 to 1). */
   tracingSampleRate: number;
   /** An email address subscribed to a new alarm topic. */
@@ -136,6 +147,7 @@ export const DEFAULT_SETTINGS: Readonly<PipelineSettings> = {
   deliveredEventRetentionDays: EVENTS_TABLE.deliveredRetentionDays,
   logRetentionDays: 30,
   logLevel: "INFO",
+  accessLogClass: "INFREQUENT_ACCESS",
   tracingSampleRate: 0.01,
   queueAgeAlarmSeconds: 900,
   agentErrorRateAlarmPercent: 5,
@@ -201,17 +213,15 @@ function fraction(lookup: Lookup, name: keyof PipelineSettings): number {
   return value;
 }
 
-function logLevel(lookup: Lookup): LogLevel {
-  const raw = lookup("logLevel");
-  if (raw === undefined || raw === null || raw === "") return DEFAULT_SETTINGS.logLevel;
-  const level = String(raw).trim().toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new InvalidSettingError(
-      "logLevel",
-      `must be one of ${LOG_LEVELS.join(", ")}, got '${String(raw)}'`,
-    );
+/** One of `allowed`, in any case and with spaces around it. */
+function oneOf<T extends string>(lookup: Lookup, name: keyof PipelineSettings, allowed: readonly T[]): T {
+  const raw = lookup(name);
+  if (raw === undefined || raw === null || raw === "") return DEFAULT_SETTINGS[name] as T;
+  const value = String(raw).trim().toUpperCase();
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidSettingError(name, `must be one of ${allowed.join(", ")}, got '${String(raw)}'`);
   }
-  return level as LogLevel;
+  return value as T;
 }
 
 function boolean(lookup: Lookup, name: keyof PipelineSettings): boolean {
@@ -418,7 +428,8 @@ export function readSettings(lookup: Lookup): PipelineSettings {
       }
       return days;
     })(),
-    logLevel: logLevel(lookup),
+    logLevel: oneOf(lookup, "logLevel", LOG_LEVELS),
+    accessLogClass: oneOf(lookup, "accessLogClass", LOG_GROUP_CLASSES),
     tracingSampleRate: fraction(lookup, "tracingSampleRate"),
     alarmEmail: text(lookup, "alarmEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an email address"),
     alarmTopicArn: text(

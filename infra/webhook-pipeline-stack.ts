@@ -67,6 +67,7 @@ export class WebhookPipelineStack extends Stack {
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
       logRetention,
       logLevel: settings.logLevel,
+      accessLogClass: settings.accessLogClass,
       tracingSampleRate: settings.tracingSampleRate,
       secretsCacheSeconds: settings.ingestSecretsCacheSeconds,
       eventFilters: settings.eventFilters,

@@ -40,7 +40,7 @@ export function floorUsage(options: {
     s3Puts: 0,
     s3Gets: 0,
     s3StorageByteMonths: 0,
-    logIngestBytes: FLOOR.logBytes,
+    logIngestBytes: { STANDARD: FLOOR.logBytes, INFREQUENT_ACCESS: 0 },
     logStorageByteMonths: 0,
     xrayTraces: 0,
     secretsManagerCalls: 0,

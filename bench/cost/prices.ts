@@ -7,7 +7,9 @@
  * client-side, so the search corpus available when this was written confirmed the metering rules
  * (units, chunk sizes, rounding) but not every number: the numbers are the well-known published
  * list prices, cross-checked against issue 14's own figures ($0.625 per million WRU reproduces its
- * DynamoDB rows). Re-check them before quoting a figure to anyone outside the team.
+ * DynamoDB rows). Re-check them before quoting a figure to anyone outside the team. The Infrequent
+ * Access log class's ingestion price was added on 2026-12-02, the same way: half the Standard class's
+ * ingestion, as the class's announcement puts it; storage is one price for both classes.
  */
 export const PRICES_TAKEN = "2026-12-01";
 export const PRICE_REGION = "us-east-1";
@@ -83,14 +85,19 @@ export const PRICES = {
     unit: "GB-month of S3 Standard storage, first 50 TB",
     source: "https://aws.amazon.com/s3/pricing/ (storage)",
   },
-  logsIngestGb: {
+  logsIngestStandardGb: {
     usd: 0.5,
     unit: "GB of CloudWatch Logs ingested, Standard log class",
     source: "https://aws.amazon.com/cloudwatch/pricing/ (logs: collect)",
   },
+  logsIngestInfrequentAccessGb: {
+    usd: 0.25,
+    unit: "GB of CloudWatch Logs ingested, Infrequent Access log class",
+    source: "https://aws.amazon.com/cloudwatch/pricing/ (logs: collect, Infrequent Access)",
+  },
   logsStorageGbMonth: {
     usd: 0.03,
-    unit: "GB-month of CloudWatch Logs stored (billed compressed; priced here uncompressed, an upper bound)",
+    unit: "GB-month of CloudWatch Logs stored, either log class (billed compressed; priced here uncompressed, an upper bound)",
     source: "https://aws.amazon.com/cloudwatch/pricing/ (logs: store)",
   },
   xrayTrace: {

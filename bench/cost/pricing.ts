@@ -1,4 +1,5 @@
 import { GB, type PriceTable } from "./prices";
+import type { LogClass } from "./stack-facts";
 
 /** What one webhook uses, on average, in the units AWS bills (totals and floor alike). */
 export interface Usage {
@@ -16,7 +17,8 @@ export interface Usage {
   s3Puts: number;
   s3Gets: number;
   s3StorageByteMonths: number;
-  logIngestBytes: number;
+  /** Bytes ingested into log groups of each class (each class has its own ingestion price). */
+  logIngestBytes: Record<LogClass, number>;
   logStorageByteMonths: number;
   xrayTraces: number;
   secretsManagerCalls: number;
@@ -40,6 +42,12 @@ export type Component = (typeof COMPONENTS)[number];
 
 export type ComponentCosts = Record<Component, number>;
 
+/** The price of a GB ingested into a log group of each class. */
+const LOG_INGEST_PRICE = {
+  STANDARD: "logsIngestStandardGb",
+  INFREQUENT_ACCESS: "logsIngestInfrequentAccessGb",
+} as const satisfies Record<LogClass, keyof PriceTable>;
+
 /** US dollars per million webhooks, component by component. */
 export function pricePerMillion(usage: Usage, prices: PriceTable): ComponentCosts {
   const perEvent: ComponentCosts = {
@@ -59,7 +67,11 @@ export function pricePerMillion(usage: Usage, prices: PriceTable): ComponentCost
       usage.s3Gets * prices.s3Get.usd +
       (usage.s3StorageByteMonths / GB) * prices.s3StorageGbMonth.usd,
     "CloudWatch Logs":
-      (usage.logIngestBytes / GB) * prices.logsIngestGb.usd +
+      (Object.keys(LOG_INGEST_PRICE) as LogClass[]).reduce(
+        (sum, logClass) =>
+          sum + (usage.logIngestBytes[logClass] / GB) * prices[LOG_INGEST_PRICE[logClass]].usd,
+        0,
+      ) +
       (usage.logStorageByteMonths / GB) * prices.logsStorageGbMonth.usd,
     "X-Ray": usage.xrayTraces * prices.xrayTrace.usd,
     "Secrets Manager": usage.secretsManagerCalls * prices.secretsManagerCall.usd,

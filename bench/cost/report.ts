@@ -34,7 +34,8 @@ const BASIS: Record<Component, (u: Usage) => string> = {
   "DynamoDB storage + PITR": (u) =>
     `${fmt(u.dynamodbStorageByteMonths, 0)} + ${fmt(u.pitrByteMonths, 0)} PITR byte-months`,
   S3: (u) => `${per(u.s3Puts)} PUT, ${per(u.s3Gets)} GET`,
-  "CloudWatch Logs": (u) => `${fmt(u.logIngestBytes, 0)} bytes`,
+  "CloudWatch Logs": (u) =>
+    `${fmt(u.logIngestBytes.STANDARD, 0)} Standard + ${fmt(u.logIngestBytes.INFREQUENT_ACCESS, 0)} IA bytes`,
   "X-Ray": (u) => `${per(u.xrayTraces)} traces`,
   "Secrets Manager": (u) => `${fmt(u.secretsManagerCalls, 3)} calls`,
 };
@@ -120,7 +121,7 @@ function logShapes(c: CaseResult): string {
 
 const MODEL_NOTES = [
   "Measured in the local pipeline: every SQS call of the handlers and of the emulated event source mapping and every DynamoDB call of the handlers (counting proxies); write and read units from the request and response bodies (a write is charged the larger of the item before and after, an update's after-image read back from the emulator; index writes per the template's indexes); S3 requests by method (seen in the pipeline process); the items and objects each case left; the handlers' log lines (Powertools' function names lengthened to the deployed ones, correlation ids at API Gateway's 16 characters); handler wall times (priced at the median).",
-  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); X-Ray traces (tracing mode; Lambda's fixed 1/s + 5 % per Active function, Poisson arrivals at the monthly rate, one trace per invocation; plus one trace per message ingest marks sampled, TRACING_SAMPLE_RATE, which the router records: an upper bound); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS, each function its own, in one warm environment per function; not the early re-reads of bad signatures, at most one per secret a minute per warm ingest function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
+  "Modelled from the template: Lambda's START/END/REPORT lines per invocation (log format, system log level, tracing); the access log line (the stage's format); each log byte's ingestion price by its log group's class (Standard or Infrequent Access, from the template); X-Ray traces (tracing mode; Lambda's fixed 1/s + 5 % per Active function, Poisson arrivals at the monthly rate, one trace per invocation; plus one trace per message ingest marks sampled, TRACING_SAMPLE_RATE, which the router records: an upper bound); Secrets Manager calls (every declared secret re-read each SECRETS_CACHE_SECONDS, each function its own, in one warm environment per function; not the early re-reads of bad signatures, at most one per secret a minute per warm ingest function); storage months (TTL attribute, else one month; S3: the lifecycle expiration).",
   "Assumed: durations are local wall times on this machine (no network latency to AWS or to a real agent, no Lambda CPU share by memory, cold starts not counted); receives that return nothing are the poller idling (a fixed monthly cost, left out); the event source mapping is billed only as the SQS requests it makes; no free tiers.",
 ];
 

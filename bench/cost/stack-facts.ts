@@ -2,11 +2,15 @@ import { synthPipeline } from "../../test/infra/synth-pipeline";
 
 /**
  * What the synthesized stack says that prices depend on: each function's memory, architecture,
- * tracing and logging configuration, the tables' indexes, TTL and point-in-time recovery, the event
- * source mapping's batching, X-Ray sampling rules, the API's access log format, and the fixed
- * monthly resources. Read from the template `cdk synth` produces (without bundling: nothing priced
- * here depends on the bundle).
+ * tracing and logging configuration (its log group's retention and class), the tables' indexes,
+ * TTL and point-in-time recovery, the event source mapping's batching, X-Ray sampling rules, the
+ * API's access log format and its log group's retention and class, and the fixed monthly resources.
+ * Read from the template `cdk synth` produces (without bundling: nothing priced here depends on the
+ * bundle).
  */
+
+/** A log group's class (CloudFormation's `LogGroupClass`; STANDARD when the template leaves it out). */
+export type LogClass = "STANDARD" | "INFREQUENT_ACCESS";
 
 export interface FunctionFacts {
   logicalId: string;
@@ -17,6 +21,8 @@ export interface FunctionFacts {
   systemLogLevel?: string;
   applicationLogLevel?: string;
   logRetentionDays?: number;
+  /** The class of the log group its lines go to. */
+  logClass: LogClass;
   /** Environment variables with literal values (references to other resources left out). */
   env: Record<string, string>;
   /** Secrets it reads from Secrets Manager (`*_ARN` variables). */
@@ -54,7 +60,7 @@ export interface StackFacts {
   router: { logicalId: string; batchSize: number; batchWindowSeconds: number; maxConcurrency?: number };
   tables: TableFacts[];
   samplingRules: SamplingRuleFacts[];
-  accessLog?: { format: string; retentionDays?: number };
+  accessLog?: { format: string; retentionDays?: number; logClass: LogClass };
   payloadExpirationDays?: number;
   fixed: { secrets: number; dashboards: number; alarms: number };
 }
@@ -70,6 +76,15 @@ const refTo = (value: unknown): string | undefined => {
       ? v["Fn::GetAtt"][0]
       : undefined;
 };
+
+/** The class a log group's properties give it (CloudFormation's default: STANDARD). */
+function logClassOf(logGroup: Json | undefined): LogClass {
+  const value = logGroup?.LogGroupClass ?? "STANDARD";
+  if (value !== "STANDARD" && value !== "INFREQUENT_ACCESS") {
+    throw new Error(`log group class ${JSON.stringify(value)} has no price in bench/cost/prices.ts`);
+  }
+  return value;
+}
 
 const keyOf = (schema: Json[] | undefined, type: "HASH" | "RANGE") =>
   schema?.find((k) => k.KeyType === type)?.AttributeName as string | undefined;
@@ -91,6 +106,7 @@ function functionFacts(id: string, p: Json, resources: Json): FunctionFacts {
       ? { applicationLogLevel: p.LoggingConfig.ApplicationLogLevel }
       : {}),
     ...(logGroup?.RetentionInDays ? { logRetentionDays: logGroup.RetentionInDays } : {}),
+    logClass: logClassOf(logGroup),
     env,
     secrets: Object.keys(variables).filter((name) => name.endsWith("_ARN")).length,
   };
@@ -155,6 +171,7 @@ export function factsFromTemplate(template: Json): StackFacts {
           accessLog: {
             format: stage.AccessLogSettings.Format,
             ...(accessLogGroup?.RetentionInDays ? { retentionDays: accessLogGroup.RetentionInDays } : {}),
+            logClass: logClassOf(accessLogGroup),
           },
         }
       : {}),

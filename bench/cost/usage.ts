@@ -116,15 +116,29 @@ export function caseUsage(
       })
     : 0;
   const handlers = m.logs.deployedBytes / n;
+  // Each function's lines (its own and Lambda's), for the whole case.
+  const ingestLogBytes =
+    m.logs.byFunction.ingest + platformBytesPerInvocation(ingest.fn) * ingest.invocations;
+  const routerLogBytes =
+    m.logs.byFunction.router + platformBytesPerInvocation(router.fn) * router.invocations;
   const days = (f: FunctionUse) => f.fn.logRetentionDays ?? 30;
   const longest = Math.max(days(ingest), days(router));
   const logStorageByteMonths =
-    ((m.logs.byFunction.ingest + platformBytesPerInvocation(ingest.fn) * ingest.invocations) * days(ingest) +
-      (m.logs.byFunction.router + platformBytesPerInvocation(router.fn) * router.invocations) * days(router) +
+    (ingestLogBytes * days(ingest) +
+      routerLogBytes * days(router) +
       m.logs.byFunction.unattributed * longest +
       accessLog * n * (facts.accessLog?.retentionDays ?? 30)) /
     30 /
     n;
+  // Ingestion is priced by each log group's class; a line no function could be told from at the
+  // dearer class of the two (an upper bound).
+  const logIngestBytes: Usage["logIngestBytes"] = { STANDARD: 0, INFREQUENT_ACCESS: 0 };
+  const bothInfrequent =
+    ingest.fn.logClass === "INFREQUENT_ACCESS" && router.fn.logClass === "INFREQUENT_ACCESS";
+  logIngestBytes[ingest.fn.logClass] += ingestLogBytes / n;
+  logIngestBytes[router.fn.logClass] += routerLogBytes / n;
+  logIngestBytes[bothInfrequent ? "INFREQUENT_ACCESS" : "STANDARD"] += m.logs.byFunction.unattributed / n;
+  if (facts.accessLog) logIngestBytes[facts.accessLog.logClass] += accessLog;
 
   // X-Ray: Lambda's own sampling of each Active function's invocations (see xray-sampling.ts), and
   // the traces ingest starts itself (see markedTraces).
@@ -171,7 +185,7 @@ export function caseUsage(
     s3Puts: ((m.logs.s3Requests.PUT ?? 0) + (m.logs.s3Requests.POST ?? 0)) / n,
     s3Gets: ((m.logs.s3Requests.GET ?? 0) + (m.logs.s3Requests.HEAD ?? 0)) / n,
     s3StorageByteMonths: stored.s3ByteMonths / n,
-    logIngestBytes: handlers + platform + accessLog,
+    logIngestBytes,
     logStorageByteMonths,
     xrayTraces: traces,
     secretsManagerCalls: secretsCalls,

@@ -4,7 +4,7 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
-import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import { LogGroup, LogGroupClass, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { AUDIT_SDK_MODULES } from "../../shared/adapters/dynamodb/dynamodb-request-audit";
@@ -14,7 +14,8 @@ import { HEALTH_PATH } from "../../shared/health/health-check";
 import { S3_SDK_MODULE } from "../../shared/payloads/s3-payload-store";
 import type { ProviderName } from "../../shared/providers/provider";
 import { REGISTRY } from "../../shared/providers/registry";
-import type { LogLevel } from "../settings";
+import type { LogGroupClassName, LogLevel } from "../settings";
+import { refuseLogFilters } from "./infrequent-access-guard";
 import { allow, PipelineFunction } from "./lambda-defaults";
 import { pascal } from "./pascal-case";
 import type { PayloadBucket } from "./payload-bucket";
@@ -33,6 +34,8 @@ export interface WebhookApiProps {
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   logLevel: LogLevel;
+  /** The access log group's class (accessLogClass). */
+  accessLogClass: LogGroupClassName;
   /** The fraction of events ingest starts an X-Ray trace for (TRACING_SAMPLE_RATE). */
   tracingSampleRate: number;
   /** SECRETS_CACHE_SECONDS: how long a secret removed from its value (revoked) keeps verifying. */
@@ -120,7 +123,14 @@ export class WebhookApi extends Construct {
       createDefaultStage: false,
     });
 
-    this.accessLogs = new LogGroup(this, "AccessLogs", { retention: props.logRetention });
+    // Infrequent Access by default: half the ingestion price of a line every request writes, and
+    // nothing watches this group (the alarms use API Gateway's own metrics and the functions' EMF),
+    // it is only queried with Logs Insights when someone looks into a request.
+    this.accessLogs = new LogGroup(this, "AccessLogs", {
+      retention: props.logRetention,
+      logGroupClass: LogGroupClass[props.accessLogClass],
+    });
+    if (props.accessLogClass === "INFREQUENT_ACCESS") refuseLogFilters(this.accessLogs);
     this.stage = new HttpStage(this, "DefaultStage", {
       httpApi: this.api,
       stageName: "$default",

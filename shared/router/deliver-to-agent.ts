@@ -2,7 +2,7 @@ import { agentRequestBody } from "../agent/agent-request";
 import type { AgentResult } from "../agent/agent-result";
 import type { Envelope } from "../envelope/envelope";
 import type { Claim } from "./delivery-guard";
-import type { CallOutcome } from "./destination-breaker";
+import type { CallOutcome, Refusal } from "./destination-breaker";
 import type { RouterDeps } from "./router-deps";
 import type { Decision, DeliverySummary, Destination } from "./routing-decision";
 
@@ -66,10 +66,29 @@ function requestBody({ envelope, key, destination, payloadText }: Delivery): str
   });
 }
 
+/** An open destination's refusal as a deferral, back when its breaker lets a probe through. */
+function circuitOpen(refusal: Refusal): Decision {
+  return {
+    kind: "defer",
+    deferClass: "circuit_open",
+    reason: refusal.reason,
+    retryAfterSeconds: Math.ceil(refusal.retryInMs / 1000),
+  };
+}
+
+const NO_TIME: Decision = {
+  kind: "defer",
+  deferClass: "no_time",
+  reason: "not enough time left in this invocation to call the agent",
+};
+
 /**
  * One delivery to a team's agent, at most once per key: the team's token, the destination's breaker
- * (an open one defers the event without calling), the exactly-once claim and the call. Returns the
- * decision; throws only for what the router did not expect.
+ * (an open one defers the event without claiming or calling), the exactly-once claim, then one of
+ * the destination's call slots and the call. The claim is taken before waiting for a slot, so a
+ * batch's claims are written together rather than a slot's worth at a time behind the calls; a
+ * claim whose call cannot go ahead after all (the breaker opened meanwhile, or the invocation ran
+ * short of time) is released. Returns the decision; throws only for what the router did not expect.
  */
 export async function deliverToAgent(
   deps: RouterDeps,
@@ -85,42 +104,39 @@ export async function deliverToAgent(
       return { kind: "defer", deferClass: "unavailable", reason: (error as Error).message };
     }
   }
-  const admission = await deps.breakers.admit(destination.agentUrl);
-  if (!admission.admitted) {
+  const open = deps.breakers.refusalOf(destination.agentUrl);
+  if (open) return circuitOpen(open);
+  const noTime = () => remainingTimeMs() < deps.config.agentTimeoutMs + DEADLINE_MARGIN_MS;
+  if (noTime()) return NO_TIME;
+  let claim: Claim;
+  try {
+    // Held for the rest of the invocation: the call and the outcome record both happen within it.
+    claim = await deps.guard.claim(delivery.key, envelope.id, remainingTimeMs());
+  } catch (error) {
     return {
       kind: "defer",
-      deferClass: "circuit_open",
-      reason: admission.reason,
-      retryAfterSeconds: Math.ceil(admission.retryInMs / 1000),
+      deferClass: "unavailable",
+      reason: `the idempotency table is unavailable: ${(error as Error).message}`,
     };
+  }
+  if (claim.kind === "handled") return { kind: "duplicate", original: claim.original };
+  if (claim.kind === "in_progress") {
+    return {
+      kind: "defer",
+      deferClass: "in_progress",
+      reason: `another copy of delivery ${delivery.key} (event ${claim.holder}) is being sent right now; checking again later`,
+    };
+  }
+  const admission = await deps.breakers.admit(destination.agentUrl);
+  if (!admission.admitted) {
+    await deps.guard.release(delivery.key, envelope.id);
+    return circuitOpen(admission);
   }
   let breakerOutcome: CallOutcome = "unused";
   try {
-    if (remainingTimeMs() < deps.config.agentTimeoutMs + DEADLINE_MARGIN_MS) {
-      return {
-        kind: "defer",
-        deferClass: "no_time",
-        reason: "not enough time left in this invocation to call the agent",
-      };
-    }
-    let claim: Claim;
-    try {
-      // Held for the rest of the invocation: the call and the outcome record both happen within it.
-      claim = await deps.guard.claim(delivery.key, envelope.id, remainingTimeMs());
-    } catch (error) {
-      return {
-        kind: "defer",
-        deferClass: "unavailable",
-        reason: `the idempotency table is unavailable: ${(error as Error).message}`,
-      };
-    }
-    if (claim.kind === "handled") return { kind: "duplicate", original: claim.original };
-    if (claim.kind === "in_progress") {
-      return {
-        kind: "defer",
-        deferClass: "in_progress",
-        reason: `another copy of delivery ${delivery.key} (event ${claim.holder}) is being sent right now; checking again later`,
-      };
+    if (noTime()) {
+      await deps.guard.release(delivery.key, envelope.id);
+      return NO_TIME;
     }
     const started = Date.now();
     let result: AgentResult;

@@ -11,8 +11,10 @@ export type CallOutcome = "succeeded" | "failed" | "unused";
 /** Whether a call to a destination may go ahead now, and when to come back if not. */
 export type Admission =
   /** `unused`: no call was made after all (the event turned out to be a copy): nothing is learnt. */
-  | { admitted: true; release: (outcome: CallOutcome) => void }
-  | { admitted: false; reason: string; retryInMs: number };
+  { admitted: true; release: (outcome: CallOutcome) => void } | Refusal;
+
+/** The destination's breaker is open (or half-open with its one probe under way). */
+export type Refusal = { admitted: false; reason: string; retryInMs: number };
 
 interface DestinationState {
   consecutiveFailures: number;
@@ -37,6 +39,14 @@ export class DestinationBreakers {
     private readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * The refusal `admit` would answer now, without taking or waiting for a slot: lets a caller skip
+   * work that only a call needs (claiming its key) while the destination is open.
+   */
+  refusalOf(destination: string): Refusal | undefined {
+    return this.refusal(destination, this.state(destination));
+  }
 
   /** Waits for one of the destination's slots unless its breaker is open. */
   async admit(destination: string): Promise<Admission> {
@@ -70,7 +80,7 @@ export class DestinationBreakers {
   }
 
   /** A refusal when the destination is open (or half-open with its one probe under way). */
-  private refusal(destination: string, state: DestinationState): Admission | undefined {
+  private refusal(destination: string, state: DestinationState): Refusal | undefined {
     if (state.openUntil === undefined) return undefined;
     const waitMs = state.openUntil - this.now();
     if (waitMs <= 0 && !state.probing) return undefined; // half-open: this call is the probe

@@ -43,6 +43,7 @@ describe("a stack with every setting changed", () => {
         logRetentionDays: 90,
         deliveredEventRetentionDays: 3,
         logLevel: "debug",
+        accessLogClass: "standard",
         tracingSampleRate: "0.25",
         alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
         queueAgeAlarmSeconds: 600,
@@ -138,8 +139,11 @@ describe("a stack with every setting changed", () => {
     expect(routing.DeletionPolicy).toBe("Retain");
   });
 
-  it("sets every log group's retention", () => {
+  it("sets every log group's retention, and the access log's class (Standard: all of them are)", () => {
     for (const [, group] of ofType("AWS::Logs::LogGroup")) expect(group.Properties.RetentionInDays).toBe(90);
+    const [, stage] = ofType("AWS::ApiGatewayV2::Stage")[0]!;
+    const accessLog = resources[refId(stage.Properties.AccessLogSettings.DestinationArn)]!;
+    expect(accessLog.Properties.LogGroupClass).toBe("STANDARD");
   });
 
   it("logs at the configured level, Lambda's filter let through to it, and traces the configured share", () => {

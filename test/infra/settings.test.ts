@@ -22,6 +22,7 @@ describe("stack settings (CDK context)", () => {
     expect(settings.routingTableDeletionProtection).toBe(true);
     expect(settings.agentUrl).toBeUndefined();
     expect(settings.logLevel).toBe("INFO");
+    expect(settings.accessLogClass).toBe("INFREQUENT_ACCESS");
     expect(settings.tracingSampleRate).toBe(0.01);
     // Ingest re-reads its secret on a signature it does not verify; the router has no such signal.
     expect(settings.ingestSecretsCacheSeconds).toBe(3600);
@@ -44,6 +45,7 @@ describe("stack settings (CDK context)", () => {
         logRetentionDays: "90",
         deliveredEventRetentionDays: "2",
         logLevel: " warn ",
+        accessLogClass: " standard ",
         tracingSampleRate: "0",
         existingSecrets: '{"SLACK_SIGNING_SECRET":"prod/slack-signing-secret"}',
         teamTokenSecretPrefix: " prod/agent-tokens/ ",
@@ -63,6 +65,7 @@ describe("stack settings (CDK context)", () => {
       logRetentionDays: 90,
       deliveredEventRetentionDays: 2,
       logLevel: "WARN",
+      accessLogClass: "STANDARD",
       tracingSampleRate: 0,
       existingSecrets: { SLACK_SIGNING_SECRET: "prod/slack-signing-secret" },
       teamTokenSecretPrefix: "prod/agent-tokens/",
@@ -170,6 +173,11 @@ describe("stack settings (CDK context)", () => {
       { logLevel: "verbose" },
       /'logLevel' must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, got 'verbose'/,
     ],
+    [
+      { accessLogClass: "DELIVERY" },
+      /'accessLogClass' must be one of INFREQUENT_ACCESS, STANDARD, got 'DELIVERY'/,
+    ],
+    [{ accessLogClass: "infrequent" }, /'accessLogClass' must be one of INFREQUENT_ACCESS, STANDARD/],
     [{ tracingSampleRate: "1.5" }, /'tracingSampleRate' must be a number from 0 to 1, got '1.5'/],
     [{ tracingSampleRate: "often" }, /'tracingSampleRate' must be a number from 0 to 1/],
     [{ agentUrl: "http://agent.internal" }, /'agentUrl' must be an https:\/\/ URL/],

@@ -139,6 +139,20 @@ describe("HTTP API", () => {
     const logGroupId = refId(stage.Properties.AccessLogSettings.DestinationArn);
     expect(resources[logGroupId]!.Type).toBe("AWS::Logs::LogGroup");
   });
+
+  it("keeps the access log in the Infrequent Access class, with no filter on it, and the functions' logs Standard", () => {
+    const [, stage] = only("AWS::ApiGatewayV2::Stage");
+    const accessLogId = refId(stage.Properties.AccessLogSettings.DestinationArn);
+    expect(resources[accessLogId]!.Properties.LogGroupClass).toBe("INFREQUENT_ACCESS");
+    // An Infrequent Access group takes no metric or subscription filter: the stack puts none anywhere.
+    expect(ofType("AWS::Logs::MetricFilter")).toEqual([]);
+    expect(ofType("AWS::Logs::SubscriptionFilter")).toEqual([]);
+    // The functions' lines carry their EMF metrics, which CloudWatch extracts only in Standard groups.
+    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+      const group = resources[refId(fn.Properties.LoggingConfig.LogGroup)]!;
+      expect(group.Properties.LogGroupClass, id).toBeUndefined();
+    }
+  });
 });
 
 describe("ingest functions", () => {

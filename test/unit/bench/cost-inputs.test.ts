@@ -23,6 +23,19 @@ const template = {
       },
     },
     IngestLogs: { Type: "AWS::Logs::LogGroup", Properties: { RetentionInDays: 7 } },
+    Stage: {
+      Type: "AWS::ApiGatewayV2::Stage",
+      Properties: {
+        AccessLogSettings: {
+          DestinationArn: { "Fn::GetAtt": ["AccessLogs", "Arn"] },
+          Format: '{"status":"$context.status"}',
+        },
+      },
+    },
+    AccessLogs: {
+      Type: "AWS::Logs::LogGroup",
+      Properties: { RetentionInDays: 14, LogGroupClass: "INFREQUENT_ACCESS" },
+    },
     RouterFn: { Type: "AWS::Lambda::Function", Properties: { MemorySize: 512 } },
     Mapping: {
       Type: "AWS::Lambda::EventSourceMapping",
@@ -71,6 +84,7 @@ describe("the stack facts", () => {
       logFormat: "JSON",
       systemLogLevel: "WARN",
       logRetentionDays: 7,
+      logClass: "STANDARD",
       env: { PROVIDER: "slack" },
       secrets: 1,
     });
@@ -89,6 +103,17 @@ describe("the stack facts", () => {
       ],
     });
     expect(facts.samplingRules).toEqual([{ name: "one-percent", fixedRate: 0.01, reservoirPerSecond: 0 }]);
+    expect(facts.accessLog).toEqual({
+      format: '{"status":"$context.status"}',
+      retentionDays: 14,
+      logClass: "INFREQUENT_ACCESS",
+    });
+  });
+
+  it("refuses a log group class it has no price for", () => {
+    const delivery = structuredClone(template);
+    (delivery.Resources.AccessLogs.Properties as Record<string, unknown>).LogGroupClass = "DELIVERY";
+    expect(() => factsFromTemplate(delivery)).toThrowError(/log group class "DELIVERY" has no price/);
   });
 });
 

@@ -163,6 +163,7 @@ describe("modelled log bytes", () => {
     architecture: "arm64",
     tracing: "Active",
     logFormat: "Text",
+    logClass: "STANDARD",
     env: {},
     secrets: 0,
     ...overrides,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { FLOOR, floorUsage } from "../../../bench/cost/floor";
 import { handlerLogs } from "../../../bench/cost/handler-logs";
+import { accessLogBytes } from "../../../bench/cost/platform-logs";
 import { GB, PRICES } from "../../../bench/cost/prices";
 import { COMPONENTS, gbSeconds, pricePerMillion, totalOf, type Usage } from "../../../bench/cost/pricing";
-import type { FunctionFacts, StackFacts } from "../../../bench/cost/stack-facts";
+import type { FunctionFacts, LogClass, StackFacts } from "../../../bench/cost/stack-facts";
 import { nothingStored } from "../../../bench/cost/stored-bytes";
 import { type CaseMeasurement, caseUsage } from "../../../bench/cost/usage";
 import { LAMBDA_ACTIVE_SAMPLING, sampledFraction, tracedShare } from "../../../bench/cost/xray-sampling";
@@ -20,7 +21,7 @@ const none: Usage = {
   s3Puts: 0,
   s3Gets: 0,
   s3StorageByteMonths: 0,
-  logIngestBytes: 0,
+  logIngestBytes: { STANDARD: 0, INFREQUENT_ACCESS: 0 },
   logStorageByteMonths: 0,
   xrayTraces: 0,
   secretsManagerCalls: 0,
@@ -32,6 +33,7 @@ const fn = (memoryMb: number, architecture: "arm64" | "x86_64" = "arm64"): Funct
   architecture,
   tracing: "Active",
   logFormat: "Text",
+  logClass: "STANDARD",
   env: {},
   secrets: 0,
 });
@@ -62,7 +64,7 @@ describe("pricing per million webhooks", () => {
       {
         ...none,
         // 1 KiB of logs per webhook: a million of them is 1,000,000 / 1,048,576 GB.
-        logIngestBytes: 1024,
+        logIngestBytes: { STANDARD: 1024, INFREQUENT_ACCESS: 0 },
         dynamodbStorageByteMonths: GB / 1e6,
         pitrByteMonths: GB / 1e6,
         lambdaGbSeconds: { arm64: 1 / 1e6, x86_64: 1 / 1e6 },
@@ -72,6 +74,21 @@ describe("pricing per million webhooks", () => {
     expect(costs["CloudWatch Logs"]).toBeCloseTo((1e6 / 1024 ** 2) * 0.5, 10);
     expect(costs["DynamoDB storage + PITR"]).toBeCloseTo(0.25 + 0.2, 10);
     expect(costs["Lambda compute"]).toBeCloseTo(0.0000133334 + 0.0000166667, 12);
+  });
+
+  it("prices each log byte at its log group's class: Infrequent Access ingestion at half Standard's", () => {
+    const gbPerMillion = 1e6 / 1024 ** 2;
+    const logs = (STANDARD: number, INFREQUENT_ACCESS: number) =>
+      pricePerMillion({ ...none, logIngestBytes: { STANDARD, INFREQUENT_ACCESS } }, PRICES)[
+        "CloudWatch Logs"
+      ];
+    expect(PRICES.logsIngestInfrequentAccessGb.usd).toBe(0.25);
+    expect(logs(0, 1024)).toBeCloseTo(gbPerMillion * 0.25, 10);
+    expect(logs(1024, 0)).toBeCloseTo(gbPerMillion * 0.5, 10);
+    expect(logs(1024, 1024)).toBeCloseTo(gbPerMillion * 0.75, 10);
+    // Storage is one price whatever the class.
+    const stored = pricePerMillion({ ...none, logStorageByteMonths: 1024 }, PRICES)["CloudWatch Logs"];
+    expect(stored).toBeCloseTo(gbPerMillion * 0.03, 10);
   });
 
   it("has a row for every component, and none for nothing", () => {
@@ -201,5 +218,70 @@ describe("Secrets Manager calls", () => {
     const { usage } = usageOf(timings, withSecrets("Ingest", 1, "0"), withSecrets("Router", 2, "0"));
     // One ingest invocation per webhook, one router invocation per 10.
     expect(usage.secretsManagerCalls).toBeCloseTo(1 + (2 * 10) / 100, 12);
+  });
+});
+
+describe("log bytes by log class", () => {
+  const format = '{"correlation_id":"$context.requestId","status":"$context.status"}';
+  const ingestLine = JSON.stringify({
+    level: "INFO",
+    message: "webhook accepted",
+    function_name: "webhook-ingest",
+  });
+  const routerLine = JSON.stringify({ level: "INFO", message: "delivered", function_name: "webhook-router" });
+
+  /** Ten webhooks: an ingest line each, one router line, and the access log in `accessLogClass`. */
+  function logBytesWith(accessLogClass: LogClass, routerClass: LogClass = "STANDARD") {
+    const ingest = { ...passThrough("Ingest"), logFormat: "JSON" as const, systemLogLevel: "WARN" };
+    const router = {
+      ...passThrough("Router"),
+      logFormat: "JSON" as const,
+      systemLogLevel: "WARN",
+      logClass: routerClass,
+    };
+    const output = [...Array.from({ length: 10 }, () => ingestLine), routerLine, ""].join("\n");
+    const measurement: CaseMeasurement = {
+      events: 10,
+      bodyBytes: 1000,
+      response: { status: 200, bytes: 60, userAgent: "ua", path: "/webhooks/slack/events" },
+      counts: {},
+      logs: handlerLogs(output, { ingest: "webhook-ingest".length, router: "webhook-router".length }),
+      stored: nothingStored(),
+    };
+    const facts = {
+      functions: [ingest, router],
+      tables: [],
+      samplingRules: [],
+      accessLog: { format, logClass: accessLogClass },
+    } as unknown as StackFacts;
+    return caseUsage(measurement, facts, ingest, router, { webhooksPerMonth: 1_000_000 }).usage
+      .logIngestBytes;
+  }
+
+  const accessLine = accessLogBytes(format, {
+    path: "/webhooks/slack/events",
+    status: 200,
+    responseBytes: 60,
+    userAgent: "ua",
+  });
+  const ingestBytes = Buffer.byteLength(ingestLine) + 1;
+  const routerBytes = (Buffer.byteLength(routerLine) + 1) / 10;
+
+  it("puts the access log line in its group's class and the functions' lines in theirs", () => {
+    expect(logBytesWith("INFREQUENT_ACCESS")).toEqual({
+      STANDARD: ingestBytes + routerBytes,
+      INFREQUENT_ACCESS: accessLine,
+    });
+    expect(logBytesWith("STANDARD")).toEqual({
+      STANDARD: ingestBytes + routerBytes + accessLine,
+      INFREQUENT_ACCESS: 0,
+    });
+  });
+
+  it("follows a function's log group into Infrequent Access too", () => {
+    expect(logBytesWith("INFREQUENT_ACCESS", "INFREQUENT_ACCESS")).toEqual({
+      STANDARD: ingestBytes,
+      INFREQUENT_ACCESS: accessLine + routerBytes,
+    });
   });
 });

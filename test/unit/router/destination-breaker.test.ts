@@ -37,6 +37,22 @@ describe("DestinationBreakers", () => {
     expect(refused.admitted === false && refused.reason).toContain(A);
   });
 
+  it("answers whether it would refuse without taking a slot or starting the half-open probe", async () => {
+    const c = clock();
+    const breakers = new DestinationBreakers(
+      { failureThreshold: 1, recoveryMs: 30_000, maxInFlight: 1 },
+      c.now,
+    );
+    const slot = admitted(await breakers.admit(A));
+    expect(breakers.refusalOf(A)).toBeUndefined(); // busy but closed: the one slot is not taken
+    slot.release("failed");
+    expect(breakers.refusalOf(A)).toMatchObject({ admitted: false, retryInMs: 30_000 });
+    c.advance(30_000);
+    expect(breakers.refusalOf(A)).toBeUndefined();
+    expect(breakers.refusalOf(A)).toBeUndefined(); // asking twice starts no probe
+    admitted(await breakers.admit(A)).release("succeeded");
+  });
+
   it("keeps destinations apart: another agent's failures never refuse this one", async () => {
     const breakers = new DestinationBreakers({ failureThreshold: 2, recoveryMs: 30_000, maxInFlight: 5 });
     await fail(breakers, A, 10);

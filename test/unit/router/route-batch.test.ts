@@ -442,14 +442,71 @@ describe("router: one team's broken agent costs the others nothing", () => {
     expect(f.agent.calls).toHaveLength(5);
     const deferred = f.events.outcomes.filter((o) => o.last_error?.includes("circuit open"));
     expect(deferred).toHaveLength(3);
+    // Those three had claimed their keys while waiting for the one slot: each gave its claim up.
+    for (const e of broken.filter((b) => deferred.some((d) => d.event_id === b.id))) {
+      expect(f.guard.claims.get(namespacedDeliveryKey(e))?.until).toBe(0);
+    }
     // The breaker outlives the invocation: the next batch does not call the broken agent at all.
     const healthy = slackEnvelope();
-    await route(f.deps, [recordOf(slackEnvelope({}, "CBROKEN001")), recordOf(healthy)]);
+    const later = slackEnvelope({}, "CBROKEN001");
+    await route(f.deps, [recordOf(later), recordOf(healthy)]);
     expect(f.agent.calls).toHaveLength(6);
+    // An open destination's event is deferred before its key is claimed: no write for it.
+    expect(f.guard.claims.has(namespacedDeliveryKey(later))).toBe(false);
     expect(f.agent.calls[5]!.url).toBe(CONFIG.agentUrl);
     expect(f.events.last(healthy.id)?.status).toBe("delivered");
     // Deferred at least until the breaker lets a probe through.
     expect(Math.max(...f.visibility.changes.map((c) => c.seconds))).toBeGreaterThanOrEqual(30);
+  });
+
+  it("claims a batch's keys together, not one call slot's worth at a time behind the calls", async () => {
+    const f = fakeDeps();
+    f.deps.breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 1 });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    f.agent.script = async () => {
+      await answered;
+      return DELIVERED;
+    };
+    const envelopes = Array.from({ length: 3 }, () => slackEnvelope());
+    const pending = route(
+      f.deps,
+      envelopes.map((e) => recordOf(e)),
+    );
+    await vi.waitFor(() => expect(f.agent.calls).toHaveLength(1));
+    // One call in flight (the destination's one slot), every key already claimed.
+    expect([...f.guard.claims.keys()].sort()).toEqual(envelopes.map((e) => namespacedDeliveryKey(e)).sort());
+    answer();
+    await pending;
+    expect(f.agent.calls).toHaveLength(3);
+    for (const e of envelopes) expect(f.events.last(e.id)?.status).toBe("delivered");
+  });
+
+  it("gives up a claim whose call, after waiting for a slot, no longer has time to finish", async () => {
+    const f = fakeDeps();
+    f.deps.breakers = new DestinationBreakers({ failureThreshold: 5, recoveryMs: 30_000, maxInFlight: 1 });
+    let remaining = 10_000;
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    f.agent.script = async () => {
+      await answered;
+      return DELIVERED;
+    };
+    const [first, second] = [slackEnvelope(), slackEnvelope()];
+    const records = [recordOf(first!), recordOf(second!)];
+    const pending = route(f.deps, records, { getRemainingTimeInMillis: () => remaining } as never);
+    await vi.waitFor(() => expect(f.guard.claims.size).toBe(2));
+    remaining = 500; // the first call took most of the invocation
+    answer();
+    const response = await pending;
+    expect(f.agent.calls).toHaveLength(1);
+    expect(failedIds(response)).toEqual([records[1]!.messageId]);
+    expect(f.events.last(second!.id)).toMatchObject({ status: "retrying" });
+    expect(f.guard.claims.get(namespacedDeliveryKey(second!))?.until).toBe(0);
   });
 
   it("a hanging destination holds only its own slots", async () => {
