@@ -16,26 +16,18 @@ export type VerifyRefusal =
   /** The secret could not be read or is unusable: a configuration error, retried by the sender. */
   | { statusCode: 503; problem: string };
 
-/** The request checked once against the secrets the reader holds now. */
-async function verifyOnce(
-  provider: Provider,
-  req: WebhookRequest,
-  route: RouteMatch,
-  reader: SecretReader,
-  now: Date,
-): Promise<VerifyRefusal | undefined> {
-  let secrets: readonly string[];
-  try {
-    secrets = await provider.loadSecrets(reader, route);
-  } catch (error) {
-    // A source added to GENERIC_WEBHOOK_SECRETS since it was read is the generic route's new secret.
-    if (error instanceof UnknownSourceError)
-      return { statusCode: 404, reason: "unknown_route", problem: error.message, fixable: true };
-    return {
-      statusCode: 503,
-      problem: `cannot read the ${provider.name} secret: ${(error as Error).message}`,
-    };
-  }
+type Checked = VerifyRefusal | undefined;
+
+/** Why the provider's secrets could not be had. */
+function unreadable(provider: Provider, error: unknown): VerifyRefusal {
+  // A source added to GENERIC_WEBHOOK_SECRETS since it was read is the generic route's new secret.
+  if (error instanceof UnknownSourceError)
+    return { statusCode: 404, reason: "unknown_route", problem: error.message, fixable: true };
+  return { statusCode: 503, problem: `cannot read the ${provider.name} secret: ${(error as Error).message}` };
+}
+
+/** The request checked against the secrets given. */
+function verifyWith(provider: Provider, req: WebhookRequest, secrets: readonly string[], now: Date): Checked {
   if (secrets.length === 0) return { statusCode: 503, problem: `the ${provider.name} secret is empty` };
   try {
     const verification = provider.verify(req, secrets, now);
@@ -52,23 +44,52 @@ async function verifyOnce(
 }
 
 /**
- * Verifies a request against its provider's active secrets; undefined when it may go on. A refusal a
- * newer secret could turn around (the credential matched none of the cached secrets, or names a
- * generic source they lack) re-reads the secret once and verifies again, so a secret added for
- * rotation works from its first request rather than once the cache age has passed. The reader
- * limits those re-reads (one per secret a minute, shared while in flight); when it has nothing
- * fresher, or the re-read failed, the first refusal stands.
+ * The request checked once against the secrets the reader holds now: answered at once when the
+ * provider has its secrets at hand (a warm function's requests), a promise when they must be read.
  */
-export async function verifyRequest(
+function verifyOnce(
   provider: Provider,
   req: WebhookRequest,
   route: RouteMatch,
   reader: SecretReader,
   now: Date,
-): Promise<VerifyRefusal | undefined> {
-  const refusal = await verifyOnce(provider, req, route, reader, now);
-  if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
-  return (await reader.refresh(provider.secret.name))
-    ? verifyOnce(provider, req, route, reader, now)
-    : refusal;
+): Checked | Promise<Checked> {
+  let secrets: ReturnType<Provider["loadSecrets"]>;
+  try {
+    secrets = provider.loadSecrets(reader, route);
+  } catch (error) {
+    return unreadable(provider, error);
+  }
+  return secrets instanceof Promise
+    ? secrets.then(
+        (loaded) => verifyWith(provider, req, loaded, now),
+        (error: unknown) => unreadable(provider, error),
+      )
+    : verifyWith(provider, req, secrets, now);
+}
+
+/**
+ * Verifies a request against its provider's active secrets; undefined when it may go on. A refusal a
+ * newer secret could turn around (the credential matched none of the cached secrets, or names a
+ * generic source they lack) re-reads the secret once and verifies again, so a secret added for
+ * rotation works from its first request rather than once the cache age has passed. The reader
+ * limits those re-reads (one per secret a minute, shared while in flight); when it has nothing
+ * fresher, or the re-read failed, the first refusal stands. Answered at once, not as a promise, when
+ * the secrets were at hand and no re-read was needed: the path of nearly every webhook.
+ */
+export function verifyRequest(
+  provider: Provider,
+  req: WebhookRequest,
+  route: RouteMatch,
+  reader: SecretReader,
+  now: Date,
+): Checked | Promise<Checked> {
+  const reread = (refusal: Checked): Checked | Promise<Checked> => {
+    if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
+    return reader
+      .refresh(provider.secret.name)
+      .then((fresher) => (fresher ? verifyOnce(provider, req, route, reader, now) : refusal));
+  };
+  const refusal = verifyOnce(provider, req, route, reader, now);
+  return refusal instanceof Promise ? refusal.then(reread) : reread(refusal);
 }

@@ -164,7 +164,7 @@ export interface Provider<Name extends string = ProviderName> {
     validate?(text: string): void;
   };
   /** The active secrets for this route (several during rotation). */
-  loadSecrets(reader: SecretReader, route: RouteMatch): Promise<readonly string[]>;
+  loadSecrets(reader: SecretReader, route: RouteMatch): readonly string[] | Promise<readonly string[]>;
   verify(req: WebhookRequest, secrets: readonly string[], now: Date): Verification;
   /**
    * The headers a sender adds to sign `body` with `secret`, given its other headers: what `verify`

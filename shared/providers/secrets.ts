@@ -30,15 +30,27 @@ const genericSources = parsedOnce((value) => parseSourceSecrets(value, "GENERIC_
 
 /**
  * The active secrets held under one secret name (a plain value or a JSON array during rotation),
- * checked for the secret's format; throws UnusableSecretError naming it when none can key an HMAC.
+ * checked for the secret's format. Answered at once (not a promise) when the reader holds the value
+ * and it is usable, as it is for nearly every request of a warm function; otherwise a promise, which
+ * is also where every failure goes: UnusableSecretError naming the secret when none can key an HMAC,
+ * or the reader's error.
  */
-export async function namedSecrets(reader: SecretReader, name: SecretName): Promise<readonly string[]> {
+export function namedSecrets(
+  reader: SecretReader,
+  name: SecretName,
+): readonly string[] | Promise<readonly string[]> {
   let parse = secretLists.get(name);
   if (!parse) {
     parse = parsedOnce((value) => parseSecretList(value, name));
     secretLists.set(name, parse);
   }
-  return parse(await reader.read(name));
+  const held = reader.held(name);
+  if (held === undefined) return reader.read(name).then(parse);
+  try {
+    return parse(held);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**

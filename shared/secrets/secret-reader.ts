@@ -64,11 +64,19 @@ export class SecretReader {
   ) {}
 
   async read(name: SecretName): Promise<string> {
+    return this.held(name) ?? this.reading.get(name) ?? this.fetch(name);
+  }
+
+  /**
+   * The value `read` would answer without reading the store (a plain value, or one kept and still
+   * fresh), undefined when it has to read: a warm function's request then checks its signature
+   * without waiting on a promise.
+   */
+  held(name: SecretName): string | undefined {
     const plain = this.env[name];
     if (plain !== undefined && plain !== "") return plain;
     const kept = this.fetched.get(name);
-    if (kept !== undefined && Date.now() < kept.freshUntil) return kept.value;
-    return this.reading.get(name) ?? this.fetch(name);
+    return kept !== undefined && Date.now() < kept.freshUntil ? kept.value : undefined;
   }
 
   /**

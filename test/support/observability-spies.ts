@@ -44,10 +44,15 @@ export function spyOnObservability() {
     };
     return stub as unknown as ReturnType<typeof metrics.singleMetric>;
   });
-  const recordWrite = vi.spyOn(recordLine, "write").mockImplementation((fields, counted) => {
+  const record = (fields: Readonly<Record<string, unknown>>, counted: readonly CountedMetrics[]) => {
     records.push(fields);
     recorded.push(...metricsOfRecord(counted, fields));
-  });
+  };
+  const recordWrite = vi.spyOn(recordLine, "write").mockImplementation(record);
+  // A record given as its JSON text is read back as the fields a reader of the line would see.
+  const recordWriteJson = vi
+    .spyOn(recordLine, "writeJson")
+    .mockImplementation((json, counted) => record(JSON.parse(json), counted));
   const logs = [vi.spyOn(logger, "info"), vi.spyOn(logger, "warn"), vi.spyOn(logger, "error")];
   return {
     metrics: recorded,
@@ -64,9 +69,21 @@ export function spyOnObservability() {
           args: args as unknown[],
         })),
       );
-      recordWrite.mock.calls.forEach(([{ message, ...fields }], i) => {
-        lines.push({ order: recordWrite.mock.invocationCallOrder[i]!, args: [message, fields] });
-      });
+      const written = [
+        ...recordWrite.mock.calls.map(([fields], i) => ({
+          fields,
+          order: recordWrite.mock.invocationCallOrder[i]!,
+        })),
+        ...recordWriteJson.mock.calls.map(([json], i) => ({
+          fields: JSON.parse(json) as Record<string, unknown>,
+          order: recordWriteJson.mock.invocationCallOrder[i]!,
+        })),
+      ];
+      for (const {
+        fields: { message, ...fields },
+        order,
+      } of written)
+        lines.push({ order, args: [message, fields] });
       return lines
         .sort((a, b) => a.order - b.order)
         .map((line) => JSON.stringify(line.args, errorFields))
@@ -75,6 +92,7 @@ export function spyOnObservability() {
     restore: () => {
       singleMetric.mockRestore();
       recordWrite.mockRestore();
+      recordWriteJson.mockRestore();
       for (const spy of logs) spy.mockRestore();
     },
   };

@@ -34,10 +34,15 @@ async function warmReader(values: Record<string, string>) {
   return { store, reader };
 }
 
-const verify = (req: WebhookRequest, reader: SecretReader, now = new Date()) => {
+/** verifyRequest's answer as it gives it: a value, or a promise where it had to wait. */
+const answer = (req: WebhookRequest, reader: SecretReader, now = new Date()) => {
   const route = matchRoute(req.path)!;
   return verifyRequest(PROVIDERS[route.provider], req, route, reader, now);
 };
+
+/** The answer awaited, as ingest awaits it. */
+const verify = async (req: WebhookRequest, reader: SecretReader, now = new Date()) =>
+  answer(req, reader, now);
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -52,6 +57,18 @@ describe("verifyRequest", () => {
     // The old secret still verifies, from the cache.
     await expect(verify(signedSlackRequest(), reader)).resolves.toBeUndefined();
     expect(store.reads(SLACK)).toBe(2);
+  });
+
+  it("answers at once, without a promise, a request that verifies with the secret held; a re-read or first read is awaited", async () => {
+    const { store, reader } = await warmReader({ [SLACK]: TEST_SECRETS.slack });
+    expect(answer(signedSlackRequest(), reader)).toBeUndefined();
+    const guess = answer(signedSlackRequest({ secret: "a-guess" }), reader);
+    expect(guess).toBeInstanceOf(Promise);
+    await expect(guess).resolves.toMatchObject({ statusCode: 401, reason: "bad_signature" });
+    const cold = new SecretReader({ SLACK_SIGNING_SECRET_ARN: SLACK }, store.fetch);
+    const first = answer(signedSlackRequest(), cold);
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toBeUndefined();
   });
 
   it("accepts a Standard Webhooks request signed with a newly added secret", async () => {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   EMF_MAX_VALUES,
   type RecordLineSettings,
+  recordJsonLineWriter,
   recordLineWriter,
 } from "../../../shared/observability/record-line";
 
@@ -10,17 +12,50 @@ const COUNTED = [
   { dimensions: ["provider", "reason"], metrics: ["WebhooksRejected"] },
 ];
 
-function writer(settings: Partial<RecordLineSettings> = {}) {
-  const lines: string[] = [];
-  const write = recordLineWriter({
+function settingsOf(lines: string[], settings: Partial<RecordLineSettings>): RecordLineSettings {
+  return {
     namespace: "WebhookPipeline",
     metricsEnabled: true,
     silent: false,
     write: (line) => void lines.push(line),
     ...settings,
-  });
-  return { write, lines };
+  };
 }
+
+function writer(settings: Partial<RecordLineSettings> = {}) {
+  const lines: string[] = [];
+  return { write: recordLineWriter(settingsOf(lines, settings)), lines };
+}
+
+function jsonWriter(settings: Partial<RecordLineSettings> = {}) {
+  const lines: string[] = [];
+  return { writeJson: recordJsonLineWriter(settingsOf(lines, settings)), lines };
+}
+
+/** Text that needs escaping in JSON, or that JSON.stringify must write as an escape (lone surrogates). */
+const awkwardText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom(
+      '"',
+      "\\",
+      "\n",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "\u2028",
+      "\u2029",
+      "\ud800",
+      "\udfff",
+      "😀",
+      "/",
+    ),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  ),
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("the record line", () => {
   it("is one JSON line holding the record and an EMF block naming each metric and its dimensions", () => {
@@ -119,5 +154,43 @@ describe("the record line", () => {
     );
     expect(() => write({}, counted, { EndToEndLatency: [] })).toThrow(RangeError);
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe("a record line given as JSON text", () => {
+  it("is the line its fields would give, byte for byte, whatever the fields' text holds", () => {
+    vi.useFakeTimers({ now: new Date("2026-12-02T06:00:00Z") });
+    const fields = fc.dictionary(
+      fc.oneof(awkwardText, fc.constantFrom("level", "message", "provider", "__proto__")),
+      fc.oneof(awkwardText, fc.integer(), fc.boolean(), fc.array(fc.record({ id: awkwardText }))),
+    );
+    fc.assert(
+      fc.property(fields, fc.boolean(), fc.boolean(), (record, metricsEnabled, withValues) => {
+        const byFields = writer({ metricsEnabled });
+        const byJson = jsonWriter({ metricsEnabled });
+        const values = withValues ? { WebhooksAccepted: 3 } : undefined;
+        byFields.write(record, COUNTED, values);
+        byJson.writeJson(JSON.stringify(record), COUNTED, values);
+        expect(byJson.lines).toEqual(byFields.lines);
+        const { _aws, WebhooksAccepted, WebhooksRejected, ...read } = JSON.parse(byJson.lines[0]!);
+        expect(read).toEqual(JSON.parse(JSON.stringify(record)));
+        if (metricsEnabled) expect([WebhooksAccepted, WebhooksRejected]).toEqual([withValues ? 3 : 1, 1]);
+      }),
+    );
+  });
+
+  it("of an empty object still carries its metrics; not written when silent, nor checked then", () => {
+    const empty = jsonWriter();
+    empty.writeJson("{}", COUNTED);
+    expect(JSON.parse(empty.lines[0]!)).toMatchObject({ WebhooksAccepted: 1, WebhooksRejected: 1 });
+    const silent = jsonWriter({ silent: true });
+    silent.writeJson('{"level":"INFO"}', [{ dimensions: [], metrics: ["L"] }], { L: [] });
+    expect(silent.lines).toEqual([]);
+  });
+
+  it("without metrics is the text as given, one line", () => {
+    const disabled = jsonWriter({ metricsEnabled: false });
+    disabled.writeJson('{"message":"a\\nb"}', COUNTED);
+    expect(disabled.lines).toEqual(['{"message":"a\\nb"}\n']);
   });
 });

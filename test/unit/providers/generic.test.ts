@@ -203,9 +203,9 @@ describe("generic with GENERIC_WEBHOOK_SOURCES", () => {
 
   it("refuses a basic source's secret that is not user:password, without quoting it", async () => {
     configure({ opsgenie: { scheme: "basic" } });
-    const error = await generic
-      .loadSecrets(secrets({ opsgenie: ["user:pw", "no-colon-secret"] }), route("opsgenie"))
-      .catch((e: unknown) => e);
+    const error = await Promise.resolve(
+      generic.loadSecrets(secrets({ opsgenie: ["user:pw", "no-colon-secret"] }), route("opsgenie")),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnusableSecretError);
     expect((error as Error).message).toBe(
       "GENERIC_WEBHOOK_SECRETS.opsgenie[1] must be user:password for a basic source",

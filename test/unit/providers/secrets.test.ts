@@ -14,6 +14,18 @@ describe("provider secrets", () => {
     expect(await namedSecrets(reader, "JIRA_WEBHOOK_SECRET")).toEqual(["newer"]);
   });
 
+  it("answers a held value at once, a value still to be read as a promise, and an unusable one as a rejection", async () => {
+    const env: NodeJS.ProcessEnv = { SLACK_SIGNING_SECRET: "held", GITHUB_WEBHOOK_SECRET_ARN: "arn:github" };
+    const reader = new SecretReader(env, async () => "read");
+    expect(namedSecrets(reader, "SLACK_SIGNING_SECRET")).toEqual(["held"]);
+    const reading = namedSecrets(reader, "GITHUB_WEBHOOK_SECRET");
+    expect(reading).toBeInstanceOf(Promise);
+    await expect(reading).resolves.toEqual(["read"]);
+    expect(namedSecrets(reader, "GITHUB_WEBHOOK_SECRET")).toEqual(["read"]);
+    env.SLACK_SIGNING_SECRET = "[]";
+    await expect(namedSecrets(reader, "SLACK_SIGNING_SECRET")).rejects.toBeInstanceOf(UnusableSecretError);
+  });
+
   it("keeps each secret name's value apart", async () => {
     const reader = new SecretReader({ SLACK_SIGNING_SECRET: "slack", GITHUB_WEBHOOK_SECRET: "github" });
     expect(await namedSecrets(reader, "SLACK_SIGNING_SECRET")).toEqual(["slack"]);
@@ -44,8 +56,10 @@ describe("provider secrets", () => {
     const env: NodeJS.ProcessEnv = { PAGERDUTY_WEBHOOK_SECRET: '["pd-old",""]' };
     const reader = new SecretReader(env);
     const parse = vi.spyOn(JSON, "parse");
-    const first = await namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET").catch((e: unknown) => e);
-    const second = await namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET").catch((e: unknown) => e);
+    const unusable = () =>
+      Promise.resolve(namedSecrets(reader, "PAGERDUTY_WEBHOOK_SECRET")).catch((e: unknown) => e);
+    const first = await unusable();
+    const second = await unusable();
     expect(first).toBeInstanceOf(UnusableSecretError);
     expect(second).toBe(first);
     expect(parse).toHaveBeenCalledTimes(1);

@@ -93,6 +93,25 @@ describe("SecretReader's cache", () => {
     expect(fetch).toHaveBeenCalledTimes(2);
   });
 
+  it("holds, for an answer without a promise, a plain value or a kept one only while it is fresh", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const fetch = vi
+      .fn<FetchSecret>()
+      .mockResolvedValueOnce("old")
+      .mockRejectedValueOnce(new Error("Throttling"));
+    const reader = new SecretReader({ ...env, GITHUB_WEBHOOK_SECRET: "plain" }, fetch);
+    expect(reader.held("GITHUB_WEBHOOK_SECRET")).toBe("plain");
+    expect(reader.held("SLACK_SIGNING_SECRET")).toBeUndefined();
+    await reader.read("SLACK_SIGNING_SECRET");
+    vi.setSystemTime(59_999);
+    expect(reader.held("SLACK_SIGNING_SECRET")).toBe("old");
+    vi.setSystemTime(60_000);
+    expect(reader.held("SLACK_SIGNING_SECRET")).toBeUndefined();
+    await expect(reader.read("SLACK_SIGNING_SECRET")).rejects.toThrow("Throttling");
+    expect(reader.held("SLACK_SIGNING_SECRET")).toBeUndefined();
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
   it("keeps nothing that failed or was empty, nor a value once the secret is emptied", async () => {
     vi.useFakeTimers({ now: 0 });
     const fetch = vi

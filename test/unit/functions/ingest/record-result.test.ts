@@ -1,6 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createIngestHandler } from "../../../../functions/ingest/handler";
 import { recordIngestResult } from "../../../../functions/ingest/record-result";
+import { recordLine } from "../../../../shared/observability/record-line";
+import { PROVIDERS } from "../../../../shared/providers/registry";
 import { InMemoryEventQueue, testIngestDeps } from "../../../support/in-memory-event-queue";
 import { spyOnObservability } from "../../../support/observability-spies";
 import {
@@ -99,6 +102,81 @@ describe("recordIngestResult", () => {
         correlation_id: "req-1",
       },
     ]);
+  });
+});
+
+/** Text a sender controls may hold: what JSON must escape, lone surrogates, line separators. */
+const senderText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom(
+      '"',
+      "\\",
+      "\n",
+      "\r",
+      "\t",
+      "\u0000",
+      "\u001f",
+      "\u2028",
+      "\u2029",
+      "\ud800",
+      "\udc00",
+      "😀",
+    ),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  ),
+});
+
+describe("the accepted record's text", () => {
+  it("is JSON.stringify of its fields, whatever the correlation id, event ids and types hold", () => {
+    const writeJson = vi.mocked(recordLine.writeJson);
+    const accepted = fc.record({
+      provider: fc.option(fc.constantFrom(...Object.keys(PROVIDERS)), { nil: undefined }),
+      correlationId: senderText,
+      coldStart: fc.boolean(),
+      filtered: fc.option(fc.nat(), { nil: undefined }),
+      events: fc.array(
+        fc.record({
+          id: senderText,
+          eventType: senderText,
+          deliveryKey: senderText,
+          payloadStored: fc.boolean(),
+        }),
+        { maxLength: 4 },
+      ),
+    });
+    fc.assert(
+      fc.property(accepted, ({ provider, correlationId, coldStart, filtered, events }) => {
+        recordIngestResult(
+          {
+            statusCode: 200,
+            body: {},
+            provider: provider as keyof typeof PROVIDERS | undefined,
+            outcome: "accepted",
+            events: events.map(({ payloadStored, ...event }) =>
+              payloadStored ? { ...event, payloadStored } : event,
+            ),
+            ...(filtered === undefined ? {} : { filtered }),
+          },
+          { correlationId, coldStart },
+        );
+        const expected = {
+          level: "INFO",
+          message: "webhook accepted",
+          outcome: "accepted",
+          provider: provider ?? "unknown",
+          correlation_id: correlationId,
+          events: events.map(({ id, eventType, payloadStored }) =>
+            payloadStored ? { id, eventType, payloadStored } : { id, eventType },
+          ),
+          ...(filtered ? { filtered } : {}),
+          ...(coldStart ? { cold_start: true } : {}),
+        };
+        const [text, counted] = writeJson.mock.lastCall!;
+        expect(text).toBe(JSON.stringify(expected));
+        expect(JSON.parse(text)).toEqual(expected);
+        expect(counted).toEqual([{ dimensions: ["provider"], metrics: ["WebhooksAccepted"] }]);
+      }),
+    );
   });
 });
 
