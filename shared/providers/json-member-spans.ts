@@ -54,7 +54,8 @@ export interface Span {
 
 function skipWhitespace(b: Uint8Array, from: number): number {
   let i = from;
-  while (i < b.length && isWhitespace(b[i]!)) i++;
+  // Above 0x20 first: compact JSON has no whitespace, and every byte between tokens is one of those.
+  while (i < b.length && b[i]! <= 0x20 && isWhitespace(b[i]!)) i++;
   return i;
 }
 
@@ -222,7 +223,9 @@ export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Spa
 
     // A value starts at i.
     const c = b[i];
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    if (c === QUOTE) {
+      i = strings.end(i);
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (depth === closers.length) {
         const grown = new Uint8Array(depth * 2);
         grown.set(closers);
@@ -237,8 +240,6 @@ export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Spa
       }
       depth--;
       i++;
-    } else if (c === QUOTE) {
-      i = strings.end(i);
     } else if (c === 0x74) {
       i = literalEnd(b, i, "true");
     } else if (c === 0x66) {
