@@ -163,8 +163,9 @@ class Names {
   private readonly asLatin1: readonly string[];
 
   constructor(private readonly names: readonly string[]) {
+    // A printable ASCII name (any GitHub names) is its own bytes; any other is encoded.
     this.asLatin1 = names.map((name) =>
-      /^[\x00-\x7f]*$/.test(name) ? name : Buffer.from(name, "utf8").toString("latin1"),
+      /^[ -~]*$/.test(name) ? name : Buffer.from(name, "utf8").toString("latin1"),
     );
   }
 
