@@ -1,3 +1,4 @@
+import { transcode } from "node:buffer";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 
 /**
@@ -34,9 +35,30 @@ const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD", "utf8");
  * it takes twice as long on a 25 KB body (30 µs against 15 µs), and on a 1 KB one they are within
  * 0.2 µs.
  */
-function utf8(text: string): Buffer {
+function writeUtf8(text: string): Buffer {
   const bytes = Buffer.allocUnsafe(text.length * 3);
   return bytes.subarray(0, bytes.write(text, "utf8"));
+}
+
+/**
+ * From this many code units on, ICU's conversion of the text's UTF-16 copy is faster than V8's
+ * UTF-8 write, which encodes a character at a time: 17 µs against 23 on a 25 KiB push, 7 against 9
+ * on a 10 KiB issue; on a 1 KiB Slack event the write takes 1.7 µs and the conversion 2.5.
+ */
+const TRANSCODED_FROM_UNITS = 4096;
+
+/**
+ * The UTF-8 bytes of `text`. The conversion refuses a lone surrogate (the write encodes it as
+ * U+FFFD), so text that has one is written instead, and so is any text should the conversion be
+ * unavailable (a Node.js built without ICU).
+ */
+function utf8(text: string): Buffer {
+  if (text.length < TRANSCODED_FROM_UNITS) return writeUtf8(text);
+  try {
+    return transcode(Buffer.from(text, "utf16le"), "utf16le", "utf8");
+  } catch {
+    return writeUtf8(text);
+  }
 }
 
 /**

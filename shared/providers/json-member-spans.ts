@@ -54,7 +54,8 @@ export interface Span {
 
 function skipWhitespace(b: Uint8Array, from: number): number {
   let i = from;
-  while (i < b.length && isWhitespace(b[i]!)) i++;
+  // Above 0x20 first: compact JSON has no whitespace, and every byte between tokens is one of those.
+  while (i < b.length && b[i]! <= 0x20 && isWhitespace(b[i]!)) i++;
   return i;
 }
 
@@ -157,13 +158,28 @@ class Strings {
   }
 }
 
-/** The index in `names` of the member named by the key between `open` and `end` (its quotes), or -1. */
-function nameIndex(bytes: Buffer, names: readonly string[], open: number, end: number): number {
-  const name = bytes.toString("utf8", open + 1, end - 1);
-  // Spelled with escapes (`"\u0061ction"`): the name JSON.parse gives the member.
-  return names.indexOf(
-    name.includes("\\") ? (JSON.parse(bytes.toString("utf8", open, end)) as string) : name,
-  );
+/** The wanted names, and each as its UTF-8 bytes read as latin1: what a key naming it holds unescaped. */
+class Names {
+  private readonly asLatin1: readonly string[];
+
+  constructor(private readonly names: readonly string[]) {
+    // A printable ASCII name (any GitHub names) is its own bytes; any other is encoded.
+    this.asLatin1 = names.map((name) =>
+      /^[ -~]*$/.test(name) ? name : Buffer.from(name, "utf8").toString("latin1"),
+    );
+  }
+
+  /**
+   * The index of the member named by the key between `open` and `end` (its quotes) of `text`, the
+   * bytes as latin1, or -1. Compared there, as a slice of `text`, the key is not decoded: a call
+   * into the buffer's UTF-8 decoding per top-level key cost more than the rest of the comparison.
+   */
+  indexOf(bytes: Buffer, text: string, open: number, end: number): number {
+    const key = text.slice(open + 1, end - 1);
+    if (!key.includes("\\")) return this.asLatin1.indexOf(key);
+    // Spelled with escapes (`"\u0061ction"`): the name JSON.parse gives the member.
+    return this.names.indexOf(JSON.parse(bytes.toString("utf8", open, end)) as string);
+  }
 }
 
 /**
@@ -175,7 +191,9 @@ function nameIndex(bytes: Buffer, names: readonly string[], open: number, end: n
 export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Span | undefined)[] | undefined {
   for (const control of STRAY_CONTROLS) if (bytes.indexOf(control) !== -1) return undefined;
   const b = bytes;
-  const strings = new Strings(bytes.toString("latin1"), b);
+  const text = bytes.toString("latin1");
+  const strings = new Strings(text, b);
+  const wanted = new Names(names);
   const spans: (Span | undefined)[] = names.map(() => undefined);
   // The open containers, innermost last: the bracket that closes each.
   let closers = new Uint8Array(64);
@@ -198,7 +216,7 @@ export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Spa
       if (b[colon] !== COLON) return undefined;
       i = skipWhitespace(b, colon + 1);
       if (depth === 1) {
-        member = nameIndex(bytes, names, keyStart, keyEnd);
+        member = wanted.indexOf(bytes, text, keyStart, keyEnd);
         valueStart = i;
       }
       expectKey = false;
@@ -206,7 +224,9 @@ export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Spa
 
     // A value starts at i.
     const c = b[i];
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    if (c === QUOTE) {
+      i = strings.end(i);
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (depth === closers.length) {
         const grown = new Uint8Array(depth * 2);
         grown.set(closers);
@@ -221,8 +241,6 @@ export function objectMemberSpans(bytes: Buffer, names: readonly string[]): (Spa
       }
       depth--;
       i++;
-    } else if (c === QUOTE) {
-      i = strings.end(i);
     } else if (c === 0x74) {
       i = literalEnd(b, i, "true");
     } else if (c === 0x66) {

@@ -37,6 +37,18 @@ describe("fromApiGatewayEvent", () => {
     expect(req).toMatchObject({ method: "POST", path: "/webhooks/github", requestId: "req-1", receivedAt });
   });
 
+  it("keeps a large plain body's UTF-8 bytes, and a lone surrogate's U+FFFD without taking it as text", () => {
+    // Past a few KiB the body is encoded another way; the bytes are the same.
+    const body = `{"t":"${"é✅🚒\uFFFE\uFFFF".repeat(2000)}${"a".repeat(5000)}"}`;
+    const req = fromApiGatewayEvent(apiGatewayEvent({ path: "/webhooks/github", body }));
+    expect(req.rawBody.equals(Buffer.from(body, "utf8"))).toBe(true);
+    expect(req.bodyText).toBe(body);
+    const lone = `{"t":"${"a".repeat(5000)}\uD83D"}`;
+    const loneReq = fromApiGatewayEvent(apiGatewayEvent({ path: "/webhooks/github", body: lone }));
+    expect(loneReq.rawBody.equals(Buffer.from(`{"t":"${"a".repeat(5000)}\uFFFD"}`, "utf8"))).toBe(true);
+    expect(loneReq.bodyText).toBeUndefined();
+  });
+
   it("decodes a base64 body to its exact bytes, non-ASCII included", () => {
     const bytes = Buffer.from("text=caf\u00e9 \u2603 \u{1F525}&x=%C3%A9", "utf8");
     const event = apiGatewayEvent({ path: "/webhooks/slack/interactions", body: bytes, base64: true });

@@ -55,6 +55,13 @@ describe("objectMemberSpans", () => {
     expect(memberTexts('{"\\u0061ction": "opened"}', ["action"])).toEqual(['"opened"']);
     expect(memberTexts('{"action": "opened", "action" : "closed"}', ["action"])).toEqual(['"closed"']);
     expect(memberTexts('{"café": 1, "🔥": 2}', ["🔥", "café"])).toEqual(["2", "1"]);
+    // Names compared as their bytes: "é" is C3 A9, which as latin1 reads "Ã©", a name of its own.
+    expect(memberTexts('{"Ã©": 1, "é": 2, "caf\u00e9": 3}', ["é", "Ã©", "café", "caf"])).toEqual([
+      "2",
+      "1",
+      "3",
+      undefined,
+    ]);
   });
 
   it("refuses JSON text that is not an object", () => {
