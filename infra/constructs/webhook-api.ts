@@ -141,7 +141,8 @@ export class WebhookApi extends Construct {
         // One short line per request, for what only API Gateway sees: requests it answers itself
         // (429 throttled, 404 no route, 413 too large) and ingest invocations that failed or timed
         // out, and the latency the sender saw. `correlation_id` is the request id the ingest record
-        // and the router lines carry, so one Logs Insights filter finds a request in all three.
+        // carries beside its event ids (as do the router's lines about records that were not simply
+        // delivered; the line of delivered events names them by event id), so a request is found in both.
         // What the ingest record says (provider, event ids, outcome) and what CloudWatch stamps on
         // every event (time) is not repeated; no headers or bodies, so no signature or token.
         format: AccessLogFormat.custom(
