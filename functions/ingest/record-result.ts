@@ -56,6 +56,8 @@ function recordOf(result: Exclude<IngestResult, { outcome: "accepted" }>, reques
       record.status = result.statusCode;
       record.reason = result.reason;
       record.problem = result.problem;
+      // Why a secret put for rotation did not help: the re-read failed, was too soon, found the same.
+      if (result.secretReread) record.secret_reread = result.secretReread;
       break;
     case "unavailable":
       record = head("ERROR", "webhook not accepted: retry expected from the sender", result, request);

@@ -9,7 +9,7 @@ import type { PayloadStore } from "../payloads/payload-store";
 import type { ProviderName, RouteMatch, WebhookEvent } from "../providers/provider";
 import { matchRoute, PROVIDERS, WEBHOOK_ROUTES } from "../providers/registry";
 import { type EventQueue, QueueUnavailableError } from "../queue/event-queue";
-import type { SecretReader } from "../secrets/secret-reader";
+import type { SecretReader, SecretRefresh } from "../secrets/secret-reader";
 import { AcceptedBody } from "./accepted-body";
 import type { HandshakeTokens } from "./handshake-tokens";
 import { type EnvelopedEvent, toQueueMessages } from "./queue-messages";
@@ -46,7 +46,13 @@ export type IngestResult = {
       filtered?: number;
     }
   | { outcome: "ignored" | "handshake"; reason: string }
-  | { outcome: "rejected"; reason: RejectionReason; problem: string }
+  | {
+      outcome: "rejected";
+      reason: RejectionReason;
+      problem: string;
+      /** What re-reading the secret found for a credential that matched none (logged, not answered). */
+      secretReread?: SecretRefresh;
+    }
   /** Our side failed (queue down, secret missing): 503 so the provider retries later. */
   | { outcome: "unavailable"; problem: string }
 );
@@ -72,7 +78,16 @@ const reject = (
   reason: RejectionReason,
   problem: string,
   provider?: ProviderName,
-): IngestResult => ({ statusCode, body: { error: problem }, outcome: "rejected", reason, problem, provider });
+  secretReread?: SecretRefresh,
+): IngestResult => ({
+  statusCode,
+  body: { error: problem },
+  outcome: "rejected",
+  reason,
+  problem,
+  provider,
+  ...(secretReread ? { secretReread } : {}),
+});
 
 const unavailable = (problem: string, provider: ProviderName): IngestResult => ({
   statusCode: 503,
@@ -169,7 +184,7 @@ async function ingestRequest(
   if (refusal) {
     return refusal.statusCode === 503
       ? unavailable(refusal.problem, provider.name)
-      : reject(refusal.statusCode, refusal.reason, refusal.problem, provider.name);
+      : reject(refusal.statusCode, refusal.reason, refusal.problem, provider.name, refusal.reread);
   }
 
   const parsed = provider.parse(req, route);

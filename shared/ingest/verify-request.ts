@@ -1,7 +1,7 @@
 import type { WebhookRequest } from "../http/webhook-request";
 import { UnknownSourceError } from "../providers/generic";
 import type { Provider, RouteMatch } from "../providers/provider";
-import type { SecretReader } from "../secrets/secret-reader";
+import type { SecretReader, SecretRefresh } from "../secrets/secret-reader";
 import { ForbiddenIpError } from "../sources/ip-allowlist";
 
 /** Why a request was not let through to parsing; ingest answers it with this status. */
@@ -12,6 +12,8 @@ export type VerifyRefusal =
       problem: string;
       /** A secret the cache does not hold yet could have let it through (a mismatch, a new source). */
       fixable?: true;
+      /** What re-reading the secret found, when the refusal was fixable (for the log, not the sender). */
+      reread?: SecretRefresh;
     }
   /** The secret could not be read or is unusable: a configuration error, retried by the sender. */
   | { statusCode: 503; problem: string };
@@ -74,7 +76,7 @@ function verifyOnce(
  * generic source they lack) re-reads the secret once and verifies again, so a secret added for
  * rotation works from its first request rather than once the cache age has passed. The reader
  * limits those re-reads (one per secret a minute, shared while in flight); when it has nothing
- * fresher, or the re-read failed, the first refusal stands. Answered at once, not as a promise, when
+ * fresher, or the re-read failed, the first refusal stands (its `reread` says which). Answered at once, not as a promise, when
  * the secrets were at hand and no re-read was needed: the path of nearly every webhook.
  */
 export function verifyRequest(
@@ -86,9 +88,10 @@ export function verifyRequest(
 ): Checked | Promise<Checked> {
   const reread = (refusal: Checked): Checked | Promise<Checked> => {
     if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
-    return reader
-      .refresh(provider.secret.name)
-      .then((fresher) => (fresher ? verifyOnce(provider, req, route, reader, now) : refusal));
+    return reader.refresh(provider.secret.name).then(async (found) => {
+      const again = found === "newer" ? await verifyOnce(provider, req, route, reader, now) : refusal;
+      return again && again.statusCode !== 503 ? { ...again, reread: found } : again;
+    });
   };
   const refusal = verifyOnce(provider, req, route, reader, now);
   return refusal instanceof Promise ? refusal.then(reread) : reread(refusal);

@@ -43,6 +43,13 @@ export const DEFAULT_SECRETS_CACHE_SECONDS = 300;
 export const DEFAULT_REFRESH_INTERVAL_SECONDS = 60;
 
 /**
+ * What an early re-read found: another value (`newer`), the same one, none because the last re-read
+ * of that secret was too recent, none because the store could not be read (or held nothing), or none
+ * because the value is not one the reader keeps from the store (a plain value, or not read yet).
+ */
+export type SecretRefresh = "newer" | "unchanged" | "too_soon" | "failed" | "not_kept";
+
+/**
  * Reads a secret's raw value: `NAME` holds it in plain text (local runs and tests), `NAME_ARN`
  * names a Secrets Manager secret (Lambda), fetched through Powertools and kept for `maxAgeSeconds`
  * from the moment it was asked for, so a warm function does not call Secrets Manager per request,
@@ -81,28 +88,28 @@ export class SecretReader {
 
   /**
    * Re-reads a kept value before its cache age, for a request its credential did not verify with:
-   * true when the store now holds another value (kept, for `read` to answer), false when there is
-   * nothing fresher to try. At most one re-read per secret each `refreshIntervalSeconds`, whatever it
-   * found; requests asking meanwhile share the read in flight or get false at once. A failed or empty
-   * re-read keeps the value already held: Secrets Manager being down or throttled, or the secret
-   * emptied by mistake, must not stop the requests that verify with it.
+   * `newer` when the store now holds another value (kept, for `read` to answer), otherwise why there
+   * is nothing fresher to try. At most one re-read per secret each `refreshIntervalSeconds`, whatever
+   * it found; requests asking meanwhile share the read in flight or get `too_soon` at once. A failed
+   * or empty re-read keeps the value already held: Secrets Manager being down or throttled, or the
+   * secret emptied by mistake, must not stop the requests that verify with it.
    */
-  async refresh(name: SecretName): Promise<boolean> {
+  async refresh(name: SecretName): Promise<SecretRefresh> {
     const plain = this.env[name];
     const kept = this.fetched.get(name);
     // A plain value never changes; a secret not read yet (or whose read failed) is read by `read`.
-    if ((plain !== undefined && plain !== "") || kept === undefined) return false;
+    if ((plain !== undefined && plain !== "") || kept === undefined) return "not_kept";
     let pending = this.reading.get(name);
     if (pending === undefined) {
       const last = this.lastRefresh.get(name);
-      if (last !== undefined && Date.now() - last < this.refreshIntervalSeconds * 1000) return false;
+      if (last !== undefined && Date.now() - last < this.refreshIntervalSeconds * 1000) return "too_soon";
       this.lastRefresh.set(name, Date.now());
       pending = this.fetch(name);
     }
     try {
-      return (await pending) !== kept.value;
+      return (await pending) !== kept.value ? "newer" : "unchanged";
     } catch {
-      return false;
+      return "failed";
     }
   }
 

@@ -80,21 +80,38 @@ describe("verifyRequest", () => {
 
   it("answers a bad signature 401 after one re-read, and the next ones without reading again", async () => {
     const { store, reader } = await warmReader({ [SLACK]: TEST_SECRETS.slack });
-    for (let i = 0; i < 20; i++) {
-      await expect(verify(signedSlackRequest({ secret: "a-guess" }), reader)).resolves.toMatchObject({
+    const refusals = [];
+    for (let i = 0; i < 20; i++)
+      refusals.push(await verify(signedSlackRequest({ secret: "a-guess" }), reader));
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({
         statusCode: 401,
         reason: "bad_signature",
         problem: expect.stringMatching(/does not match/),
       });
     }
+    // What the re-read found, for the log: the same value first, then none asked for a minute.
+    expect(refusals.map((r) => r && "reread" in r && r.reread)).toEqual([
+      "unchanged",
+      ...Array(19).fill("too_soon"),
+    ]);
     expect(store.reads(SLACK)).toBe(2);
+  });
+
+  it("says the re-read found a newer value when the request still matches none of its secrets", async () => {
+    const { store, reader } = await warmReader({ [SLACK]: TEST_SECRETS.slack });
+    store.set(SLACK, JSON.stringify([TEST_SECRETS.slack, NEW_SLACK_SECRET]));
+    await expect(verify(signedSlackRequest({ secret: "a-guess" }), reader)).resolves.toMatchObject({
+      statusCode: 401,
+      reread: "newer",
+    });
   });
 
   it("answers 401 with the cached value kept when the re-read fails", async () => {
     const { store, reader } = await warmReader({ [SLACK]: TEST_SECRETS.slack });
     store.set(SLACK, throttled());
     const refusal = await verify(signedSlackRequest({ secret: "a-guess" }), reader);
-    expect(refusal).toMatchObject({ statusCode: 401, reason: "bad_signature" });
+    expect(refusal).toMatchObject({ statusCode: 401, reason: "bad_signature", reread: "failed" });
     expect(JSON.stringify(refusal)).not.toMatch(/Throttl|Rate exceeded/);
     await expect(verify(signedSlackRequest(), reader)).resolves.toBeUndefined();
   });
@@ -106,7 +123,9 @@ describe("verifyRequest", () => {
     const unsigned = signedSlackRequest({ headers: { "x-slack-signature": undefined } });
     const malformed = signedSlackRequest({ headers: { "x-slack-signature": "v0=not-hex" } });
     for (const req of [stale, unsigned, malformed]) {
-      await expect(verify(req, reader)).resolves.toMatchObject({ statusCode: 401, reason: "bad_signature" });
+      const refusal = await verify(req, reader);
+      expect(refusal).toMatchObject({ statusCode: 401, reason: "bad_signature" });
+      expect(refusal).not.toHaveProperty("reread");
     }
     expect(store.reads(SLACK)).toBe(1);
   });

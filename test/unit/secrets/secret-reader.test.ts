@@ -152,7 +152,7 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     await reader.read("SLACK_SIGNING_SECRET");
     s.set("arn:x", '["old","new"]');
     vi.setSystemTime(1_000);
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(true);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("newer");
     await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe('["old","new"]');
     expect(s.fetch).toHaveBeenCalledTimes(2);
     // The re-read restarts the cache age.
@@ -161,11 +161,11 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     expect(s.fetch).toHaveBeenCalledTimes(2);
   });
 
-  it("answers false when the store holds the same value: nothing fresher to verify with", async () => {
+  it("answers `unchanged` when the store holds the same value: nothing fresher to verify with", async () => {
     const s = store("same");
     const reader = new SecretReader(env, s.fetch);
     await reader.read("SLACK_SIGNING_SECRET");
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("unchanged");
     expect(s.fetch).toHaveBeenCalledTimes(2);
   });
 
@@ -178,10 +178,10 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     expect(s.fetch).toHaveBeenCalledTimes(2);
     vi.setSystemTime(59_999);
     s.set("arn:x", "rotated");
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("too_soon");
     expect(s.fetch).toHaveBeenCalledTimes(2);
     vi.setSystemTime(60_000);
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(true);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("newer");
     expect(s.fetch).toHaveBeenCalledTimes(3);
   });
 
@@ -206,7 +206,7 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     // While the re-read is in flight, a request that verifies gets the kept value without waiting.
     await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("old");
     s.release();
-    expect(await Promise.all(refreshes)).toEqual(Array(200).fill(true));
+    expect(await Promise.all(refreshes)).toEqual(Array(200).fill("newer"));
     expect(s.fetch).toHaveBeenCalledTimes(2);
   });
 
@@ -216,13 +216,13 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     const reader = new SecretReader(env, s.fetch);
     await reader.read("SLACK_SIGNING_SECRET");
     s.set("arn:x", throttled());
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("failed");
     await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("v");
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("too_soon");
     expect(s.fetch).toHaveBeenCalledTimes(2);
     vi.setSystemTime(60_000);
     s.set("arn:x", "");
-    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    await expect(reader.refresh("SLACK_SIGNING_SECRET")).resolves.toBe("failed");
     await expect(reader.read("SLACK_SIGNING_SECRET")).resolves.toBe("v");
     expect(s.fetch).toHaveBeenCalledTimes(3);
   });
@@ -231,8 +231,8 @@ describe("SecretReader.refresh (a credential the kept value did not verify)", ()
     const fetch = vi.fn<FetchSecret>().mockResolvedValue("v");
     await expect(
       new SecretReader({ SLACK_SIGNING_SECRET: "plain" }, fetch).refresh("SLACK_SIGNING_SECRET"),
-    ).resolves.toBe(false);
-    await expect(new SecretReader(env, fetch).refresh("SLACK_SIGNING_SECRET")).resolves.toBe(false);
+    ).resolves.toBe("not_kept");
+    await expect(new SecretReader(env, fetch).refresh("SLACK_SIGNING_SECRET")).resolves.toBe("not_kept");
     expect(fetch).not.toHaveBeenCalled();
   });
 

@@ -56,6 +56,20 @@ describe("recordIngestResult", () => {
     });
   });
 
+  it("says on a bad signature's record what re-reading the secret found, and only there", () => {
+    const badSignature = {
+      statusCode: 401,
+      body: {},
+      provider: "slack" as const,
+      outcome: "rejected" as const,
+      reason: "bad_signature" as const,
+      problem: "X-Slack-Signature does not match",
+    };
+    recordIngestResult({ ...badSignature, secretReread: "failed" }, REQUEST);
+    recordIngestResult(badSignature, REQUEST);
+    expect(spies.records.map((r) => r.secret_reread)).toEqual(["failed", undefined]);
+  });
+
   it("counts ignored events and handshakes as ignored", () => {
     recordIngestResult(
       { statusCode: 200, body: {}, provider: "slack", outcome: "handshake", reason: "x" },
