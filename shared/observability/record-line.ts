@@ -90,11 +90,11 @@ function valuesText(names: readonly string[], values: MetricValues): string {
 }
 
 /**
- * Writes a record given as the JSON text of an object (`{...}`), for a caller that builds that text
- * faster than JSON.stringify of its fields would (ingest's accepted line, paid on every webhook). The
- * text must be one JSON object on one line: it is joined with the EMF block as it is.
+ * Writes a record given as the JSON text of an object (`{...}`) (ingest's accepted line, paid on
+ * every webhook, is joined from constant pieces). The text must be one JSON object on one line: it
+ * is joined with the EMF block as it is.
  */
-export function recordJsonLineWriter(settings: RecordLineSettings) {
+function recordJsonLineWriter(settings: RecordLineSettings) {
   const parts = emfParts(settings.namespace);
   return (json: string, counted: readonly CountedMetrics[], values?: MetricValues): void => {
     if (settings.silent) return;
@@ -111,15 +111,18 @@ export function recordJsonLineWriter(settings: RecordLineSettings) {
   };
 }
 
-const fieldsWriter =
-  (writeJson: ReturnType<typeof recordJsonLineWriter>, settings: RecordLineSettings) =>
-  (fields: Fields, counted: readonly CountedMetrics[], values?: MetricValues): void => {
-    if (!settings.silent) writeJson(JSON.stringify(fields), counted, values);
+/**
+ * Both ways to write a record to one output: by its fields (`write`), or by its JSON text
+ * (`writeJson`, for a caller that builds that text faster than JSON.stringify of its fields would).
+ */
+export function recordLineWriters(settings: RecordLineSettings) {
+  const writeJson = recordJsonLineWriter(settings);
+  return {
+    write(fields: Fields, counted: readonly CountedMetrics[], values?: MetricValues): void {
+      if (!settings.silent) writeJson(JSON.stringify(fields), counted, values);
+    },
+    writeJson,
   };
-
-/** Writes a record given as its fields. */
-export function recordLineWriter(settings: RecordLineSettings) {
-  return fieldsWriter(recordJsonLineWriter(settings), settings);
 }
 
 /** Whether Powertools' level is SILENT, by its variables: Lambda's own level, never SILENT, comes first. */
@@ -132,13 +135,8 @@ const processSettings: RecordLineSettings = {
   write: (line) => process.stdout.write(line),
   silent: powertoolsSilent(process.env),
 };
-const writeProcessJson = recordJsonLineWriter(processSettings);
-
 /**
  * The process's writer, configured like Powertools (an object, so that tests can spy on `write` and
  * `writeJson`): a record by its fields, or by its JSON text.
  */
-export const recordLine = {
-  write: fieldsWriter(writeProcessJson, processSettings),
-  writeJson: writeProcessJson,
-};
+export const recordLine = recordLineWriters(processSettings);

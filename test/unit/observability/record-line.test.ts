@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   EMF_MAX_VALUES,
   type RecordLineSettings,
-  recordJsonLineWriter,
-  recordLineWriter,
+  recordLineWriters,
 } from "../../../shared/observability/record-line";
 
 const COUNTED = [
@@ -24,12 +23,12 @@ function settingsOf(lines: string[], settings: Partial<RecordLineSettings>): Rec
 
 function writer(settings: Partial<RecordLineSettings> = {}) {
   const lines: string[] = [];
-  return { write: recordLineWriter(settingsOf(lines, settings)), lines };
+  return { write: recordLineWriters(settingsOf(lines, settings)).write, lines };
 }
 
 function jsonWriter(settings: Partial<RecordLineSettings> = {}) {
   const lines: string[] = [];
-  return { writeJson: recordJsonLineWriter(settingsOf(lines, settings)), lines };
+  return { writeJson: recordLineWriters(settingsOf(lines, settings)).writeJson, lines };
 }
 
 /** Text that needs escaping in JSON, or that JSON.stringify must write as an escape (lone surrogates). */
