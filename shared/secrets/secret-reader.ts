@@ -80,8 +80,8 @@ export class SecretReader {
    * without waiting on a promise.
    */
   held(name: SecretName): string | undefined {
-    const plain = this.env[name];
-    if (plain !== undefined && plain !== "") return plain;
+    const plain = this.plainValue(name);
+    if (plain !== undefined) return plain;
     const kept = this.fetched.get(name);
     return kept !== undefined && Date.now() < kept.freshUntil ? kept.value : undefined;
   }
@@ -95,10 +95,9 @@ export class SecretReader {
    * secret emptied by mistake, must not stop the requests that verify with it.
    */
   async refresh(name: SecretName): Promise<SecretRefresh> {
-    const plain = this.env[name];
     const kept = this.fetched.get(name);
     // A plain value never changes; a secret not read yet (or whose read failed) is read by `read`.
-    if ((plain !== undefined && plain !== "") || kept === undefined) return "not_kept";
+    if (this.plainValue(name) !== undefined || kept === undefined) return "not_kept";
     let pending = this.reading.get(name);
     if (pending === undefined) {
       const last = this.lastRefresh.get(name);
@@ -111,6 +110,12 @@ export class SecretReader {
     } catch {
       return "failed";
     }
+  }
+
+  /** The value given in the environment itself (local runs and tests), which never changes. */
+  private plainValue(name: SecretName): string | undefined {
+    const plain = this.env[name];
+    return plain === "" ? undefined : plain;
   }
 
   /** One read from the store, shared by whoever asks while it is in flight. */
