@@ -20,8 +20,9 @@ function remainingTime(context: Context | undefined): () => number {
 
 /**
  * The router function, given its dependencies (tests and the local runner pass their own): decide
- * every record, record each decision, log the batch (its metrics on its lines), and report the records to retry as a partial batch
- * response (each already has its backoff set as its visibility timeout).
+ * every record, record each decision, log the batch (its metrics on its lines), and report the
+ * records to retry as a partial batch response (each already has its backoff set as its visibility
+ * timeout).
  */
 export function createRouterHandler(deps: () => RouterDeps) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {

@@ -86,13 +86,14 @@ export function verifyRequest(
   reader: SecretReader,
   now: Date,
 ): Checked | Promise<Checked> {
+  const check = () => verifyOnce(provider, req, route, reader, now);
   const reread = (refusal: Checked): Checked | Promise<Checked> => {
     if (refusal?.statusCode === 503 || !refusal?.fixable) return refusal;
     return reader.refresh(provider.secret.name).then(async (found) => {
-      const again = found === "newer" ? await verifyOnce(provider, req, route, reader, now) : refusal;
+      const again = found === "newer" ? await check() : refusal;
       return again && again.statusCode !== 503 ? { ...again, reread: found } : again;
     });
   };
-  const refusal = verifyOnce(provider, req, route, reader, now);
+  const refusal = check();
   return refusal instanceof Promise ? refusal.then(reread) : reread(refusal);
 }
